@@ -1,0 +1,113 @@
+"""The compact, in-memory index of a sweep: one small row per cell.
+
+A full `Cell` holds stdout tails, file lists and nested models (several KB);
+a sweep of 250,000 cells must stay small, so the loader keeps only what the
+grid, tables and leaderboard need, plus where the line lives on disk so the
+full record can be read again when a cell is opened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Final
+
+from cabtui.data.models import AXES, LOWER_IS_BETTER, Cell, SweepInfo
+
+HEADLINE_AXES: Final = AXES
+"""Axes whose headline every row carries, in `CellRow.headlines` order."""
+
+_AXIS_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One cells.jsonl file and the folder its artifact paths are relative to."""
+
+    path: Path
+    folder: Path
+    info: SweepInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CellRow:
+    """What the browser needs of one cell, and where to find the rest."""
+
+    cell_id: str
+    sweep_id: str
+    tui: str
+    model: str
+    task: str
+    run: int
+    status: str
+    exit_code: int | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    headlines: tuple[float | None, ...]
+    """Headline of each axis in `HEADLINE_AXES` order; None where absent."""
+    extra_headlines: tuple[tuple[str, float | None], ...]
+    """Headlines of axes the format does not define, by name."""
+    source: Source
+    line: int
+    offset: int
+
+    @classmethod
+    def from_cell(cls, cell: Cell, source: Source, line: int, offset: int) -> CellRow:
+        """Keep the headline facts of a validated record."""
+        scores = cell.scores
+        extra = tuple((name, scores.headline(name)) for name in (scores.model_extra or {}))
+        return cls(
+            cell_id=cell.cell_id,
+            sweep_id=cell.sweep_id,
+            tui=cell.tui,
+            model=cell.model,
+            task=cell.task,
+            run=cell.run,
+            status=cell.status,
+            exit_code=cell.exit_code,
+            started_at=cell.started_at,
+            ended_at=cell.ended_at,
+            headlines=tuple(scores.headline(axis) for axis in HEADLINE_AXES),
+            extra_headlines=extra,
+            source=source,
+            line=line,
+            offset=offset,
+        )
+
+    def headline(self, axis: str) -> float | None:
+        """The headline of `axis` (known or extra), None where the cell has none."""
+        i = _AXIS_INDEX.get(axis)
+        if i is not None:
+            return self.headlines[i]
+        for name, value in self.extra_headlines:
+            if name == axis:
+                return value
+        return None
+
+    @property
+    def category(self) -> str:
+        """The part of the task before its first `/`."""
+        return self.task.split("/", 1)[0]
+
+    @property
+    def passed(self) -> bool:
+        """The task's tests passed and the harness finished normally."""
+        return self.status == "ok" and (self.headlines[0] or 0.0) >= 1.0
+
+    @property
+    def failed(self) -> bool:
+        """Anything that is not a pass: a failing test run, a timeout, an error."""
+        return not self.passed
+
+    @property
+    def outcome(self) -> str:
+        """One word for the cell: pass, fail, timed_out, incompatible or error."""
+        if self.status != "ok":
+            return self.status
+        return "pass" if self.passed else "fail"
+
+
+def better(axis: str, a: float, b: float) -> bool:
+    """Whether `a` is better than `b` on `axis`."""
+    return a < b if axis in LOWER_IS_BETTER else a > b

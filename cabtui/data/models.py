@@ -1,0 +1,313 @@
+"""Pydantic records for the results format (docs/results-format.md).
+
+Records are validated once, at the boundary, and trusted after. Every model
+keeps unknown keys (`extra="allow"`): a scorer may add keys and a runner may
+add axes, and cabtui shows them rather than dropping them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+AXES: Final = (
+    "pass_rate",
+    "tokens",
+    "latency",
+    "blast_radius",
+    "refusal",
+    "integrity",
+    "composite",
+)
+"""The axes the format defines, in the order the cell page shows them."""
+
+HEADLINE_KEY: Final = {
+    "pass_rate": "pass",
+    "tokens": "tokens_per_correct_task",
+    "latency": "wall_clock_ms",
+}
+"""Where an axis's headline lives when the key is not named like the axis."""
+
+LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius"})
+
+STATUSES: Final = ("ok", "timed_out", "incompatible", "error")
+
+_RUN_SUFFIX = re.compile(r"#run(\d+)$")
+
+
+class Record(BaseModel):
+    """Base of every record: immutable, and keeps what it does not know."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
+
+
+class PassRateScore(Record):
+    """The task's own tests: `pass` is the headline (0/1 or a fraction)."""
+
+    pass_: float | None = Field(default=None, alias="pass")
+    exit_code: int | None = None
+    timed_out: bool | None = None
+    stdout_tail: str | None = None
+    stderr_tail: str | None = None
+    partial_score: float | None = None
+
+
+class TokensScore(Record):
+    """Tokens the scorer saw; all zeros with no model calls means "not recorded"."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
+    model_calls: int | None = None
+    tokens_per_correct_task: float | None = None
+    pass_used_for_division: float | None = None
+
+    @property
+    def recorded(self) -> bool:
+        """False where the scorer saw no model calls and no tokens at all."""
+        return bool(self.total_tokens or self.model_calls)
+
+
+class LatencyScore(Record):
+    """Wall time of the run; `wall_clock_ms` is the headline."""
+
+    wall_clock_ms: float | None = None
+    container_active_ms: float | None = None
+    model_call_ms: float | None = None
+
+
+class BlastRadiusScore(Record):
+    """Files the run touched, and the share of them that were not expected."""
+
+    blast_radius: float | None = None
+    added: list[str] = []
+    removed: list[str] = []
+    modified: list[str] = []
+    unexpected_changes: list[str] = []
+    expected_changes: list[str] = []
+    total_changes: int | None = None
+    extra_git_dir: bool | None = None
+
+
+class RefusalScore(Record):
+    """Whether the agent declined; meaningful only where `not_applicable` is false."""
+
+    refusal: float | None = None
+    not_applicable: bool | None = None
+    expected_refusal: bool | None = None
+    refusal_produced: bool | None = None
+    refusal_correct: bool | str | None = None
+    marker_hits: list[Any] = []
+    keyword_hits: list[Any] = []
+
+
+class IntegrityScore(Record):
+    """Whether the agent kept to the task's constraints."""
+
+    integrity: float | None = None
+    not_applicable: bool | None = None
+    task_id: str | None = None
+
+
+class CompositeScore(Record):
+    """The weighted roll-up of the other axes, 0..1."""
+
+    composite: float | None = None
+    weights: dict[str, float] = {}
+    components: dict[str, Any] = {}
+    note: str | None = None
+
+
+class Scores(Record):
+    """The scorer breakdown, one object per axis; unknown axes stay in `model_extra`."""
+
+    pass_rate: PassRateScore | None = None
+    tokens: TokensScore | None = None
+    latency: LatencyScore | None = None
+    blast_radius: BlastRadiusScore | None = None
+    refusal: RefusalScore | None = None
+    integrity: IntegrityScore | None = None
+    composite: CompositeScore | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _axis_is_object(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, dict):
+            raise ValueError("an axis must be an object")
+        return value
+
+    @model_validator(mode="after")
+    def _extra_axes_are_objects(self) -> Scores:
+        for name, value in (self.model_extra or {}).items():
+            if not isinstance(value, dict):
+                raise ValueError(f"axis {name!r} must be an object, got {type(value).__name__}")
+        return self
+
+    def axes(self) -> dict[str, dict[str, Any]]:
+        """Every axis present, known ones first in format order, as plain dicts."""
+        out: dict[str, dict[str, Any]] = {}
+        for name in AXES:
+            axis = getattr(self, name)
+            if axis is not None:
+                out[name] = axis.model_dump(by_alias=True)
+        for name, value in (self.model_extra or {}).items():
+            out[name] = value
+        return out
+
+    def headline(self, axis: str) -> float | None:
+        """The axis's headline number, or None where it is absent or not applicable."""
+        if axis in AXES:
+            part = getattr(self, axis)
+            if part is None:
+                return None
+            if isinstance(part, TokensScore) and not part.recorded:
+                return None
+            if isinstance(part, RefusalScore) and part.not_applicable:
+                return None
+            value = getattr(part, "pass_" if axis == "pass_rate" else HEADLINE_KEY.get(axis, axis))
+        else:
+            value = (self.model_extra or {}).get(axis, {}).get(axis)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return float(value)
+
+
+class Usage(Record):
+    """Tokens as the CLI itself reported them (`source` says where it read them)."""
+
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    source: str | None = None
+
+
+class Artifacts(Record):
+    """Paths of the cell's sidecar files, relative to the sweep folder."""
+
+    trace: str | None = None
+    model_calls: str | None = None
+    recording: str | None = None
+    recording_offset_ms: float | None = None
+
+
+class SpanError(Record):
+    """A span's error: at least a message."""
+
+    message: str
+    type: str | None = None
+
+
+class Span(Record):
+    """One span of a cell's trace; `start_ms` counts from the cell's `started_at`."""
+
+    span_id: str
+    parent_id: str | None = None
+    kind: str = "span"
+    name: str = ""
+    start_ms: float = Field(ge=0)
+    duration_ms: float = Field(default=0.0, ge=0)
+    attrs: dict[str, Any] = {}
+    error: SpanError | None = None
+
+    @field_validator("error", mode="before")
+    @classmethod
+    def _error_from_string(cls, value: Any) -> Any:
+        return {"message": value} if isinstance(value, str) else value
+
+    @property
+    def end_ms(self) -> float:
+        """Where the span stops on the cell's timeline."""
+        return self.start_ms + self.duration_ms
+
+
+class ModelCall(Record):
+    """One request to the model during the run."""
+
+    index: int = 0
+    ts: str | None = None
+    start_ms: float | None = None
+    request_hash: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: float | None = None
+    finish_reason: str | None = None
+    prompt: str | None = None
+    completion: str | None = None
+
+
+class Cell(Record):
+    """One (tui, model, task, run): a line of cells.jsonl.
+
+    The loader passes the sweep's id as validation context (`{"sweep_id": ...}`)
+    so that `sweep_id` and `cell_id` get their documented defaults.
+    """
+
+    tui: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    task: str = Field(min_length=1)
+    scores: Scores
+    cell_id: str = ""
+    sweep_id: str = ""
+    model_build_id: str | None = None
+    run: int = Field(default=1, ge=1)
+    container_image: str = ""
+    image_digest: str = ""
+    exit_code: int | None = None
+    status: str = "ok"
+    status_detail: str | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    usage: Usage | None = None
+    plugin_stack: list[Any] = []
+    behavior_mode: str | None = None
+    artifacts: Artifacts | None = None
+    spans: list[Span] | None = None
+    model_calls: list[ModelCall] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"a cell record must be an object, got {type(data).__name__}")
+        data = dict(data)
+        context = info.context or {}
+        if not data.get("sweep_id"):
+            data["sweep_id"] = context.get("sweep_id", "")
+        if not data.get("cell_id") and all(isinstance(data.get(k), str) for k in ("tui", "model", "task")):
+            data["cell_id"] = f"{data['sweep_id']}/{data['tui']}/{data['model']}/{data['task']}"
+        cell_id = data.get("cell_id")
+        if "run" not in data and isinstance(cell_id, str) and (m := _RUN_SUFFIX.search(cell_id)):
+            data["run"] = int(m.group(1))
+        if data.get("status") is None:
+            data["status"] = "timed_out" if data.get("exit_code") == -1 else "ok"
+        return data
+
+    @property
+    def category(self) -> str:
+        """The part of the task before its first `/` (the task itself when it has none)."""
+        return self.task.split("/", 1)[0]
+
+    @property
+    def passed(self) -> bool:
+        """Whether the task's tests passed (a fractional pass counts when it is 1)."""
+        return self.status == "ok" and (self.scores.headline("pass_rate") or 0.0) >= 1.0
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from start to end, where both are known."""
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds()
+
+
+class SweepInfo(Record):
+    """sweep.json: optional facts about the whole sweep."""
+
+    format_version: int = 1
+    sweep_id: str | None = None
+    title: str | None = None
+    methodology_version: str | None = None
+    snapshot_date: str | None = None
+    composite_weights: dict[str, float] = {}

@@ -1,0 +1,21 @@
+"""Problems found while reading results: collected, never raised, so the rest still opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, located as `FILE:LINE: message`.
+
+    `line` is 0 when the problem concerns a whole file (missing, unreadable, empty).
+    """
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
