@@ -48,6 +48,8 @@ class CellRow:
     """Headline of each axis in `HEADLINE_AXES` order; None where absent."""
     extra_headlines: tuple[tuple[str, float | None], ...]
     """Headlines of axes the format does not define, by name."""
+    total_tokens: int | None
+    """Tokens the scorer counted, None where it recorded none (for tokens per correct task)."""
     source: Source
     line: int
     offset: int
@@ -70,6 +72,7 @@ class CellRow:
             ended_at=cell.ended_at,
             headlines=tuple(scores.headline(axis) for axis in HEADLINE_AXES),
             extra_headlines=extra,
+            total_tokens=scores.tokens.total_tokens if scores.tokens and scores.tokens.recorded else None,
             source=source,
             line=line,
             offset=offset,

@@ -84,7 +84,10 @@ def discover(path: Path) -> list[Path]:
     except OSError as err:
         raise UnreadablePath(f"{path}: {err.strerror or err}") from err
     if not found:
-        raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth)")
+        # A folder of exported cell files (public-cells.jsonl...) opens too.
+        found = sorted(p for p in path.glob("*.jsonl") if p.is_file())
+    if not found:
+        raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file)")
     return found
 
 

@@ -8,7 +8,7 @@ add axes, and cabtui shows them rather than dropping them.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -266,6 +266,14 @@ class Cell(Record):
     spans: list[Span] | None = None
     model_calls: list[ModelCall] | None = None
 
+    @field_validator("started_at", "ended_at")
+    @classmethod
+    def _utc_when_naive(cls, value: datetime | None) -> datetime | None:
+        # Naive and aware times cannot be compared; the runner writes UTC.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any, info: ValidationInfo) -> Any:
@@ -275,7 +283,8 @@ class Cell(Record):
         context = info.context or {}
         if not data.get("sweep_id"):
             data["sweep_id"] = context.get("sweep_id", "")
-        if not data.get("cell_id") and all(isinstance(data.get(k), str) for k in ("tui", "model", "task")):
+        identity = [data.get(k) for k in ("tui", "model", "task")]
+        if not data.get("cell_id") and all(isinstance(v, str) for v in identity):
             data["cell_id"] = f"{data['sweep_id']}/{data['tui']}/{data['model']}/{data['task']}"
         cell_id = data.get("cell_id")
         if "run" not in data and isinstance(cell_id, str) and (m := _RUN_SUFFIX.search(cell_id)):

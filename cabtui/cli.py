@@ -1,0 +1,167 @@
+"""Command line: `cabtui [PATH]` opens the browser; subcommands serve scripts.
+
+Exit codes: 0 fine, 1 problems found, 2 bad usage or unreadable PATH, each
+with a one-line message and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import orjson
+
+from cabtui import __version__
+from cabtui.data.loader import Results, UnreadablePath, load
+from cabtui.data.models import Cell
+from cabtui.data.query import leaderboard
+from cabtui.demo import demo_path
+
+COMMANDS = ("play", "frame", "summary", "validate", "schema")
+
+
+class UsageError(Exception):
+    """Bad usage: exit 2 with the message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cabtui",
+        description="Browse coding-agent benchmark sweeps: cabtui [PATH], or cabtui COMMAND ...",
+        epilog="commands: play FILE.cast | frame FILE.cast --at S | summary PATH | validate PATH | schema",
+    )
+    parser.add_argument("--version", action="version", version=f"cabtui {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    play = sub.add_parser("play", help="play a terminal recording")
+    play.add_argument("file", type=Path)
+    frame = sub.add_parser("frame", help="print the screen of a recording at a moment")
+    frame.add_argument("file", type=Path)
+    frame.add_argument("--at", type=float, required=True, metavar="SECONDS")
+    frame.add_argument("--ansi", action="store_true", help="keep colours as SGR escape sequences")
+    summary = sub.add_parser("summary", help="print the leaderboard of each sweep")
+    summary.add_argument("path", type=Path)
+    summary.add_argument("--json", action="store_true", help="a JSON list of leaderboard rows")
+    validate = sub.add_parser("validate", help="list every problem; exit 1 if any")
+    validate.add_argument("path", type=Path)
+    sub.add_parser("schema", help="print the JSON Schema of a cell record")
+    return parser
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cabtui", description="Open the browser on PATH (default: the demo sweep).")
+    parser.add_argument("--version", action="version", version=f"cabtui {__version__}")
+    parser.add_argument("path", type=Path, nargs="?", help="a results root, a sweep, a .jsonl or a .cast")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] in COMMANDS or args_list[:1] in (["-h"], ["--help"]):
+            args = _parser().parse_args(args_list)
+            return _run_command(args)
+        args = _open_parser().parse_args(args_list)
+        return _open(args.path)
+    except UsageError as err:
+        print(err, file=sys.stderr)
+        return 2
+    except UnreadablePath as err:
+        print(f"cabtui: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader (head, less) went away: not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    if args.command == "schema":
+        print(json.dumps(Cell.model_json_schema(by_alias=True), indent=2))
+        return 0
+    if args.command == "summary":
+        return _summary(load(args.path), as_json=args.json)
+    if args.command == "validate":
+        return _validate(load(args.path))
+    if args.command == "frame":
+        return _frame(args.file, args.at, ansi=args.ansi)
+    if args.command == "play":
+        return _play(args.file)
+    raise UsageError("cabtui: no command given")
+
+
+def _summary(results: Results, *, as_json: bool) -> int:
+    rows = [
+        {"sweep_id": sweep.sweep_id, **row.as_dict()}
+        for sweep in results.sweeps
+        for row in leaderboard(sweep.cells)
+    ]
+    if as_json:
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    from cabtui.summary_text import leaderboard_text
+
+    for sweep in results.sweeps:
+        print(leaderboard_text(sweep))
+    if results.problems:
+        print(f"{len(results.problems)} problems while loading (cabtui validate lists them)", file=sys.stderr)
+    return 0
+
+
+def _validate(results: Results) -> int:
+    for problem in results.problems:
+        print(problem)
+    cells = sum(len(s.cells) for s in results.sweeps)
+    word = "problem" if len(results.problems) == 1 else "problems"
+    print(f"{cells} cells in {len(results.sweeps)} sweeps, {len(results.problems)} {word}", file=sys.stderr)
+    return 1 if results.problems else 0
+
+
+def _frame(file: Path, at: float, *, ansi: bool) -> int:
+    from cabtui.data.asciicast import CastError
+    from cabtui.data.terminal import screen_text_at
+
+    try:
+        text = screen_text_at(file, at, ansi=ansi)
+    except CastError as err:
+        print(f"cabtui: {err}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _play(file: Path) -> int:
+    if not file.is_file():
+        raise UnreadablePath(f"{file}: no such file")
+    from cabtui.ui.app import make_app
+
+    make_app(file).run()
+    return 0
+
+
+def _open(path: Path | None) -> int:
+    target = path if path is not None else demo_path()
+    if not target.exists():
+        raise UnreadablePath(f"{target}: no such file or folder")
+    from cabtui.ui.app import make_app
+
+    make_app(target).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

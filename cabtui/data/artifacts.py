@@ -1,0 +1,129 @@
+"""A cell's sidecar artifacts (trace, model calls, recording), read when the cell is opened.
+
+Paths come from untrusted records: they are resolved against the sweep folder
+and refused when they lead outside it (`..`, absolute paths, symlinks out).
+A missing or broken artifact makes that part say so; the cell still shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from cabtui.data.index import Source
+from cabtui.data.loader import describe_validation_error
+from cabtui.data.models import Cell, ModelCall, Span
+from cabtui.data.problems import Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+TRACE_FILE = "trace.jsonl"
+CALLS_FILE = "model_calls.jsonl"
+RECORDING_FILES = ("recording.cast", "recording.cast.gz")
+
+
+@dataclass(frozen=True)
+class CellArtifacts:
+    """What a cell's artifacts hold; each `*_note` says why a part is empty, if it is."""
+
+    spans: tuple[Span, ...] = ()
+    calls: tuple[ModelCall, ...] = ()
+    recording: Path | None = None
+    recording_offset_ms: float | None = None
+    trace_note: str | None = None
+    calls_note: str | None = None
+    recording_note: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def resolve_inside(folder: Path, relative: str) -> Path | str:
+    """`folder/relative` when it stays inside `folder`; otherwise why not."""
+    if not relative or "\x00" in relative:
+        return "empty or invalid path"
+    candidate = Path(relative)
+    if candidate.is_absolute():
+        return f"{relative}: absolute path refused (artifact paths are relative to the sweep)"
+    base = folder.resolve()
+    target = (base / candidate).resolve()
+    if not target.is_relative_to(base):
+        return f"{relative}: leads outside the sweep folder; refused"
+    return target
+
+
+def conventional_folder(cell: Cell) -> str:
+    """Where artifacts live by convention: cells/<tui>/<model>/<task>[/run-N]."""
+    base = f"cells/{cell.tui}/{cell.model}/{cell.task}"
+    return f"{base}/run-{cell.run}" if cell.run > 1 else base
+
+
+def _locate(source: Source, named: str | None, fallbacks: tuple[str, ...], cell: Cell) -> Path | str:
+    """The artifact file named in the record, else the first conventional one that exists."""
+    if named:
+        got = resolve_inside(source.folder, named)
+        if isinstance(got, str):
+            return got
+        return got if got.is_file() else f"{named}: file not found"
+    folder = conventional_folder(cell)
+    for name in fallbacks:
+        got = resolve_inside(source.folder, f"{folder}/{name}")
+        if isinstance(got, Path) and got.is_file():
+            return got
+    return "not recorded"
+
+
+def read_jsonl(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
+    """Every valid record of a JSON-lines file; each bad line becomes a problem."""
+    out: list[M] = []
+    name = str(path)
+    with path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            try:
+                out.append(model.model_validate(orjson.loads(raw)))
+            except orjson.JSONDecodeError as err:
+                problems.append(Problem(name, lineno, f"not JSON: {err}"))
+            except ValidationError as err:
+                text = describe_validation_error(err).replace("cell record", f"{model.__name__.lower()}")
+                problems.append(Problem(name, lineno, text))
+    return out
+
+
+def _load_part(
+    inline: list[M] | None, located: Path | str, model: type[M], problems: list[Problem]
+) -> tuple[tuple[M, ...], str | None]:
+    if inline is not None:
+        return tuple(inline), None if inline else "empty"
+    if isinstance(located, str):
+        return (), located
+    try:
+        found = read_jsonl(located, model, problems)
+    except OSError as err:
+        return (), f"cannot read: {err.strerror or err}"
+    return tuple(found), None if found else "empty"
+
+
+def load_artifacts(cell: Cell, source: Source) -> CellArtifacts:
+    """Read the cell's trace and model calls, and find its recording (not read here)."""
+    problems: list[Problem] = []
+    named = cell.artifacts
+    trace_at = _locate(source, named.trace if named else None, (TRACE_FILE,), cell)
+    calls_at = _locate(source, named.model_calls if named else None, (CALLS_FILE,), cell)
+    recording_at = _locate(source, named.recording if named else None, RECORDING_FILES, cell)
+    spans, trace_note = _load_part(cell.spans, trace_at, Span, problems)
+    calls, calls_note = _load_part(cell.model_calls, calls_at, ModelCall, problems)
+    return CellArtifacts(
+        spans=spans,
+        calls=tuple(sorted(calls, key=lambda call: call.index)),
+        recording=recording_at if isinstance(recording_at, Path) else None,
+        recording_offset_ms=named.recording_offset_ms if named else None,
+        trace_note=trace_note,
+        calls_note=calls_note,
+        recording_note=recording_at if isinstance(recording_at, str) else None,
+        problems=tuple(problems),
+    )
+

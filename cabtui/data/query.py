@@ -1,0 +1,321 @@
+"""Filter, sort, group and pivot indexed cells for the grid, the tables and the leaderboard."""
+
+from __future__ import annotations
+
+import shlex
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from cabtui.data.index import HEADLINE_AXES, CellRow
+from cabtui.data.loader import Sweep
+
+FIELDS: Final = ("tui", "model", "task", "category", "status")
+"""Fields a filter term can name as `field:value`."""
+
+TEXT_SORT_KEYS: Final = ("cell_id", "tui", "model", "task", "category", "run", "status")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed filter: free words and `field:value` terms, each possibly negated with `-`.
+
+    Words match anywhere in the cell id. Terms on the same field are alternatives
+    (`tui:aider tui:goose`); different fields must all match. `status:` matches the
+    outcome: pass, fail, timed_out, incompatible or error (`failed` means not pass).
+    """
+
+    words: tuple[str, ...] = ()
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    negated: tuple[tuple[str, str], ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when the query keeps every cell."""
+        return not (self.words or self.terms or self.negated)
+
+
+def parse_query(text: str) -> Query:
+    """Parse the filter box's text; unknown `field:` terms are reported in `errors`."""
+    try:
+        tokens = shlex.split(text)
+    except ValueError:
+        tokens = text.split()
+    words: list[str] = []
+    terms: dict[str, list[str]] = defaultdict(list)
+    negated: list[tuple[str, str]] = []
+    errors: list[str] = []
+    for token in tokens:
+        neg = token.startswith("-") and len(token) > 1
+        body = token[1:] if neg else token
+        name, sep, value = body.partition(":")
+        if sep and name.lower() in FIELDS:
+            if neg:
+                negated.append((name.lower(), value.lower()))
+            else:
+                terms[name.lower()].append(value.lower())
+        elif sep and name.isidentifier():
+            errors.append(f"unknown field {name!r} (use {', '.join(FIELDS)})")
+        elif neg:
+            negated.append(("", body.lower()))
+        else:
+            words.append(token.lower())
+    return Query(tuple(words), tuple((k, tuple(v)) for k, v in terms.items()), tuple(negated), tuple(errors))
+
+
+def _field(row: CellRow, name: str) -> str:
+    if name == "category":
+        return row.category.lower()
+    if name == "status":
+        return row.outcome
+    if name == "":
+        return row.cell_id.lower()
+    return str(getattr(row, name)).lower()
+
+
+def _matches_status(outcome: str, value: str) -> bool:
+    if value in ("failed", "failure", "failing"):
+        return outcome != "pass"
+    if value in ("passed", "ok"):
+        return outcome == "pass"
+    return outcome.startswith(value)
+
+
+def matches(row: CellRow, query: Query) -> bool:
+    """Whether one cell passes the query."""
+    if query.words:
+        hay = row.cell_id.lower()
+        if not all(word in hay for word in query.words):
+            return False
+    for name, values in query.terms:
+        got = _field(row, name)
+        if name == "status":
+            if not any(_matches_status(got, v) for v in values):
+                return False
+        elif not any(v in got for v in values):
+            return False
+    for name, value in query.negated:
+        got = _field(row, name)
+        if _matches_status(got, value) if name == "status" else value in got:
+            return False
+    return True
+
+
+def filter_cells(rows: Iterable[CellRow], query: Query, *, failed_only: bool = False) -> list[CellRow]:
+    """The cells that match `query` (and did not pass, with `failed_only`), order kept."""
+    if query.empty:
+        return [r for r in rows if r.failed] if failed_only else list(rows)
+    return [r for r in rows if (not failed_only or r.failed) and matches(r, query)]
+
+
+def sort_key(name: str) -> Callable[[CellRow], Any]:
+    """A key for `sorted` by a column: a text field, or an axis's headline (None last)."""
+    if name in TEXT_SORT_KEYS:
+        if name == "run":
+            return lambda r: r.run
+        if name == "category":
+            return lambda r: r.category
+        if name == "status":
+            return lambda r: r.outcome
+        return lambda r: getattr(r, name)
+
+    def by_headline(row: CellRow) -> tuple[bool, float]:
+        value = row.headline(name)
+        return (value is None, value if value is not None else 0.0)
+
+    return by_headline
+
+
+def sort_cells(rows: Sequence[CellRow], name: str, *, descending: bool = False) -> list[CellRow]:
+    """Rows sorted by a column; cells without a value stay last either way."""
+    key = sort_key(name)
+    if name in TEXT_SORT_KEYS:
+        return sorted(rows, key=key, reverse=descending)
+    present = [r for r in rows if r.headline(name) is not None]
+    absent = [r for r in rows if r.headline(name) is None]
+    return sorted(present, key=key, reverse=descending) + absent
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return sum(got) / len(got) if got else None
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    """One (tui, model) of the leaderboard."""
+
+    tui: str
+    model: str
+    cells: int
+    passed: int
+    pass_rate: float
+    mean_composite: float | None
+    median_wall_ms: float | None
+    tokens_per_correct: float | None
+    mean_blast: float | None
+    refusal: float | None
+    integrity: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain mapping, for JSON output."""
+        return dict(self.__dict__)
+
+
+LEADER_COLUMNS: Final = (
+    "tui", "model", "cells", "passed", "pass_rate", "mean_composite", "median_wall_ms",
+    "tokens_per_correct", "mean_blast", "refusal", "integrity",
+)
+
+
+def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
+    """One row per (tui, model), best mean composite first."""
+    groups: dict[tuple[str, str], list[CellRow]] = defaultdict(list)
+    for row in rows:
+        groups[(row.tui, row.model)].append(row)
+    out = []
+    for (tui, model), cells in groups.items():
+        passed = sum(1 for c in cells if c.passed)
+        walls = [w for c in cells if (w := c.headline("latency")) is not None]
+        tokens = [c.total_tokens for c in cells if c.total_tokens is not None]
+        out.append(LeaderRow(
+            tui=tui,
+            model=model,
+            cells=len(cells),
+            passed=passed,
+            pass_rate=passed / len(cells),
+            mean_composite=_mean(c.headline("composite") for c in cells),
+            median_wall_ms=statistics.median(walls) if walls else None,
+            tokens_per_correct=sum(tokens) / passed if tokens and passed else None,
+            mean_blast=_mean(c.headline("blast_radius") for c in cells),
+            refusal=_mean(c.headline("refusal") for c in cells),
+            integrity=_mean(c.headline("integrity") for c in cells),
+        ))
+    out.sort(key=lambda r: (-(r.mean_composite or 0.0), -r.pass_rate, r.tui, r.model))
+    return out
+
+
+def sort_leaderboard(rows: Sequence[LeaderRow], column: str, *, descending: bool) -> list[LeaderRow]:
+    """Leaderboard rows sorted by any column; missing values last either way."""
+    present = [r for r in rows if getattr(r, column) is not None]
+    absent = [r for r in rows if getattr(r, column) is None]
+    return sorted(present, key=lambda r: getattr(r, column), reverse=descending) + absent
+
+
+@dataclass(frozen=True)
+class Square:
+    """One (tui, model, task) of the grid: all its runs."""
+
+    runs: tuple[CellRow, ...]
+
+    @property
+    def passed(self) -> int:
+        """How many runs passed."""
+        return sum(1 for r in self.runs if r.passed)
+
+    @property
+    def agree(self) -> bool:
+        """All runs had the same outcome."""
+        return len({r.outcome for r in self.runs}) <= 1
+
+    @property
+    def outcome(self) -> str:
+        """The outcome of the runs when they agree, else `mixed`."""
+        return self.runs[0].outcome if self.agree else "mixed"
+
+    def value(self, axis: str) -> float | None:
+        """The mean headline of `axis` over the runs."""
+        return _mean(r.headline(axis) for r in self.runs)
+
+    @property
+    def first(self) -> CellRow:
+        """The run the grid opens: the first failing one when there is one."""
+        return next((r for r in self.runs if r.failed), self.runs[0])
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The cell grid: rows (tui, model), task columns grouped by category."""
+
+    rows: tuple[tuple[str, str], ...]
+    columns: tuple[str, ...]
+    categories: tuple[tuple[str, int], ...]
+    """Each category with the number of task columns it spans, in column order."""
+    squares: dict[tuple[int, int], Square] = field(default_factory=dict)
+
+    def square(self, row: int, column: int) -> Square | None:
+        """The square at (row, column), None where that combination has no cell."""
+        return self.squares.get((row, column))
+
+
+def pivot(cells: Iterable[CellRow]) -> Grid:
+    """Pivot cells into the grid; reruns of a (tui, model, task) share one square."""
+    runs: dict[tuple[str, str, str], list[CellRow]] = defaultdict(list)
+    for cell in cells:
+        runs[(cell.tui, cell.model, cell.task)].append(cell)
+    row_keys = sorted({(t, m) for t, m, _ in runs})
+    tasks = sorted({k[2] for k in runs}, key=lambda task: (task.split("/", 1)[0], task))
+    categories: list[tuple[str, int]] = []
+    for task in tasks:
+        cat = task.split("/", 1)[0]
+        if categories and categories[-1][0] == cat:
+            categories[-1] = (cat, categories[-1][1] + 1)
+        else:
+            categories.append((cat, 1))
+    row_index = {k: i for i, k in enumerate(row_keys)}
+    col_index = {t: i for i, t in enumerate(tasks)}
+    squares = {
+        (row_index[(t, m)], col_index[task]): Square(tuple(sorted(rs, key=lambda r: r.run)))
+        for (t, m, task), rs in runs.items()
+    }
+    return Grid(tuple(row_keys), tuple(tasks), tuple(categories), squares)
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    """One line of the sweeps screen."""
+
+    sweep_id: str
+    title: str | None
+    cells: int
+    tuis: int
+    models: int
+    tasks: int
+    pass_rate: float | None
+    mean_composite: float | None
+    first_start: datetime | None
+    last_end: datetime | None
+    problems: int
+
+
+def summarize(sweep: Sweep) -> SweepSummary:
+    """The headline facts of a sweep."""
+    cells = sweep.cells
+    starts = [c.started_at for c in cells if c.started_at is not None]
+    ends = [c.ended_at for c in cells if c.ended_at is not None]
+    return SweepSummary(
+        sweep_id=sweep.sweep_id,
+        title=sweep.title,
+        cells=len(cells),
+        tuis=len({c.tui for c in cells}),
+        models=len({c.model for c in cells}),
+        tasks=len({c.task for c in cells}),
+        pass_rate=sum(1 for c in cells if c.passed) / len(cells) if cells else None,
+        mean_composite=_mean(c.headline("composite") for c in cells),
+        first_start=min(starts, default=None),
+        last_end=max(ends, default=None),
+        problems=len(sweep.problems),
+    )
+
+
+def axes_of(cells: Iterable[CellRow]) -> list[str]:
+    """The known axes, then every extra axis any cell carries, in first-seen order."""
+    extra: dict[str, None] = {}
+    for cell in cells:
+        for name, _ in cell.extra_headlines:
+            extra.setdefault(name, None)
+    return [*HEADLINE_AXES, *extra]
