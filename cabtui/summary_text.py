@@ -24,6 +24,6 @@ def leaderboard_text(sweep: Sweep) -> str:
     widths = [max(len(h), *(len(row[i]) for row in body)) if body else len(h) for i, h in enumerate(HEADERS)]
     lines = [f"{one_line(sweep.sweep_id)}: {len(sweep.cells)} cells"]
     for row in (HEADERS, *body):
-        cells = (c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
-        lines.append("  ".join(cells))
+        out = (c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        lines.append("  ".join(out))
     return "\n".join(lines) + "\n"
