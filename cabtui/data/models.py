@@ -152,7 +152,7 @@ class Scores(Record):
         for name in AXES:
             axis = getattr(self, name)
             if axis is not None:
-                out[name] = axis.model_dump(by_alias=True)
+                out[name] = axis.model_dump(by_alias=True, exclude_unset=True)
         for name, value in (self.model_extra or {}).items():
             out[name] = value
         return out

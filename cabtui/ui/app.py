@@ -1,0 +1,131 @@
+"""The cabtui application and the factory the CLI and the tests share."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from cabtui.data.loader import Results, UnreadablePath, load
+from cabtui.data.text import visible
+from cabtui.ui.commands import JumpProvider
+
+RECORDING_SUFFIXES = (".cast", ".gz")
+
+
+class LoadingScreen(Screen[None]):
+    """Shown while the sweep loads in a thread; says how far it has got, or why it failed."""
+
+    # No Header here: a fast load replaces this screen while a Header would still be mounting.
+    def compose(self) -> ComposeResult:
+        yield Static(id="loading-text", markup=False)
+        yield ProgressBar(id="loading-bar", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Name what is being loaded."""
+        self.query_one("#loading-text", Static).update(Text(f"Loading {visible(str(self.app.path))} …"))
+
+    def progress(self, done: int, total: int) -> None:
+        """Move the bar."""
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    def failed(self, message: str) -> None:
+        """Say why nothing could be loaded; q quits."""
+        self.query_one(ProgressBar).display = False
+        self.query_one("#loading-text", Static).update(Text(visible(message) + "\n\nq quits.", "bold red"))
+
+
+class CabApp(App[None]):
+    """Browse sweeps, cells, traces and terminal recordings."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cabtui"
+    COMMANDS = App.COMMANDS | {JumpProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+    ]
+
+    def __init__(self, path: Path, *, get_time: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.path = path
+        self.get_time = get_time
+        """The time source every playback clock uses; tests inject a fake one."""
+        self.results: Results | None = None
+
+    def on_mount(self) -> None:
+        """Open a recording straight away, or load the sweeps in a worker."""
+        if self.path.suffix in RECORDING_SUFFIXES:
+            from cabtui.ui.screens.player import PlayerScreen
+
+            self.push_screen(PlayerScreen(self.path))
+            return
+        self.push_screen(LoadingScreen())
+        self.load_results()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_results(self) -> None:
+        """Load off the UI thread, posting progress; cancelled when the app quits."""
+        worker = get_current_worker()
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last > 0.1:
+                last = now
+                self.call_from_thread(self._progress, done, total)
+
+        try:
+            results = load(self.path, progress=progress, should_stop=lambda: worker.is_cancelled)
+        except UnreadablePath as err:
+            self.call_from_thread(self._failed, str(err))
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._loaded, results)
+
+    def _progress(self, done: int, total: int) -> None:
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.progress(done, total)
+
+    def _failed(self, message: str) -> None:
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.failed(message)
+
+    def _loaded(self, results: Results) -> None:
+        from cabtui.ui.screens.sweep import SweepScreen
+        from cabtui.ui.screens.sweeps import SweepsScreen
+
+        self.results = results
+        if not results.sweeps:
+            self._failed(f"{results.path}: no sweep could be read")
+            return
+        if len(results.sweeps) == 1:
+            self.switch_screen(SweepScreen(results.sweeps[0]))
+        else:
+            self.switch_screen(SweepsScreen(results))
+        if results.problems:
+            self.notify(f"{len(results.problems)} problems while loading: see the Problems tab.",
+                        severity="warning", timeout=6)
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        from cabtui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def make_app(path: Path, *, get_time: Callable[[], float] = time.monotonic) -> CabApp:
+    """Build the app on a results path or a recording; the CLI and the tests both use this."""
+    return CabApp(path, get_time=get_time)

@@ -1,0 +1,92 @@
+"""How indexed cells and leaderboard rows read in tables: columns and cell texts."""
+
+from __future__ import annotations
+
+from cabtui.data.index import CellRow
+from cabtui.data.query import LeaderRow
+from cabtui.data.text import visible
+from cabtui.format import fmt_ms, fmt_number, fmt_rate
+from cabtui.ui.widgets.table import CellText, Column
+
+AXIS_LABELS = {
+    "pass_rate": "Pass",
+    "tokens": "Tokens/correct",
+    "latency": "Wall",
+    "blast_radius": "Blast",
+    "refusal": "Refusal",
+    "integrity": "Integrity",
+    "composite": "Composite",
+}
+"""Axis names as the benchmark's cell page titles them."""
+
+OUTCOME_WORDS = {"pass": "pass", "fail": "FAIL", "timed_out": "TIMEOUT", "incompatible": "INCOMPAT",
+                 "error": "ERROR"}
+
+
+def axis_label(axis: str) -> str:
+    """The title of an axis; extra axes keep their own (made visible) name."""
+    return AXIS_LABELS.get(axis, visible(axis))
+
+
+def headline_text(axis: str, value: float | None) -> str:
+    """A headline value as the tiles and tables show it."""
+    if axis == "latency":
+        return fmt_ms(value)
+    if axis == "tokens":
+        return fmt_number(value, 0)
+    return fmt_number(value)
+
+
+def cell_columns(axes: list[str]) -> list[Column]:
+    """Columns of the Cells table: identity, then every axis headline."""
+    return [
+        Column("status", "Status", 8),
+        Column("tui", "CLI", 12),
+        Column("model", "Model", 30),
+        Column("task", "Task", 34),
+        Column("run", "Run", 3, "right"),
+        *(Column(axis, axis_label(axis), max(len(axis_label(axis)), 9), "right") for axis in axes),
+    ]
+
+
+def cell_text(row: CellRow, column: Column) -> CellText:
+    """The text and colour class of one cell of the Cells table."""
+    key = column.key
+    if key == "status":
+        return OUTCOME_WORDS.get(row.outcome, visible(row.outcome)), f"outcome--{row.outcome}"
+    if key == "run":
+        return str(row.run), None
+    if key in ("tui", "model", "task"):
+        return visible(getattr(row, key)), None
+    return headline_text(key, row.headline(key)), None
+
+
+LEADER_TABLE = [
+    Column("tui", "CLI", 12),
+    Column("model", "Model", 34),
+    Column("cells", "Cells", 6, "right"),
+    Column("passed", "Passed", 6, "right"),
+    Column("pass_rate", "Pass rate", 9, "right"),
+    Column("mean_composite", "Composite", 9, "right"),
+    Column("median_wall_ms", "Median wall", 11, "right"),
+    Column("tokens_per_correct", "Tok/correct", 11, "right"),
+    Column("mean_blast", "Blast", 6, "right"),
+    Column("refusal", "Refusal", 7, "right"),
+    Column("integrity", "Integrity", 9, "right"),
+]
+
+
+def leader_text(row: LeaderRow, column: Column) -> CellText:
+    """The text of one leaderboard cell."""
+    value = getattr(row, column.key)
+    if column.key in ("tui", "model"):
+        return visible(value), None
+    if column.key in ("cells", "passed"):
+        return str(value), None
+    if column.key == "pass_rate":
+        return fmt_rate(value), "outcome--pass" if value >= 0.5 else "outcome--fail"
+    if column.key == "median_wall_ms":
+        return fmt_ms(value), None
+    if column.key == "tokens_per_correct":
+        return fmt_number(value, 0), None
+    return fmt_number(value), None

@@ -1,0 +1,77 @@
+"""Command palette: jump to any cell, sweep or tab, or run a screen's action."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from cabtui.data.index import CellRow
+from cabtui.data.loader import Sweep
+from cabtui.data.text import one_line
+
+MAX_CELL_HITS = 40
+"""Cells offered per query: enough to choose from, few enough to stay instant at 250k."""
+
+
+class JumpProvider(Provider):
+    """Cells (by id words), sweeps and the sweep screen's tabs."""
+
+    def _sweeps(self) -> list[Sweep]:
+        results = getattr(self.app, "results", None)
+        return results.sweeps if results is not None else []
+
+    async def discover(self) -> Hits:
+        """Offer the tabs and the sweeps before anything is typed."""
+        for tab in ("leaderboard", "grid", "cells", "problems"):
+            yield DiscoveryHit(f"Go to tab: {tab}", partial(self._tab, tab), help="sweep screen")
+        for sweep in self._sweeps():
+            yield DiscoveryHit(f"Open sweep: {one_line(sweep.sweep_id, 80)}", partial(self._sweep, sweep),
+                               help=f"{len(sweep.cells):,} cells")
+
+    async def search(self, query: str) -> Hits:
+        """Tabs and sweeps by fuzzy match; cells whose id holds every word typed."""
+        matcher = self.matcher(query)
+        for tab in ("leaderboard", "grid", "cells", "problems"):
+            text = f"Go to tab: {tab}"
+            if (score := matcher.match(text)) > 0:
+                yield Hit(score, matcher.highlight(text), partial(self._tab, tab))
+        for sweep in self._sweeps():
+            text = f"Open sweep: {one_line(sweep.sweep_id, 80)}"
+            if (score := matcher.match(text)) > 0:
+                yield Hit(score, matcher.highlight(text), partial(self._sweep, sweep))
+        words = query.lower().split()
+        if not words:
+            return
+        found = 0
+        for sweep in self._sweeps():
+            for row in sweep.cells:
+                cell_id = row.cell_id.lower()
+                if all(w in cell_id for w in words):
+                    text = f"Open cell: {one_line(row.cell_id, 120)}"
+                    yield Hit(0.5 + 0.5 / (1 + len(cell_id)), text, partial(self._cell, sweep, row),
+                              text=text, help=row.outcome)
+                    found += 1
+                    if found >= MAX_CELL_HITS:
+                        return
+
+    def _tab(self, tab: str) -> None:
+        from cabtui.ui.screens.sweep import SweepScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, SweepScreen):
+                while self.app.screen is not screen:
+                    self.app.pop_screen()
+                screen.action_tab(tab)
+                return
+        self.app.notify("Open a sweep first.", severity="warning")
+
+    def _sweep(self, sweep: Sweep) -> None:
+        from cabtui.ui.screens.sweep import SweepScreen
+
+        self.app.push_screen(SweepScreen(sweep, single=False))
+
+    def _cell(self, sweep: Sweep, row: CellRow) -> None:
+        from cabtui.ui.screens.cell import CellScreen
+
+        self.app.push_screen(CellScreen(sweep, row, sweep.cells))

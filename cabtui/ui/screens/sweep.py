@@ -1,0 +1,288 @@
+"""The sweep screen: leaderboard, grid, cells and problems of one sweep, as tabs."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+
+from cabtui.data.index import CellRow
+from cabtui.data.loader import Sweep
+from cabtui.data.query import (
+    LeaderRow,
+    Square,
+    axes_of,
+    filter_cells,
+    leaderboard,
+    parse_query,
+    pivot,
+    sort_cells,
+    sort_leaderboard,
+)
+from cabtui.data.text import one_line, visible
+from cabtui.format import fmt_rate
+from cabtui.ui.columns import LEADER_TABLE, axis_label, cell_columns, cell_text, headline_text, leader_text
+from cabtui.ui.widgets.grid import GLYPHS, GridView
+from cabtui.ui.widgets.table import Column, VirtualTable
+
+TABS = ("leaderboard", "grid", "cells", "problems")
+
+
+class SweepScreen(Screen[None]):
+    """One sweep: pick a tab with 1-4; each tab's keys are in the footer and in `?`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "tab('leaderboard')", "Leaderboard", show=False, id="sweep.leaderboard"),
+        Binding("2", "tab('grid')", "Grid", show=False, id="sweep.grid"),
+        Binding("3", "tab('cells')", "Cells", show=False, id="sweep.cells"),
+        Binding("4", "tab('problems')", "Problems", show=False, id="sweep.problems"),
+        Binding("a", "cycle_axis", "Axis", id="sweep.axis", tooltip="Colour the grid by the next axis"),
+        Binding("s", "sort(1)", "Sort", id="sweep.sort", tooltip="Sort by the next column"),
+        Binding("S", "sort(-1)", "Reverse", id="sweep.reverse", tooltip="Reverse the sort order"),
+        Binding("slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ..."),
+        Binding("f", "failed_only", "Failed only", id="sweep.failed", tooltip="Show only cells that did not pass"),
+        Binding("escape", "back", "Back", id="sweep.back"),
+    ]
+
+    def __init__(self, sweep: Sweep, *, single: bool = True) -> None:
+        super().__init__()
+        self.sweep = sweep
+        self.single = single
+        self.axes = axes_of(sweep.cells)
+        self.axis = "pass_rate"
+        self.leaders: list[LeaderRow] = leaderboard(sweep.cells)
+        self.leader_sort: tuple[str, bool] | None = None
+        self.shown: list[CellRow] = list(sweep.cells)
+        self.query_text = ""
+        self.failed_only = False
+        self.cell_sort: tuple[str, bool] | None = None
+        self.grid = pivot(sweep.cells)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="grid", id="tabs"):
+            with TabPane("1 Leaderboard", id="leaderboard"):
+                yield VirtualTable(id="leaderboard-table")
+            with TabPane("2 Grid", id="grid"), Vertical():
+                yield GridView(id="grid-view")
+                yield Static(id="grid-legend", classes="status-line", markup=False)
+                yield Static(id="grid-status", classes="status-line", markup=False)
+            with TabPane("3 Cells", id="cells"), Vertical():
+                yield VirtualTable(id="cells-table")
+                yield Input(placeholder="filter: words, tui: model: task: category: status:  (enter applies)",
+                            id="cells-filter", classes="-hidden")
+                yield Static(id="cells-status", classes="status-line", markup=False)
+            with TabPane(f"4 Problems ({len(self.sweep.problems)})", id="problems"):
+                yield VirtualTable(id="problems-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill every tab from the already-loaded sweep."""
+        title = self.sweep.title or ""
+        self.title = f"cabtui · {visible(self.sweep.sweep_id)}"
+        self.sub_title = one_line(title, 80)
+        self._fill_leaderboard()
+        self.query_one(GridView).set_grid(self.grid, self.axis)
+        self._update_legend()
+        self._fill_cells()
+        problems = self.sweep.problems
+        self.query_one("#problems-table", VirtualTable).set_rows(
+            [Column("where", "File:line", 60), Column("message", "Problem", 200)],
+            len(problems),
+            lambda r, c: (one_line(f"{problems[r].file}:{problems[r].line}" if c == 0 else problems[r].message, 400),
+                          "text--bad" if c == 1 else None),
+        )
+        self.query_one(GridView).focus()
+
+    # ---- tabs -------------------------------------------------------------
+
+    @property
+    def active_tab(self) -> str:
+        """The id of the tab on show."""
+        return self.query_one(TabbedContent).active
+
+    def action_tab(self, tab: str) -> None:
+        """Show a tab and focus its main widget."""
+        self.query_one(TabbedContent).active = tab
+        self._focus_tab(tab)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_tab(event.pane.id or "")
+        self.refresh_bindings()
+
+    def _focus_tab(self, tab: str) -> None:
+        target = {"leaderboard": "#leaderboard-table", "grid": "#grid-view", "cells": "#cells-table",
+                  "problems": "#problems-table"}.get(tab)
+        if target:
+            self.query_one(target).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show each tab's keys only where they do something."""
+        tab = self.active_tab if self.is_mounted else "grid"
+        if action == "cycle_axis":
+            return tab == "grid"
+        if action == "sort":
+            return tab in ("leaderboard", "cells")
+        if action in ("filter", "failed_only"):
+            return tab == "cells"
+        if action == "back":
+            return not self.single
+        return True
+
+    def action_back(self) -> None:
+        """Back to the list of sweeps."""
+        self.dismiss()
+
+    # ---- leaderboard -------------------------------------------------------
+
+    def _fill_leaderboard(self) -> None:
+        rows = self.leaders
+        if self.leader_sort is not None:
+            rows = sort_leaderboard(rows, self.leader_sort[0], descending=self.leader_sort[1])
+        self._leader_rows = rows
+        table = self.query_one("#leaderboard-table", VirtualTable)
+        table.sort_key, table.sort_descending = self.leader_sort or (None, False)
+        table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]),
+                       keep_cursor=True)
+
+    # ---- grid --------------------------------------------------------------
+
+    def action_cycle_axis(self) -> None:
+        """Colour the grid by the next axis."""
+        self.axis = self.axes[(self.axes.index(self.axis) + 1) % len(self.axes)]
+        self.query_one(GridView).set_axis(self.axis)
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        better = "lower" if self.axis in ("tokens", "latency", "blast_radius") else "higher"
+        glyphs = "  ".join(f"{g} {name.replace('_', ' ')}" for name, g in GLYPHS.items())
+        self.query_one("#grid-legend", Static).update(
+            f"colour: {axis_label(self.axis)} ({better} is better, green best)  ·  {glyphs}  ·  k/n runs passed"
+            "  ·  a: next axis"
+        )
+
+    @on(GridView.SquareHighlighted)
+    def _square_highlighted(self, event: GridView.SquareHighlighted) -> None:
+        status = self.query_one("#grid-status", Static)
+        if event.square is None:
+            tui, model = self.grid.rows[event.row] if self.grid.rows else ("", "")
+            task = self.grid.columns[event.column] if self.grid.columns else ""
+            status.update(one_line(f"{tui} × {model} · {task}: no cell", 300))
+            return
+        first = event.square.runs[0]
+        runs = event.square.runs
+        value = event.square.value(self.axis)
+        text = (f"{first.tui} × {first.model} · {first.task} · {event.square.outcome}"
+                f" · {len(runs)} run{'s' if len(runs) > 1 else ''}, {event.square.passed} passed"
+                f" · {axis_label(self.axis)} {headline_text(self.axis, value)}")
+        status.update(one_line(text, 300))
+
+    @on(GridView.SquareSelected)
+    def _open_square(self, event: GridView.SquareSelected) -> None:
+        order = [sq.first for _, sq in sorted(self.grid.squares.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+        self._open_cell(event.square.first, order)
+
+    # ---- cells -------------------------------------------------------------
+
+    def _fill_cells(self, *, keep_cursor: bool = False) -> None:
+        query = parse_query(self.query_text)
+        rows = filter_cells(self.sweep.cells, query, failed_only=self.failed_only)
+        if self.cell_sort is not None:
+            rows = sort_cells(rows, self.cell_sort[0], descending=self.cell_sort[1])
+        self.shown = rows
+        columns = cell_columns(self.axes)
+        table = self.query_one("#cells-table", VirtualTable)
+        table.sort_key, table.sort_descending = self.cell_sort or (None, False)
+        table.set_rows(columns, len(rows), lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=keep_cursor)
+        parts = [f"{len(rows):,} of {len(self.sweep.cells):,} cells",
+                 f"{sum(1 for r in rows if r.passed):,} passed"]
+        if self.failed_only:
+            parts.append("failed only (f)")
+        if self.query_text:
+            parts.append(f"filter: {one_line(self.query_text, 60)}")
+        if query.errors:
+            parts.append("; ".join(query.errors))
+        if self.cell_sort:
+            parts.append(f"sorted by {self.cell_sort[0]} {'▼' if self.cell_sort[1] else '▲'}")
+        parts.append(f"pass rate {fmt_rate(sum(1 for r in rows if r.passed) / len(rows) if rows else None)}")
+        self.query_one("#cells-status", Static).update("  ·  ".join(parts))
+
+    def action_sort(self, direction: int) -> None:
+        """`s` sorts by the next column; `S` reverses the order."""
+        if self.active_tab == "leaderboard":
+            self.leader_sort = self._next_sort(self.leader_sort, [c.key for c in LEADER_TABLE], direction)
+            self._fill_leaderboard()
+        elif self.active_tab == "cells":
+            keys = [c.key for c in cell_columns(self.axes)]
+            self.cell_sort = self._next_sort(self.cell_sort, keys, direction)
+            self._fill_cells()
+
+    @staticmethod
+    def _next_sort(current: tuple[str, bool] | None, keys: list[str], direction: int) -> tuple[str, bool]:
+        if direction < 0:
+            key, descending = current or (keys[0], False)
+            return key, not descending
+        if current is None:
+            return keys[0], False
+        return keys[(keys.index(current[0]) + 1) % len(keys)], current[1]
+
+    @on(VirtualTable.HeaderClicked)
+    def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
+        if event.table.id == "leaderboard-table":
+            same = self.leader_sort is not None and self.leader_sort[0] == event.key
+            self.leader_sort = (event.key, not self.leader_sort[1] if same and self.leader_sort else False)
+            self._fill_leaderboard()
+        elif event.table.id == "cells-table":
+            same = self.cell_sort is not None and self.cell_sort[0] == event.key
+            self.cell_sort = (event.key, not self.cell_sort[1] if same and self.cell_sort else False)
+            self._fill_cells()
+
+    def action_filter(self) -> None:
+        """Show the filter box."""
+        box = self.query_one("#cells-filter", Input)
+        box.remove_class("-hidden")
+        box.value = self.query_text
+        box.focus()
+
+    @on(Input.Submitted, "#cells-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.query_text = event.value.strip()
+        self._fill_cells()
+        if not self.query_text:
+            event.input.add_class("-hidden")
+        self.query_one("#cells-table").focus()
+
+    def action_failed_only(self) -> None:
+        """Show only the cells that did not pass, or all again."""
+        self.failed_only = not self.failed_only
+        self._fill_cells()
+
+    @on(VirtualTable.RowSelected)
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        if event.table.id == "cells-table" and self.shown:
+            self._open_cell(self.shown[event.row], self.shown)
+        elif event.table.id == "leaderboard-table":
+            row = self._leader_rows[event.row]
+            self.query_text = f'tui:"{row.tui}" model:"{row.model}"'
+            self.action_tab("cells")
+            self._fill_cells()
+
+    def _open_cell(self, row: CellRow, order: list[CellRow]) -> None:
+        from cabtui.ui.screens.cell import CellScreen
+
+        self.app.push_screen(CellScreen(self.sweep, row, order))
+
+    def square_for(self, row: CellRow) -> Square | None:
+        """The grid square that holds a cell."""
+        try:
+            r = self.grid.rows.index((row.tui, row.model))
+            c = self.grid.columns.index(row.task)
+        except ValueError:
+            return None
+        return self.grid.square(r, c)

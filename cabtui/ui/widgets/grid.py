@@ -1,0 +1,255 @@
+"""The cell grid: rows tui x model, task columns grouped by category, one square per cell.
+
+Drawn with the Line API from the pivot in `cabtui.data.query`, so a grid of
+250 rows x 250 tasks costs only what is on screen. Each square is coloured by
+the chosen axis and carries a glyph, so pass and fail read without colour too.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from rich.color import Color, blend_rgb
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from cabtui.data.models import LOWER_IS_BETTER
+from cabtui.data.query import Grid, Square
+from cabtui.data.text import visible
+from cabtui.ui.widgets.table import _fit
+
+SQUARE = 4
+"""Cells per square, the separating space included."""
+
+GLYPHS = {"pass": "✓", "fail": "✗", "timed_out": "T", "incompatible": "∅", "error": "!", "mixed": "≠"}
+"""Outcome glyphs: single-cell BMP characters, legible without colour."""
+
+LOG_AXES = frozenset({"tokens", "latency"})
+"""Axes spread over orders of magnitude: coloured on a log scale."""
+
+HEADER_LINES = 2
+
+
+def square_text(square: Square) -> str:
+    """The square's text: the glyph, or `k/n` passes when the cell has several runs."""
+    if len(square.runs) > 1:
+        return f"{square.passed}/{len(square.runs)}"
+    return GLYPHS.get(square.outcome, "?")
+
+
+class GridView(Widget, can_focus=True):
+    """The heat-map grid with a square cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(0, -1)", "Up", show=False, id="grid.up"),
+        Binding("down,j", "move(0, 1)", "Down", show=False, id="grid.down"),
+        Binding("left,h", "move(-1, 0)", "Left", show=False, id="grid.left"),
+        Binding("right,l", "move(1, 0)", "Right", show=False, id="grid.right"),
+        Binding("home", "move(-9999, 0)", "Row start", show=False, id="grid.row_start"),
+        Binding("end", "move(9999, 0)", "Row end", show=False, id="grid.row_end"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="grid.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="grid.page_down"),
+        Binding("enter", "open", "Open cell", id="grid.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "grid--header",
+        "grid--label",
+        "grid--good",
+        "grid--mid",
+        "grid--bad",
+        "grid--empty",
+        "grid--cursor",
+    }
+
+    DEFAULT_CSS = """
+    GridView { height: 1fr; }
+    """
+
+    cursor: reactive[tuple[int, int]] = reactive((0, 0), always_update=True)
+    """(column, row) of the highlighted square."""
+
+    class SquareHighlighted(Message):
+        """The cursor moved onto a square (None where that combination has no cell)."""
+
+        def __init__(self, grid: GridView, square: Square | None, row: int, column: int) -> None:
+            super().__init__()
+            self.grid = grid
+            self.square = square
+            self.row = row
+            self.column = column
+
+    class SquareSelected(Message):
+        """A square was opened."""
+
+        def __init__(self, grid: GridView, square: Square) -> None:
+            super().__init__()
+            self.grid = grid
+            self.square = square
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.grid = Grid((), (), ())
+        self.axis = "pass_rate"
+        self._range: tuple[float, float] = (0.0, 1.0)
+        self._row_top = 0
+        self._col_left = 0
+
+    def set_grid(self, grid: Grid, axis: str) -> None:
+        """Show a new pivot, coloured by `axis`."""
+        self.grid = grid
+        self.set_axis(axis)
+        col, row = self.cursor
+        self.cursor = (min(col, max(len(grid.columns) - 1, 0)), min(row, max(len(grid.rows) - 1, 0)))
+
+    def set_axis(self, axis: str) -> None:
+        """Colour the squares by another axis."""
+        self.axis = axis
+        values = [v for sq in self.grid.squares.values() if (v := sq.value(axis)) is not None]
+        if axis in LOG_AXES:
+            values = [math.log10(max(v, 1e-3)) for v in values]
+        self._range = (min(values), max(values)) if values else (0.0, 1.0)
+        self.refresh()
+
+    @property
+    def label_width(self) -> int:
+        """Width of the row labels, fitted to the longest `tui × model` up to a cap."""
+        longest = max((len(t) + len(m) + 3 for t, m in self.grid.rows), default=10)
+        return min(max(longest, 12), 48)
+
+    def _visible_columns(self) -> int:
+        return max((self.size.width - self.label_width - 1) // SQUARE, 1)
+
+    def _visible_rows(self) -> int:
+        return max(self.size.height - HEADER_LINES, 1)
+
+    def highlighted(self) -> Square | None:
+        """The square under the cursor."""
+        col, row = self.cursor
+        return self.grid.square(row, col)
+
+    def watch_cursor(self, cursor: tuple[int, int]) -> None:
+        """Scroll so the cursor shows, and announce the square."""
+        col, row = cursor
+        cols, rows = self._visible_columns(), self._visible_rows()
+        if col < self._col_left:
+            self._col_left = col
+        elif col >= self._col_left + cols:
+            self._col_left = col - cols + 1
+        if row < self._row_top:
+            self._row_top = row
+        elif row >= self._row_top + rows:
+            self._row_top = row - rows + 1
+        self.post_message(self.SquareHighlighted(self, self.grid.square(row, col), row, col))
+        self.refresh()
+
+    def on_resize(self) -> None:
+        """Re-fit the scroll position to the new size."""
+        self.cursor = self.cursor
+
+    def action_move(self, dx: int, dy: int) -> None:
+        """Move the cursor, stopping at the edges."""
+        if not self.grid.rows:
+            return
+        col, row = self.cursor
+        col = max(0, min(len(self.grid.columns) - 1, col + dx))
+        row = max(0, min(len(self.grid.rows) - 1, row + dy))
+        self.cursor = (col, row)
+
+    def action_page(self, direction: int) -> None:
+        """Move a screenful up or down."""
+        self.action_move(0, direction * self._visible_rows())
+
+    def action_open(self) -> None:
+        """Open the highlighted square's cell."""
+        square = self.highlighted()
+        if square is not None:
+            self.post_message(self.SquareSelected(self, square))
+
+    def on_click(self, event: events.Click) -> None:
+        """Click a square to highlight it; click it again to open it."""
+        row = self._row_top + event.y - HEADER_LINES
+        col = self._col_left + (event.x - self.label_width - 1) // SQUARE
+        if event.y < HEADER_LINES or event.x <= self.label_width or not self.grid.rows:
+            return
+        if 0 <= row < len(self.grid.rows) and 0 <= col < len(self.grid.columns):
+            if (col, row) == self.cursor or event.chain > 1:
+                self.action_open()
+            self.cursor = (col, row)
+
+    def _heat(self, square: Square) -> Style:
+        value = square.value(self.axis)
+        if value is None:
+            return self.get_component_rich_style("grid--empty")
+        if self.axis in LOG_AXES:
+            value = math.log10(max(value, 1e-3))
+        low, high = self._range
+        t = 0.5 if high <= low else (value - low) / (high - low)
+        if self.axis in LOWER_IS_BETTER:
+            t = 1 - t
+        bad = self.get_component_rich_style("grid--bad").bgcolor
+        mid = self.get_component_rich_style("grid--mid").bgcolor
+        good = self.get_component_rich_style("grid--good").bgcolor
+        if bad is None or mid is None or good is None:
+            return Style()
+        a, b, f = (bad, mid, t * 2) if t < 0.5 else (mid, good, (t - 0.5) * 2)
+        rgb = blend_rgb(a.get_truecolor(), b.get_truecolor(), f)
+        fg = Color.parse("black") if (rgb.red * 299 + rgb.green * 587 + rgb.blue * 114) > 128000 else None
+        return Style(bgcolor=Color.from_triplet(rgb), color=fg or Color.parse("white"), bold=True)
+
+    def render_line(self, y: int) -> Strip:
+        """Two header lines (categories, column numbers), then one line per row."""
+        width = self.size.width
+        label_w = self.label_width
+        cols = range(self._col_left, min(len(self.grid.columns), self._col_left + self._visible_columns()))
+        header = self.get_component_rich_style("grid--header")
+        if y == 0:
+            segments = [Segment(" " * (label_w + 1), header), *self._category_segments(cols, header)]
+        elif y == 1:
+            title = _fit(f"{len(self.grid.rows)} rows × {len(self.grid.columns)} tasks", label_w, "left")
+            numbers = "".join(f"{c + 1:>{SQUARE - 1}} " for c in cols)
+            segments = [Segment(title + " ", header), Segment(numbers, header)]
+        else:
+            row = self._row_top + y - HEADER_LINES
+            if row >= len(self.grid.rows):
+                return Strip.blank(width, self.rich_style)
+            segments = self._row_segments(row, cols, label_w)
+        return Strip(segments).crop(0, width).extend_cell_length(width, self.rich_style)
+
+    def _category_segments(self, cols: range, style: Style) -> list[Segment]:
+        out: list[Segment] = []
+        start = 0
+        for name, span in self.grid.categories:
+            shown = [c for c in cols if start <= c < start + span]
+            start += span
+            if shown:
+                out.append(Segment(_fit(f"├{visible(name)}", len(shown) * SQUARE, "left"), style))
+        return out
+
+    def _row_segments(self, row: int, cols: range, label_w: int) -> list[Segment]:
+        tui, model = self.grid.rows[row]
+        cursor_col, cursor_row = self.cursor
+        label_style = self.get_component_rich_style("grid--label")
+        if row == cursor_row:
+            label_style = label_style + Style(bold=True, reverse=True)
+        out = [Segment(_fit(visible(f"{tui} × {model}"), label_w, "left") + " ", label_style)]
+        empty = self.get_component_rich_style("grid--empty")
+        cursor_style = self.get_component_rich_style("grid--cursor")
+        for col in cols:
+            square = self.grid.square(row, col)
+            if square is None:
+                out.append(Segment(" · ".center(SQUARE - 1), empty))
+            else:
+                style = self._heat(square)
+                if (col, row) == (cursor_col, cursor_row):
+                    style = style + cursor_style
+                out.append(Segment(square_text(square).center(SQUARE - 1), style))
+            out.append(Segment(" ", self.rich_style))
+        return out
