@@ -268,14 +268,15 @@ class _Interner:
 
 
 def _flag_duplicates(results: Results) -> None:
-    """Two records for the same cell id: keep the first, report the second."""
+    """Two records for the same cell (id, or tui, model, task and run): keep the first, report the second."""
     for sweep in results.sweeps:
-        seen: dict[str, CellRow] = {}
+        seen: dict[object, CellRow] = {}
         kept: list[CellRow] = []
         for row in sweep.cells:
-            first = seen.get(row.cell_id)
+            keys = (row.cell_id, (row.tui, row.model, row.task, row.run))
+            first = next((seen[k] for k in keys if k in seen), None)
             if first is None:
-                seen[row.cell_id] = row
+                seen.update(dict.fromkeys(keys, row))
                 kept.append(row)
                 continue
             problem = Problem(

@@ -286,6 +286,9 @@ class Cell(Record):
         identity = [data.get(k) for k in ("tui", "model", "task")]
         if not data.get("cell_id") and all(isinstance(v, str) for v in identity):
             data["cell_id"] = f"{data['sweep_id']}/{data['tui']}/{data['model']}/{data['task']}"
+            if isinstance(data.get("run"), int) and not isinstance(data["run"], bool):
+                # Reruns are told apart by their id, as the runner's own ids are.
+                data["cell_id"] += f"#run{data['run']}"
         cell_id = data.get("cell_id")
         if "run" not in data and isinstance(cell_id, str) and (m := _RUN_SUFFIX.search(cell_id)):
             data["run"] = int(m.group(1))

@@ -92,10 +92,9 @@ class SweepScreen(Screen[None]):
         self._fill_cells()
         problems = self.sweep.problems
         self.query_one("#problems-table", VirtualTable).set_rows(
-            [Column("where", "File:line", 60), Column("message", "Problem", 200)],
+            [Column("problem", "FILE:LINE: problem", max((len(str(p)) for p in problems[:1000]), default=20))],
             len(problems),
-            lambda r, c: (one_line(f"{problems[r].file}:{problems[r].line}" if c == 0 else problems[r].message, 400),
-                          "text--bad" if c == 1 else None),
+            lambda r, c: (one_line(str(problems[r]), 2000), "text--bad"),
         )
         self.query_one(GridView).focus()
 

@@ -1,0 +1,462 @@
+"""The emulator's screen: a grid of cells and the operations escape sequences perform on it.
+
+Semantics follow tmux (the reference the tests compare against): the cursor may sit one past
+the last column (x == cols) meaning "wrap pending"; erasing fills with the pen's background;
+the alternate screen is a fresh grid with the main one kept aside. Rows are two parallel
+lists (characters, styles) so a run of text is one slice assignment, and each row caches
+its frozen copy and its segments until it is written again: snapshots share unchanged
+rows, frames rebuild only changed ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from wcwidth import wcwidth
+
+from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Frame, Segment, intern_style, safe_text
+
+WIDE_TAIL = ""
+"""The second cell of a wide character: no text of its own."""
+
+_WIDTHS: dict[str, int] = {}
+# Zero-width format characters that would hide or reorder text: dropped, never combined.
+_DROP = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
+                  "\u2066\u2067\u2068\u2069\ufeff")
+
+
+def char_width(ch: str) -> int:
+    """Cells `ch` takes: 1, 2, 0 (combines with the previous cell) or -1 (not printable)."""
+    w = _WIDTHS.get(ch)
+    if w is None:
+        w = -1 if ch in _DROP else wcwidth(ch)
+        _WIDTHS[ch] = w
+    return w
+
+
+class Row:
+    """One screen line: characters and styles, plus caches invalidated by any write."""
+
+    __slots__ = ("chars", "styles", "segs", "frozen")
+
+    def __init__(self, chars: list[str], styles: list[CellStyle],
+                 frozen: tuple[tuple[str, ...], tuple[CellStyle, ...]] | None = None) -> None:
+        self.chars = chars
+        self.styles = styles
+        self.segs: tuple[Segment, ...] | None = None
+        self.frozen = frozen
+
+    def freeze(self) -> tuple[tuple[str, ...], tuple[CellStyle, ...]]:
+        """An immutable copy, reused until the row changes (snapshots share unchanged rows)."""
+        if self.frozen is None:
+            self.frozen = (tuple(self.chars), tuple(self.styles))
+        return self.frozen
+
+    def segments(self) -> tuple[Segment, ...]:
+        """The row as runs of same-styled cells (styles are interned: groupby compares by identity)."""
+        if self.segs is None:
+            chars = self.chars
+            out: list[Segment] = []
+            x = 0
+            for style, group in groupby(self.styles):
+                n = sum(1 for _ in group)
+                out.append(Segment(safe_text("".join(chars[x:x + n])), style))
+                x += n
+            self.segs = tuple(out)
+        return self.segs
+
+
+FrozenRows = tuple[tuple[tuple[str, ...], tuple[CellStyle, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenState:
+    """Everything needed to resume emulation: a keyframe."""
+
+    lines: FrozenRows
+    main_lines: FrozenRows | None
+    scalars: tuple[object, ...]
+
+
+_BG_ONLY: dict[str | None, CellStyle] = {None: DEFAULT_STYLE}
+
+
+def bg_only(style: CellStyle) -> CellStyle:
+    """The style erased cells get: the background colour alone (tmux's erase behaviour)."""
+    s = _BG_ONLY.get(style.bg)
+    if s is None:
+        s = _BG_ONLY[style.bg] = intern_style(CellStyle(bg=style.bg))
+    return s
+
+
+_SCALARS = ("cols", "rows", "x", "y", "pen", "top", "bottom", "autowrap", "insert", "origin",
+            "cursor_visible", "tabs", "charsets", "shift", "saved", "alt_saved")
+
+
+class Screen:
+    """Grid state and editing operations; `vt.Terminal` parses the byte stream into calls."""
+
+    def __init__(self, cols: int, rows: int) -> None:
+        self.cols = max(1, cols)
+        self.rows = max(1, rows)
+        self.reset()
+
+    # --- state -------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Power-on state (RIS): blank main screen, home cursor, default modes."""
+        self.lines = [self.blank_row(DEFAULT_STYLE) for _ in range(self.rows)]
+        self.main_lines: list[Row] | None = None
+        self.x = self.y = 0
+        self.pen = DEFAULT_STYLE
+        self.top, self.bottom = 0, self.rows - 1
+        self.autowrap = True
+        self.insert = False
+        self.origin = False
+        self.cursor_visible = True
+        self.tabs = frozenset(range(8, self.cols, 8))
+        self.charsets = ("B", "B")
+        self.shift = 0
+        self.saved: tuple[int, int, CellStyle, bool, tuple[str, str], int] = (
+            0, 0, DEFAULT_STYLE, False, ("B", "B"), 0)
+        self.alt_saved: tuple[int, int, CellStyle] | None = None
+
+    def blank_row(self, style: CellStyle) -> Row:
+        return Row([" "] * self.cols, [style] * self.cols)
+
+    def snapshot(self) -> ScreenState:
+        """Freeze the screen (cheap: unchanged rows reuse their frozen tuples)."""
+        main = None if self.main_lines is None else tuple(r.freeze() for r in self.main_lines)
+        return ScreenState(tuple(r.freeze() for r in self.lines), main,
+                           tuple(getattr(self, name) for name in _SCALARS))
+
+    def restore(self, state: ScreenState) -> None:
+        """Resume from a snapshot; its frozen rows stay valid caches of the rebuilt rows."""
+        for name, value in zip(_SCALARS, state.scalars, strict=True):
+            setattr(self, name, value)
+        self.lines = [Row(list(c), list(s), (c, s)) for c, s in state.lines]
+        self.main_lines = (None if state.main_lines is None
+                           else [Row(list(c), list(s), (c, s)) for c, s in state.main_lines])
+
+    def frame(self, time: float) -> Frame:
+        """The screen as an immutable Frame (rows unchanged since the last call are reused)."""
+        return Frame(self.cols, self.rows, tuple(row.segments() for row in self.lines),
+                     (min(self.x, self.cols - 1), self.y), self.cursor_visible,
+                     self.main_lines is not None, time)
+
+    # --- writing text ------------------------------------------------------------------
+
+    def _clear_split(self, row: Row, a: int, b: int) -> None:
+        """Before cells [a, b) are overwritten: blank the halves of wide characters cut in two."""
+        chars = row.chars
+        if 0 < a < self.cols and chars[a] == WIDE_TAIL:
+            chars[a - 1] = " "
+            row.styles[a - 1] = bg_only(row.styles[a - 1])
+        if b < self.cols and chars[b] == WIDE_TAIL:
+            chars[b] = " "
+            row.styles[b] = bg_only(row.styles[b])
+
+    def put_run(self, text: str) -> None:
+        """Write characters one cell wide each, wrapping at the right edge (the hot path)."""
+        cols = self.cols
+        pen = self.pen
+        while text:
+            if self.x >= cols:
+                self.wrap()
+            x = self.x
+            n = min(len(text), cols - x)
+            row = self.lines[self.y]
+            row.segs = row.frozen = None
+            self._clear_split(row, x, x + n)
+            row.chars[x:x + n] = text[:n]
+            row.styles[x:x + n] = [pen] * n
+            text = text[n:]
+            if self.autowrap:
+                self.x = x + n
+            elif x + n >= cols:
+                if text:  # without autowrap the rest overwrites the last column
+                    row.chars[cols - 1] = text[-1]
+                    text = ""
+                self.x = cols - 1
+            else:
+                self.x = x + n
+
+    def put_char(self, ch: str, width: int) -> None:
+        """Write one character of width 1 or 2 (insert mode and wide characters go here)."""
+        cols = self.cols
+        if not self.autowrap and width > 1 and (width > cols or (self.x != cols and self.x > cols - width)):
+            return
+        if self.insert:
+            self.insert_chars(width)
+        if self.autowrap and self.x > cols - width:
+            self.wrap()
+        x = self.x
+        if x > cols - width:
+            return
+        row = self.lines[self.y]
+        row.segs = row.frozen = None
+        self._clear_split(row, x, x + width)
+        row.chars[x] = ch
+        row.styles[x] = self.pen
+        if width == 2:
+            row.chars[x + 1] = WIDE_TAIL
+            row.styles[x + 1] = self.pen
+        not_wrap = 0 if self.autowrap else 1
+        self.x = x + width if x <= cols - not_wrap - width else cols - not_wrap
+
+    def combine(self, ch: str) -> None:
+        """Attach a zero-width character (accent, joiner, selector) to the cell before the cursor."""
+        x = self.x
+        if x == 0:
+            return
+        row = self.lines[self.y]
+        px = x - 1
+        if px >= 1 and row.chars[px] == WIDE_TAIL:
+            px -= 1
+        if row.chars[px] == WIDE_TAIL:
+            return
+        row.chars[px] += ch
+        row.segs = row.frozen = None
+
+    def wrap(self) -> None:
+        self.linefeed()
+        self.x = 0
+
+    # --- cursor ------------------------------------------------------------------------
+
+    def linefeed(self) -> None:
+        if self.y == self.bottom:
+            self.scroll_up(1)
+        elif self.y < self.rows - 1:
+            self.y += 1
+
+    def reverse_index(self) -> None:
+        if self.y == self.top:
+            self.scroll_down(1)
+        elif self.y > 0:
+            self.y -= 1
+
+    def backspace(self) -> None:
+        if self.x > 0:
+            self.x -= 1
+
+    def tab(self, n: int = 1) -> None:
+        for _ in range(n):
+            if self.x >= self.cols - 1:
+                return
+            self.x += 1
+            while self.x < self.cols - 1 and self.x not in self.tabs:
+                self.x += 1
+
+    def back_tab(self, n: int) -> None:
+        x = min(self.x, self.cols - 1)
+        while x > 0 and n > 0:
+            n -= 1
+            x -= 1
+            while x > 0 and x not in self.tabs:
+                x -= 1
+        self.x = x
+
+    def cursor_up(self, n: int) -> None:
+        limit = self.y if self.y < self.top else self.y - self.top
+        self.x = min(self.x, self.cols - 1)
+        self.y -= min(n, limit)
+
+    def cursor_down(self, n: int) -> None:
+        limit = self.rows - 1 - self.y if self.y > self.bottom else self.bottom - self.y
+        self.x = min(self.x, self.cols - 1)
+        self.y += min(n, max(0, limit))
+
+    def cursor_right(self, n: int) -> None:
+        self.x = max(self.x, min(self.x + n, self.cols - 1))
+
+    def cursor_left(self, n: int) -> None:
+        self.x -= min(n, self.x)
+
+    def move_to(self, x: int | None, y: int | None, *, origin: bool = True) -> None:
+        """Absolute move (CUP, CHA, VPA); None keeps that coordinate. Honours origin mode."""
+        if y is not None:
+            if origin and self.origin:
+                y = self.bottom if y > self.bottom - self.top else y + self.top
+            self.y = max(0, min(y, self.rows - 1))
+        if x is not None:
+            self.x = max(0, min(x, self.cols - 1))
+
+    def save_cursor(self) -> None:
+        self.saved = (self.x, self.y, self.pen, self.origin, self.charsets, self.shift)
+
+    def restore_cursor(self) -> None:
+        x, y, self.pen, self.origin, self.charsets, self.shift = self.saved
+        self.move_to(x, y, origin=False)
+
+    def set_region(self, top: int, bottom: int) -> None:
+        """DECSTBM with 0-based inclusive lines; a region of one line is ignored."""
+        top, bottom = min(top, self.rows - 1), min(bottom, self.rows - 1)
+        if top >= bottom:
+            return
+        self.top, self.bottom = top, bottom
+        self.x = self.y = 0
+
+    # --- scrolling and editing ---------------------------------------------------------
+
+    def scroll_up(self, n: int) -> None:
+        top, bottom = self.top, self.bottom
+        n = min(n, bottom - top + 1)
+        style = bg_only(self.pen)
+        del self.lines[top:top + n]
+        self.lines[bottom - n + 1:bottom - n + 1] = [self.blank_row(style) for _ in range(n)]
+
+    def scroll_down(self, n: int) -> None:
+        top, bottom = self.top, self.bottom
+        n = min(n, bottom - top + 1)
+        style = bg_only(self.pen)
+        del self.lines[bottom - n + 1:bottom + 1]
+        self.lines[top:top] = [self.blank_row(style) for _ in range(n)]
+
+    def insert_lines(self, n: int) -> None:
+        end = self.bottom if self.top <= self.y <= self.bottom else self.rows - 1
+        n = min(n, end - self.y + 1)
+        style = bg_only(self.pen)
+        del self.lines[end - n + 1:end + 1]
+        self.lines[self.y:self.y] = [self.blank_row(style) for _ in range(n)]
+
+    def delete_lines(self, n: int) -> None:
+        end = self.bottom if self.top <= self.y <= self.bottom else self.rows - 1
+        n = min(n, end - self.y + 1)
+        style = bg_only(self.pen)
+        del self.lines[self.y:self.y + n]
+        self.lines[end - n + 1:end - n + 1] = [self.blank_row(style) for _ in range(n)]
+
+    def erase_cells(self, y: int, a: int, b: int) -> None:
+        """Blank cells [a, b) of row y with the pen's background."""
+        if a >= b:
+            return
+        row = self.lines[y]
+        row.segs = row.frozen = None
+        self._clear_split(row, a, b)
+        row.chars[a:b] = [" "] * (b - a)
+        row.styles[a:b] = [bg_only(self.pen)] * (b - a)
+
+    def erase_line(self, mode: int) -> None:
+        x, cols = self.x, self.cols
+        if mode == 0:
+            self.erase_cells(self.y, x, cols)
+        elif mode == 1:
+            self.erase_cells(self.y, 0, cols if x >= cols - 1 else x + 1)
+        elif mode == 2:
+            self.erase_cells(self.y, 0, cols)
+
+    def erase_display(self, mode: int) -> None:
+        style = bg_only(self.pen)
+        if mode == 0:
+            self.erase_line(0)
+            self.lines[self.y + 1:] = [self.blank_row(style) for _ in range(self.rows - self.y - 1)]
+        elif mode == 1:
+            self.lines[:self.y] = [self.blank_row(style) for _ in range(self.y)]
+            self.erase_line(1)
+        elif mode == 2:
+            self.lines = [self.blank_row(style) for _ in range(self.rows)]
+
+    def insert_chars(self, n: int) -> None:
+        x, cols = self.x, self.cols
+        if x >= cols:
+            return
+        n = min(n, cols - x)
+        row = self.lines[self.y]
+        row.segs = row.frozen = None
+        self._clear_split(row, x, x)
+        style = bg_only(self.pen)
+        row.chars[x:x] = [" "] * n
+        row.styles[x:x] = [style] * n
+        if row.chars[cols] == WIDE_TAIL:  # a wide character pushed half off the edge
+            row.chars[cols - 1] = " "
+        del row.chars[cols:], row.styles[cols:]
+
+    def delete_chars(self, n: int) -> None:
+        x, cols = self.x, self.cols
+        if x >= cols:
+            return
+        n = min(n, cols - x)
+        row = self.lines[self.y]
+        row.segs = row.frozen = None
+        self._clear_split(row, x, x + n)
+        style = bg_only(self.pen)
+        del row.chars[x:x + n], row.styles[x:x + n]
+        row.chars.extend([" "] * n)
+        row.styles.extend([style] * n)
+
+    def erase_chars(self, n: int) -> None:
+        if self.x < self.cols:
+            self.erase_cells(self.y, self.x, min(self.cols, self.x + n))
+
+    def alignment_test(self) -> None:
+        """DECALN: fill the screen with E, home the cursor, reset the region."""
+        self.lines = [Row(["E"] * self.cols, [DEFAULT_STYLE] * self.cols) for _ in range(self.rows)]
+        self.top, self.bottom = 0, self.rows - 1
+        self.x = self.y = 0
+
+    # --- alternate screen and size -----------------------------------------------------
+
+    def alt_on(self, save_cursor: bool) -> None:
+        """Enter the alternate screen: a blank grid; the main one is kept aside (47/1047/1049)."""
+        if save_cursor:
+            self.alt_saved = (self.x, self.y, self.pen)
+        if self.main_lines is not None:
+            return
+        self.main_lines = self.lines
+        self.lines = [self.blank_row(DEFAULT_STYLE) for _ in range(self.rows)]
+
+    def alt_off(self, restore_cursor: bool) -> None:
+        """Leave the alternate screen, showing the main grid again (1049 restores the cursor)."""
+        if restore_cursor and self.alt_saved is not None:
+            self.x, self.y, self.pen = self.alt_saved
+        if self.main_lines is not None:
+            self.lines = self.main_lines
+            self.main_lines = None
+        self.x = min(self.x, self.cols - 1)
+        self.y = min(self.y, self.rows - 1)
+
+    def resize(self, cols: int, rows: int) -> None:
+        """Change size as tmux does without reflow: cut or pad columns; when shrinking, drop
+        blank-below-cursor lines first, then lines from the top; when growing, add at the bottom."""
+        cols, rows = max(1, cols), max(1, rows)
+        if (cols, rows) == (self.cols, self.rows):
+            return
+        old_cols = self.cols
+        self.cols = cols
+        for grid in (self.lines, self.main_lines):
+            if grid is None:
+                continue
+            for row in grid:
+                self._resize_row(row, old_cols)
+        if rows < self.rows:
+            needed = self.rows - rows
+            below = min(needed, self.rows - 1 - self.y)
+            if below > 0:
+                del self.lines[self.rows - below:]
+            top = needed - below
+            del self.lines[:top]
+            self.y -= top
+            if self.main_lines is not None:
+                del self.main_lines[rows:]
+        elif rows > self.rows:
+            for grid in (self.lines, self.main_lines):
+                if grid is not None:
+                    grid.extend(self.blank_row(DEFAULT_STYLE) for _ in range(rows - self.rows))
+        self.rows = rows
+        self.top, self.bottom = 0, rows - 1
+        self.tabs = frozenset(range(8, cols, 8))
+        self.x = min(self.x, cols - 1)
+        self.y = max(0, min(self.y, rows - 1))
+
+    def _resize_row(self, row: Row, old_cols: int) -> None:
+        row.segs = row.frozen = None
+        cols = self.cols
+        if cols < old_cols:
+            if row.chars[cols] == WIDE_TAIL:
+                row.chars[cols - 1] = " "
+            del row.chars[cols:], row.styles[cols:]
+        else:
+            row.chars.extend([" "] * (cols - old_cols))
+            row.styles.extend([DEFAULT_STYLE] * (cols - old_cols))

@@ -1,0 +1,225 @@
+"""Pilot tests of the browser: the keys of the sweeps, sweep and cell screens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cabtui.ui.app import make_app
+from cabtui.ui.screens.cell import CellScreen
+from cabtui.ui.screens.help import HelpScreen
+from cabtui.ui.screens.sweep import SweepScreen
+from cabtui.ui.screens.sweeps import SweepsScreen
+from cabtui.ui.widgets.grid import GridView
+from cabtui.ui.widgets.table import VirtualTable
+
+from .helpers import (
+    ESCAPES,
+    PUBLIC_CELLS,
+    cell,
+    mini_records,
+    on_screen,
+    screen_text,
+    shown,
+    wait_for,
+    write_sweep,
+)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    return write_sweep(tmp_path / "results" / "mini-sweep", mini_records(),
+                       extra_lines=("{not json", '{"tui": "x"}'))
+
+
+async def test_several_sweeps_open_on_the_sweeps_screen_and_enter_opens_one(tmp_path: Path) -> None:
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "public-cells.jsonl").write_bytes(PUBLIC_CELLS.read_bytes())
+    app = make_app(folder)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await on_screen(pilot, SweepsScreen)
+        text = await shown(pilot)
+        assert "newmodels-20260620" in text and "expansion-20260616" in text and "free-20260527" in text
+        await pilot.press("down", "down", "enter")
+        await on_screen(pilot, SweepScreen)
+        assert app.screen.sweep.sweep_id == "expansion-20260616"
+        assert len(app.screen.sweep.cells) == 6
+        await pilot.press("escape")
+        assert isinstance(app.screen, SweepsScreen)
+
+
+async def test_grid_cursor_moves_and_enter_opens_the_cell(mini: Path) -> None:
+    app = make_app(mini.parent)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        grid = app.screen.query_one(GridView)
+        # columns: integrity first (categories sorted), then polyglot tasks sorted
+        assert grid.grid.columns == ("integrity/unsolvable-refusal", "polyglot/java-exception-handling",
+                                     "polyglot/rust-lifetime-fix")
+        await pilot.press("right", "right")
+        assert grid.cursor == (2, 0)
+        text = await shown(pilot)
+        assert "aider × meta/llama-3.3-70b-instruct · polyglot/rust-lifetime-fix · mixed · 2 runs, 1 passed" in text
+        assert "1/2" in text  # the rerun square shows k of n
+        await pilot.press("down")
+        assert grid.cursor == (2, 1)
+        await pilot.press("left", "enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        opened = app.screen.opened
+        assert (opened.cell.tui, opened.cell.model, opened.cell.task) == (
+            "aider", "openai/gpt-oss-120b", "polyglot/java-exception-handling")
+        assert "TIMED OUT" in await shown(pilot)
+        assert "adapter timed out after 630s (outer guard)" in await shown(pilot)
+
+
+async def test_axis_key_recolours_and_names_the_axis(mini: Path) -> None:
+    app = make_app(mini.parent)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        assert "colour: Pass (higher is better" in await shown(pilot)
+        await pilot.press("a")
+        assert app.screen.query_one(GridView).axis == "tokens"
+        assert "colour: Tokens/correct (lower is better" in await shown(pilot)
+
+
+async def test_cells_filter_failed_only_and_sort(mini: Path) -> None:
+    app = make_app(mini.parent)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        screen = app.screen
+        await pilot.press("3")
+        assert screen.active_tab == "cells"
+        assert len(screen.shown) == 13
+        await pilot.press("slash", *"tui:opencode", "enter")
+        assert {r.tui for r in screen.shown} == {"opencode"}
+        assert len(screen.shown) == 6
+        assert "6 of 13 cells" in await shown(pilot)
+        await pilot.press("f")
+        assert all(not r.passed for r in screen.shown)
+        assert [r.task for r in screen.shown] == ["polyglot/rust-lifetime-fix", "polyglot/java-exception-handling"] * 2
+        await pilot.press("slash", "ctrl+u", *"status:timed", "enter")
+        assert [r.outcome for r in screen.shown] == ["timed_out"]
+        await pilot.press("f", "slash", "ctrl+u", "enter")
+        assert len(screen.shown) == 13
+        await pilot.press("s")  # sort by the first column: status
+        assert screen.cell_sort == ("status", False)
+        await pilot.press("S")
+        assert screen.cell_sort == ("status", True)
+        outcomes = [r.outcome for r in screen.shown]
+        assert outcomes == sorted(outcomes, reverse=True)
+
+
+async def test_problems_tab_lists_file_and_line(mini: Path) -> None:
+    app = make_app(mini.parent)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("4")
+        text = await shown(pilot)
+        assert "cells.jsonl:14" in text and "not JSON" in text
+        assert "cells.jsonl:15" in text and "not a cell record" in text
+
+
+async def test_leaderboard_sorts_and_enter_filters_cells(mini: Path) -> None:
+    app = make_app(mini.parent)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("1")
+        table = app.screen.query_one("#leaderboard-table", VirtualTable)
+        assert table.row_count == 4
+        first = app.screen._leader_rows[0]
+        assert first.tui == "aider"
+        await pilot.press("s", "s", "s", "s", "s")  # tui, model, cells, passed, pass_rate
+        assert app.screen.leader_sort == ("pass_rate", False)
+        rates = [r.pass_rate for r in app.screen._leader_rows]
+        assert rates == sorted(rates)
+        await pilot.press("enter")
+        assert app.screen.active_tab == "cells"
+        row = app.screen._leader_rows[0]
+        assert {(r.tui, r.model) for r in app.screen.shown} == {(row.tui, row.model)}
+
+
+async def test_cell_page_shows_the_record_and_n_p_walk_failed_cells(mini: Path) -> None:
+    app = make_app(mini.parent)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 60)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("3", "enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        page = app.screen
+        expected_id = "mini-sweep/aider/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix#run1"
+        assert page.opened.cell.cell_id == expected_id
+        text = await shown(pilot)
+        for expected in ("Pass", "1.000", "Tokens/correct", "150", "Wall", "4.0s", "Composite", "0.900",
+                         "Run identity", "codingagentbench/aider:v1", "Scorer breakdown"):
+            assert expected in text
+        await pilot.press("y")
+        assert copied and "docker pull codingagentbench/aider:v1@sha256:abc123" in copied[0]
+        assert "--task polyglot/rust-lifetime-fix" in copied[0]
+        order = page.order
+        await pilot.press("n")
+        await wait_for(pilot, lambda: page.opened is not None and page.opened.row is not order[0])
+        first_failed = next(r for r in order if r.failed)
+        assert page.opened.row is first_failed
+        await pilot.press("n")
+        second = [r for r in order if r.failed][1]
+        await wait_for(pilot, lambda: page.opened.row is second)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: page.opened.row is first_failed)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SweepScreen)
+
+
+async def test_no_control_character_from_a_record_reaches_the_screen(tmp_path: Path) -> None:
+    record = cell(f"ai{ESCAPES[:5]}der", "m/x", "polyglot/t1", passed=False)
+    record["scores"]["pass_rate"]["stdout_tail"] = ESCAPES + "\n[bold]not markup[/bold]\n"
+    record["status_detail"] = "detail " + ESCAPES
+    folder = write_sweep(tmp_path / "s", [record])
+    app = make_app(folder)
+    async with app.run_test(size=(160, 80)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        text = await shown(pilot)
+        assert "␛[31mRED␛[0m ␛]0;pwned␇ bell␇ csi\\x9b2J" in text
+        assert "[bold]not markup[/bold]" in text
+        assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+
+
+async def test_help_lists_the_keys_of_the_screen(mini: Path) -> None:
+    app = make_app(mini.parent)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = await shown(pilot)
+        for key, does in (("a", "Colour the grid by the next axis"), ("/", "Filter cells"),
+                          ("f", "Show only cells that did not pass"), ("enter", "Open cell")):
+            assert any(line.count(key) and does in line for line in text.splitlines()), (key, does)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SweepScreen)
+
+
+async def test_palette_jumps_to_a_cell(mini: Path) -> None:
+    app = make_app(mini.parent)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("ctrl+p", *"opencode gpt-oss java")
+        await wait_for(pilot, lambda: "Open cell: mini-sweep/opencode/openai/gpt-oss-120b" in screen_text(app))
+        await pilot.press("enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        assert app.screen.opened.cell.task == "polyglot/java-exception-handling"
+        assert app.screen.opened.cell.tui == "opencode"
+
+
+async def test_unreadable_path_says_why(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await wait_for(pilot, lambda: "no sweep here" in " ".join(screen_text(app).split()))
+
+
+def test_records_written_are_json() -> None:
+    assert json.loads(json.dumps(mini_records()[0]))["tui"] == "aider"
