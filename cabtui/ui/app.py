@@ -32,8 +32,11 @@ class LoadingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Name what is being loaded."""
-        self.query_one("#loading-text", Static).update(Text(f"Loading {visible(str(self.app.path))} …"))
+        """Name what is being loaded, and start loading now that there is a screen to report on."""
+        app = self.app
+        assert isinstance(app, CabApp)
+        self.query_one("#loading-text", Static).update(Text(f"Loading {visible(str(app.path))} …"))
+        app.load_results()
 
     def progress(self, done: int, total: int) -> None:
         """Move the bar."""
@@ -71,7 +74,6 @@ class CabApp(App[None]):
             self.push_screen(PlayerScreen(self.path))
             return
         self.push_screen(LoadingScreen())
-        self.load_results()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_results(self) -> None:

@@ -1,0 +1,369 @@
+"""The emulator's parser: terminal output (text) in, `Screen` operations out.
+
+Runs of printable text are matched with one regex and written a slice at a time; escape
+sequences are matched whole. A sequence cut at the end of a chunk waits in `pending` (part
+of the snapshot), so any chunking of a stream gives the same screen. Control characters
+are consumed here and never reach the grid. Sequences that ask the terminal to reply
+(DSR, DA) are ignored: a recording has no one to answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from cabtui.data.frames import NAMED_COLOURS, CellStyle, intern_style
+from cabtui.data.vtscreen import Screen, ScreenState, char_width
+
+_TEXT = re.compile("[^\x00-\x1f\x7f-\x9f]+")
+_CSI = re.compile(r"\x1b\[([\x30-\x3f]*)([\x20-\x2f]*)([\x40-\x7e])")
+_CSI_BAD = re.compile(r"\x1b\[[\x30-\x3f]*[\x20-\x2f]*")
+# OSC ends at BEL or ST; a bare ESC aborts it (the ESC then starts the next sequence).
+_OSC = re.compile(r"\x1b\]([^\x07\x1b]*)(?:\x07|\x1b\\|(?=\x1b[^\\]))")
+_STRING = re.compile(r"\x1b[P_^X][^\x1b]*(?:\x1b\\|(?=\x1b[^\\]))")  # DCS, APC, PM, SOS: skipped
+_ESC = re.compile(r"\x1b([\x20-\x2f]*)([\x30-\x7e])")
+_INCOMPLETE = re.compile(
+    r"\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*|\][^\x07\x1b]*\x1b?|[P_^X][^\x1b]*\x1b?|[\x20-\x2f]*)\Z")
+MAX_PENDING = 1 << 16
+"""An unterminated string sequence longer than this is abandoned rather than buffered forever."""
+
+_DEC_GRAPHICS = str.maketrans(dict(zip(
+    "`abcdefghijklmnopqrstuvwxyz{|}~",
+    "◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True)))
+"""ESC ( 0: the DEC Special Graphics set line-drawing programs select (ncurses ACS)."""
+
+
+def _num(part: str) -> int:
+    """One CSI parameter (its subparameters after `:` dropped); empty means 0."""
+    head = part.split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def _colour(values: list[str]) -> tuple[str | None, int]:
+    """Parse the colour after 38/48 from `values` (`5;n` or `2;r;g;b`); return it and how many
+    values were used. None means the sequence was not a valid colour."""
+    if not values:
+        return None, 0
+    kind = values[0]
+    if kind == "5" and len(values) >= 2 and values[1].isdigit():
+        n = int(values[1])
+        return (f"color({n})" if n < 256 else None), 2
+    if kind == "2" and len(values) >= 4 and all(v.isdigit() for v in values[1:4]):
+        r, g, b = (min(255, int(v)) for v in values[1:4])
+        return f"#{r:02x}{g:02x}{b:02x}", 4
+    return None, len(values) if kind in ("2", "5") else 1
+
+
+def apply_sgr(style: CellStyle, params: str) -> CellStyle:
+    """The pen after `CSI params m`: 16/256/24-bit colours (`;` and `:` forms) and attributes."""
+    fg, bg = style.fg, style.bg
+    bold, dim, italic, underline = style.bold, style.dim, style.italic, style.underline
+    reverse, strike, blink = style.reverse, style.strike, style.blink
+    parts = params.split(";") if params else ["0"]
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        i += 1
+        sub = part.split(":") if ":" in part else None
+        code = _num(part)
+        if code in (38, 48, 58):
+            if sub is not None:  # 38:5:n, 38:2::r:g:b, 38:2:r:g:b
+                values = sub[1:]
+                if values[:1] == ["2"] and len(values) >= 5:
+                    values = ["2", *values[2:5]]
+                colour, _ = _colour(values)
+            else:
+                colour, used = _colour(parts[i:])
+                i += used
+            if code == 38:
+                fg = colour if colour is not None else fg
+            elif code == 48:
+                bg = colour if colour is not None else bg
+        elif code == 0:
+            fg = bg = None
+            bold = dim = italic = underline = reverse = strike = blink = False
+        elif 30 <= code <= 37:
+            fg = NAMED_COLOURS[code - 30]
+        elif 40 <= code <= 47:
+            bg = NAMED_COLOURS[code - 40]
+        elif 90 <= code <= 97:
+            fg = "bright_" + NAMED_COLOURS[code - 90]
+        elif 100 <= code <= 107:
+            bg = "bright_" + NAMED_COLOURS[code - 100]
+        elif code == 39:
+            fg = None
+        elif code == 49:
+            bg = None
+        elif code == 1:
+            bold = True
+        elif code == 2:
+            dim = True
+        elif code == 3:
+            italic = True
+        elif code == 4:
+            underline = sub is None or sub[1:2] != ["0"]
+        elif code in (5, 6):
+            blink = True
+        elif code == 7:
+            reverse = True
+        elif code == 9:
+            strike = True
+        elif code == 21:
+            underline = True
+        elif code == 22:
+            bold = dim = False
+        elif code == 23:
+            italic = False
+        elif code == 24:
+            underline = False
+        elif code == 25:
+            blink = False
+        elif code == 27:
+            reverse = False
+        elif code == 29:
+            strike = False
+    return intern_style(CellStyle(fg, bg, bold, dim, italic, underline, reverse, strike, blink))
+
+
+class Terminal(Screen):
+    """A headless terminal: `feed(text)` output into it, read `frame(t)` back.
+
+    `snapshot()` / `restore()` cover parser and screen state, so emulation can resume from a
+    keyframe exactly as if it had never stopped.
+    """
+
+    def __init__(self, cols: int, rows: int) -> None:
+        super().__init__(cols, rows)
+        self.pending = ""
+        self.last_char = ""
+        self._sgr_memo: dict[tuple[CellStyle, str], CellStyle] = {}
+        self._csi_table: dict[str, Callable[[list[int]], None]] = {
+            "@": lambda a: self.insert_chars(a[0] or 1),
+            "A": lambda a: self.cursor_up(a[0] or 1),
+            "B": lambda a: self.cursor_down(a[0] or 1),
+            "e": lambda a: self.cursor_down(a[0] or 1),
+            "C": lambda a: self.cursor_right(a[0] or 1),
+            "a": lambda a: self.cursor_right(a[0] or 1),
+            "D": lambda a: self.cursor_left(a[0] or 1),
+            "E": lambda a: (self.cursor_down(a[0] or 1), self.move_to(0, None)),
+            "F": lambda a: (self.cursor_up(a[0] or 1), self.move_to(0, None)),
+            "G": lambda a: self.move_to((a[0] or 1) - 1, None),
+            "`": lambda a: self.move_to((a[0] or 1) - 1, None),
+            "H": lambda a: self.move_to((a[1] or 1) - 1, (a[0] or 1) - 1),
+            "f": lambda a: self.move_to((a[1] or 1) - 1, (a[0] or 1) - 1),
+            "d": lambda a: self.move_to(None, (a[0] or 1) - 1),
+            "I": lambda a: self.tab(a[0] or 1),
+            "Z": lambda a: self.back_tab(a[0] or 1),
+            "J": lambda a: self.erase_display(a[0]),
+            "K": lambda a: self.erase_line(a[0]),
+            "L": lambda a: self.insert_lines(a[0] or 1),
+            "M": lambda a: self.delete_lines(a[0] or 1),
+            "P": lambda a: self.delete_chars(a[0] or 1),
+            "X": lambda a: self.erase_chars(a[0] or 1),
+            "S": lambda a: self.scroll_up(a[0] or 1),
+            "T": lambda a: self.scroll_down(a[0] or 1),
+            "b": self._repeat,
+            "g": self._clear_tabs,
+            "r": lambda a: self.set_region((a[0] or 1) - 1, (a[1] or self.rows) - 1),
+            "s": lambda a: self.save_cursor(),
+            "u": lambda a: self.restore_cursor(),
+            "h": lambda a: self._ansi_mode(a, True),
+            "l": lambda a: self._ansi_mode(a, False),
+        }
+
+    def snapshot(self) -> tuple[ScreenState, str, str]:  # type: ignore[override]
+        return super().snapshot(), self.pending, self.last_char
+
+    def restore(self, state: tuple[ScreenState, str, str]) -> None:  # type: ignore[override]
+        screen, self.pending, self.last_char = state
+        super().restore(screen)
+
+    def reset(self) -> None:
+        super().reset()
+        self.last_char = ""
+
+    # --- input -------------------------------------------------------------------------
+
+    def feed(self, data: str) -> None:
+        """Consume terminal output; an incomplete trailing escape sequence waits for more."""
+        if self.pending:
+            data = self.pending + data
+            self.pending = ""
+        pos, end = 0, len(data)
+        text_match = _TEXT.match
+        while pos < end:
+            m = text_match(data, pos)
+            if m is not None:
+                pos = m.end()
+                self.draw(m.group())
+                continue
+            c = data[pos]
+            if c != "\x1b":
+                self._control(c)
+                pos += 1
+                continue
+            intro = data[pos + 1:pos + 2]
+            if intro == "[":
+                m = _CSI.match(data, pos)
+                if m is not None:
+                    self._csi(*m.groups())
+                    pos = m.end()
+                    continue
+            elif intro == "]" or (intro and intro in "P_^X"):
+                m = (_OSC if intro == "]" else _STRING).match(data, pos)
+                if m is not None:
+                    pos = m.end()
+                    self.last_char = ""
+                    continue
+            else:
+                m = _ESC.match(data, pos)
+                if m is not None:
+                    self._esc(*m.groups())
+                    pos = m.end()
+                    continue
+            if _INCOMPLETE.match(data, pos) and end - pos <= MAX_PENDING:
+                self.pending = data[pos:]
+                return
+            # Malformed: drop the introducer (and a CSI's parameters), go on with the rest.
+            pos = _CSI_BAD.match(data, pos).end() if intro == "[" else pos + 1  # type: ignore[union-attr]
+
+    def draw(self, text: str) -> None:
+        """Write printable text at the cursor (no control characters reach here)."""
+        if self.charsets[self.shift] == "0":
+            text = text.translate(_DEC_GRAPHICS)
+        self.last_char = text[-1]
+        if text.isascii() and not self.insert:
+            self.put_run(text)
+            return
+        run: list[str] = []
+        for ch in text:
+            w = char_width(ch)
+            if w == 1 and not self.insert:
+                run.append(ch)
+                continue
+            if run:
+                self.put_run("".join(run))
+                run = []
+            if w > 0:
+                self.put_char(ch, w)
+            elif w == 0:
+                self.combine(ch)
+        if run:
+            self.put_run("".join(run))
+
+    def _control(self, c: str) -> None:
+        self.last_char = ""
+        if c in "\n\x0b\x0c":
+            self.linefeed()
+        elif c == "\r":
+            self.x = 0
+        elif c == "\x08":
+            self.backspace()
+        elif c == "\t":
+            self.tab()
+        elif c == "\x0e":
+            self.shift = 1
+        elif c == "\x0f":
+            self.shift = 0
+        # BEL, NUL, DEL, C1 and the rest: nothing to show.
+
+    def _esc(self, inter: str, final: str) -> None:
+        self.last_char = ""
+        if inter in ("(", ")"):
+            g0, g1 = self.charsets
+            self.charsets = (final, g1) if inter == "(" else (g0, final)
+        elif inter == "#":
+            if final == "8":
+                self.alignment_test()
+        elif inter:
+            return
+        elif final == "7":
+            self.save_cursor()
+        elif final == "8":
+            self.restore_cursor()
+        elif final == "D":
+            self.linefeed()
+        elif final == "E":
+            self.x = 0
+            self.linefeed()
+        elif final == "M":
+            self.reverse_index()
+        elif final == "H":
+            if self.x < self.cols:
+                self.tabs = self.tabs | {self.x}
+        elif final == "c":
+            self.reset()
+
+    def _csi(self, params: str, inter: str, final: str) -> None:
+        if final == "m" and not inter:
+            if params[:1] not in ("<", "=", ">", "?"):
+                key = (self.pen, params)
+                pen = self._sgr_memo.get(key)
+                if pen is None:
+                    if len(self._sgr_memo) > 4096:
+                        self._sgr_memo.clear()
+                    pen = self._sgr_memo[key] = apply_sgr(self.pen, params)
+                self.pen = pen
+            self.last_char = ""
+            return
+        if final != "b":
+            self.last_char = ""
+        if inter:
+            if inter == "!" and final == "p":
+                self._soft_reset()
+            return
+        private = params[:1]
+        if private in ("<", "=", ">", "?"):
+            if private == "?" and final in "hl":
+                self._private_mode([_num(p) for p in params[1:].split(";")], final == "h")
+            return
+        args = [_num(p) for p in params.split(";")] if params else [0]
+        if len(args) < 2:
+            args.append(0)
+        handler = self._csi_table.get(final)
+        if handler is not None:
+            if final == "T" and len(params.split(";")) > 1:
+                return  # CSI Ps;Ps;Ps;Ps;Ps T is mouse highlight tracking, not scroll down
+            handler(args)
+
+    def _repeat(self, args: list[int]) -> None:
+        if self.last_char:
+            self.draw(self.last_char * min(args[0] or 1, 65535))
+
+    def _clear_tabs(self, args: list[int]) -> None:
+        if args[0] == 0:
+            self.tabs = self.tabs - {self.x}
+        elif args[0] == 3:
+            self.tabs = frozenset()
+
+    def _ansi_mode(self, args: list[int], on: bool) -> None:
+        if 4 in args:
+            self.insert = on
+
+    def _private_mode(self, modes: list[int], on: bool) -> None:
+        for mode in modes:
+            if mode == 6:
+                self.origin = on
+                self.move_to(0, 0)
+            elif mode == 7:
+                self.autowrap = on
+            elif mode == 25:
+                self.cursor_visible = on
+            elif mode in (47, 1047):
+                self.alt_on(False) if on else self.alt_off(False)
+            elif mode == 1049:
+                self.alt_on(True) if on else self.alt_off(True)
+            elif mode == 1048:
+                self.save_cursor() if on else self.restore_cursor()
+            elif mode == 3:  # DECCOLM: tmux clears and homes, keeping the width
+                self.erase_display(2)
+                self.x = self.y = 0
+
+    def _soft_reset(self) -> None:
+        """DECSTR: modes, pen, region and saved cursor to defaults; the screen is kept."""
+        self.insert = self.origin = False
+        self.autowrap = self.cursor_visible = True
+        self.pen = intern_style(CellStyle())
+        self.top, self.bottom = 0, self.rows - 1
+        self.charsets, self.shift = ("B", "B"), 0
+        self.saved = (0, 0, self.pen, False, ("B", "B"), 0)
