@@ -96,7 +96,7 @@ def _run_command(args: argparse.Namespace) -> int:
     if args.command == "summary":
         return _summary(load(args.path), as_json=args.json)
     if args.command == "validate":
-        return _validate(load(args.path))
+        return _validate(load(args.path, full=True))
     if args.command == "frame":
         return _frame(args.file, args.at, ansi=args.ansi)
     if args.command == "play":

@@ -47,11 +47,21 @@ def resolve_inside(folder: Path, relative: str) -> Path | str:
     candidate = Path(relative)
     if candidate.is_absolute():
         return f"{relative}: absolute path refused (artifact paths are relative to the sweep)"
-    base = folder.resolve()
-    target = (base / candidate).resolve()
+    try:
+        base = folder.resolve()
+        target = (base / candidate).resolve()
+    except (OSError, RuntimeError) as err:  # symlink loops, names too long
+        return f"{relative}: cannot be resolved ({err})"
     if not target.is_relative_to(base):
         return f"{relative}: leads outside the sweep folder; refused"
     return target
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def conventional_folder(cell: Cell) -> str:
@@ -66,11 +76,11 @@ def _locate(source: Source, named: str | None, fallbacks: tuple[str, ...], cell:
         got = resolve_inside(source.folder, named)
         if isinstance(got, str):
             return got
-        return got if got.is_file() else f"{named}: file not found"
+        return got if _is_file(got) else f"{named}: file not found"
     folder = conventional_folder(cell)
     for name in fallbacks:
         got = resolve_inside(source.folder, f"{folder}/{name}")
-        if isinstance(got, Path) and got.is_file():
+        if isinstance(got, Path) and _is_file(got):
             return got
     return "not recorded"
 
@@ -88,8 +98,8 @@ def read_jsonl(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
             except orjson.JSONDecodeError as err:
                 problems.append(Problem(name, lineno, f"not JSON: {err}"))
             except ValidationError as err:
-                text = describe_validation_error(err).replace("cell record", f"{model.__name__.lower()}")
-                problems.append(Problem(name, lineno, text))
+                what = "a span" if model is Span else "a model call"
+                problems.append(Problem(name, lineno, describe_validation_error(err, what)))
     return out
 
 

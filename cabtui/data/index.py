@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from cabtui.data.models import AXES, LOWER_IS_BETTER, Cell, SweepInfo
+from cabtui.data.models import AXES, LOWER_IS_BETTER, CellHead, SweepInfo, derive_identity
 
 HEADLINE_AXES: Final = AXES
 """Axes whose headline every row carries, in `CellRow.headlines` order."""
@@ -55,24 +55,28 @@ class CellRow:
     offset: int
 
     @classmethod
-    def from_cell(cls, cell: Cell, source: Source, line: int, offset: int) -> CellRow:
-        """Keep the headline facts of a validated record."""
-        scores = cell.scores
-        extra = tuple((name, scores.headline(name)) for name in (scores.model_extra or {}))
+    def from_head(cls, head: CellHead, default_sweep: str, source: Source, line: int, offset: int) -> CellRow:
+        """Keep the headline facts of a validated record, its documented defaults filled in."""
+        scores = head.scores
+        sweep_id, cell_id, run, status = derive_identity(
+            default_sweep, head.sweep_id, head.cell_id, head.tui, head.model, head.task, head.run,
+            head.status, head.exit_code,
+        )
+        tokens = scores.tokens
         return cls(
-            cell_id=cell.cell_id,
-            sweep_id=cell.sweep_id,
-            tui=cell.tui,
-            model=cell.model,
-            task=cell.task,
-            run=cell.run,
-            status=cell.status,
-            exit_code=cell.exit_code,
-            started_at=cell.started_at,
-            ended_at=cell.ended_at,
+            cell_id=cell_id,
+            sweep_id=sweep_id,
+            tui=head.tui,
+            model=head.model,
+            task=head.task,
+            run=run,
+            status=status,
+            exit_code=head.exit_code,
+            started_at=head.started_at,
+            ended_at=head.ended_at,
             headlines=tuple(scores.headline(axis) for axis in HEADLINE_AXES),
-            extra_headlines=extra,
-            total_tokens=scores.tokens.total_tokens if scores.tokens and scores.tokens.recorded else None,
+            extra_headlines=tuple((name, scores.headline(name)) for name in (scores.model_extra or {})),
+            total_tokens=tokens.total_tokens if tokens and (tokens.total_tokens or tokens.model_calls) else None,
             source=source,
             line=line,
             offset=offset,

@@ -18,7 +18,7 @@ import orjson
 from pydantic import ValidationError
 
 from cabtui.data.index import CellRow, Source
-from cabtui.data.models import Cell, SweepInfo
+from cabtui.data.models import Cell, CellHead, SweepInfo
 from cabtui.data.problems import Problem
 
 CELLS_FILE = "cells.jsonl"
@@ -57,14 +57,18 @@ class Results:
         return next((s for s in self.sweeps if s.sweep_id == sweep_id), None)
 
 
-def describe_validation_error(err: ValidationError) -> str:
+def describe_validation_error(err: ValidationError, what: str = "a cell record") -> str:
     """One line from a pydantic error: the first field's path and message, and how many more."""
     errors = err.errors(include_url=False)
     first = errors[0]
+    if first["type"] == "json_invalid":
+        return f"not JSON: {first['msg'].removeprefix('Invalid JSON: ')}"
+    if first["type"] in ("model_type", "model_attributes_type") and not first["loc"]:
+        return f"not {what}: a JSON object was expected"
     where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
     text = f"{where}: {first['msg']}" if where else first["msg"]
     more = len(errors) - 1
-    return f"not a cell record: {text}" + (f" (+{more} more)" if more else "")
+    return f"not {what}: {text}" + (f" (+{more} more)" if more else "")
 
 
 def discover(path: Path) -> list[Path]:
@@ -73,9 +77,13 @@ def discover(path: Path) -> list[Path]:
     Raises:
         UnreadablePath: PATH does not exist, or holds no sweep.
     """
-    if not path.exists():
+    try:
+        exists, is_file = path.exists(), path.is_file()
+    except OSError as err:
+        raise UnreadablePath(f"{path}: {err.strerror or err}") from err
+    if not exists:
         raise UnreadablePath(f"{path}: no such file or folder")
-    if path.is_file():
+    if is_file:
         if path.suffix != ".jsonl":
             raise UnreadablePath(f"{path}: not a .jsonl cells file, a .cast recording or a folder")
         return [path]
@@ -109,8 +117,8 @@ def read_sweep_info(folder: Path, problems: list[Problem]) -> SweepInfo | None:
     try:
         return SweepInfo.model_validate(orjson.loads(path.read_bytes()))
     except (OSError, orjson.JSONDecodeError, ValidationError) as err:
-        message = describe_validation_error(err) if isinstance(err, ValidationError) else str(err)
-        problems.append(Problem(str(path), 1, message.replace("not a cell record", "not a sweep.json")))
+        message = describe_validation_error(err, "a sweep.json") if isinstance(err, ValidationError) else str(err)
+        problems.append(Problem(str(path), 1, message))
         return None
 
 
@@ -133,15 +141,19 @@ def load(
     *,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    full: bool = False,
 ) -> Results:
     """Load every sweep PATH names; `should_stop` is polled to cancel between batches.
+
+    With `full`, every record is validated whole (as `cabtui validate` does); without
+    it, only what the index keeps, and the rest when a cell is opened.
 
     Raises:
         UnreadablePath: PATH does not exist or holds no sweep.
     """
     files = discover(path)
     results = Results(path=path)
-    loader = _Loader(results, sum(_size(f) for f in files), progress, should_stop)
+    loader = _Loader(results, sum(_size(f) for f in files), progress, should_stop, full)
     with _gc_paused():
         for file in files:
             if loader.stopped():
@@ -168,7 +180,9 @@ class _Loader:
         total: int,
         progress: Progress | None,
         should_stop: Callable[[], bool] | None,
+        full: bool,
     ) -> None:
+        self.full = full
         self.results = results
         self.by_id: dict[str, Sweep] = {}
         self.total = total
@@ -197,7 +211,6 @@ class _Loader:
         default_id = (info.sweep_id if info and info.sweep_id else None) or folder.name
         title = info.title if info else None
         name = str(file)
-        context = {"sweep_id": default_id}
         try:
             handle = file.open("rb")
         except OSError as err:
@@ -219,7 +232,7 @@ class _Loader:
                 if not raw.strip():
                     continue
                 records += 1
-                got = _parse_line(raw, name, lineno, start, source, context)
+                got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
                 if isinstance(got, Problem):
                     self.problem(got, default_id, title)
                 else:
@@ -233,19 +246,19 @@ class _Loader:
 
 
 def _parse_line(
-    raw: bytes, name: str, lineno: int, offset: int, source: Source, context: dict[str, str]
+    raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, full: bool
 ) -> CellRow | Problem:
-    """Validate one line into an index row, or say what is wrong with it."""
-    truncated = "" if raw.endswith(b"\n") else " (the last line has no newline: truncated?)"
+    """Validate one line into an index row (the whole record too with `full`), or say what is wrong."""
     try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as err:
-        return Problem(name, lineno, f"not JSON: {err}{truncated}")
-    try:
-        cell = Cell.model_validate(data, context=context)
+        head = CellHead.model_validate_json(raw)
+        if full:
+            Cell.model_validate_json(raw, context={"sweep_id": default_sweep})
     except ValidationError as err:
-        return Problem(name, lineno, describe_validation_error(err))
-    return CellRow.from_cell(cell, source, lineno, offset)
+        message = describe_validation_error(err)
+        if not raw.endswith(b"\n") and message.startswith("not JSON"):
+            message += " (the last line has no newline: truncated?)"
+        return Problem(name, lineno, message)
+    return CellRow.from_head(head, default_sweep, source, lineno, offset)
 
 
 class _Interner:
@@ -288,6 +301,11 @@ def _flag_duplicates(results: Results) -> None:
         sweep.cells = kept
 
 
+def _default_sweep(row: CellRow) -> str:
+    info = row.source.info
+    return (info.sweep_id if info and info.sweep_id else None) or row.source.folder.name
+
+
 def read_cell(row: CellRow) -> Cell | Problem:
     """Read the full record of an indexed cell again from its line on disk."""
     name = str(row.source.path)
@@ -295,11 +313,13 @@ def read_cell(row: CellRow) -> Cell | Problem:
         with row.source.path.open("rb") as handle:
             handle.seek(row.offset)
             raw = handle.readline()
-        cell = Cell.model_validate(orjson.loads(raw), context={"sweep_id": row.sweep_id})
     except OSError as err:
         return Problem(name, row.line, f"cannot read: {err.strerror or err}")
-    except (orjson.JSONDecodeError, ValidationError):
-        return Problem(name, row.line, "the file changed since it was loaded; reload it")
+    try:
+        cell = Cell.model_validate_json(raw, context={"sweep_id": _default_sweep(row)})
+    except ValidationError as err:
+        # The index checked only what it keeps; the rest of the record is checked now.
+        return Problem(name, row.line, describe_validation_error(err))
     if cell.cell_id != row.cell_id:
         return Problem(name, row.line, "the file changed since it was loaded; reload it")
     return cell

@@ -38,10 +38,57 @@ STATUSES: Final = ("ok", "timed_out", "incompatible", "error")
 _RUN_SUFFIX = re.compile(r"#run(\d+)$")
 
 
+def derive_identity(
+    default_sweep: str, sweep_id: str | None, cell_id: str | None, tui: str, model: str, task: str,
+    run: int | None, status: str | None, exit_code: int | None,
+) -> tuple[str, str, int, str]:
+    """(sweep_id, cell_id, run, status) with the documented defaults filled in.
+
+    sweep_id from the folder; cell_id `<sweep>/<tui>/<model>/<task>` (plus `#runN` when
+    the record names its run); run from a `#runN` id suffix, else 1; status `timed_out`
+    when the adapter exited -1, else `ok`.
+    """
+    sweep = sweep_id or default_sweep
+    if not cell_id:
+        cell_id = f"{sweep}/{tui}/{model}/{task}"
+        if run is not None:
+            # Reruns are told apart by their id, as the runner's own ids are.
+            cell_id += f"#run{run}"
+    if run is None:
+        match = _RUN_SUFFIX.search(cell_id)
+        run = int(match.group(1)) if match else 1
+    if status is None:
+        status = "timed_out" if exit_code == -1 else "ok"
+    return sweep, cell_id, run, status
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Naive times read as UTC (the runner writes UTC): naive and aware times cannot be compared."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def headline_value(axis: str, get: Any) -> float | None:
+    """The headline of an axis from `get(key)`, None where absent or not applicable.
+
+    Tokens read "not recorded" when the scorer saw no tokens and no calls; refusal and
+    integrity count only where `not_applicable` is not true (results-format.md).
+    """
+    if axis == "tokens" and not (get("total_tokens") or get("model_calls")):
+        return None
+    if axis in ("refusal", "integrity") and get("not_applicable") is True:
+        return None
+    value = get(HEADLINE_KEY.get(axis, axis))
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
 class Record(BaseModel):
     """Base of every record: immutable, and keeps what it does not know."""
 
-    model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True, allow_inf_nan=False)
 
 
 class PassRateScore(Record):
@@ -159,20 +206,12 @@ class Scores(Record):
 
     def headline(self, axis: str) -> float | None:
         """The axis's headline number, or None where it is absent or not applicable."""
-        if axis in AXES:
-            part = getattr(self, axis)
-            if part is None:
-                return None
-            if isinstance(part, TokensScore) and not part.recorded:
-                return None
-            if isinstance(part, RefusalScore) and part.not_applicable:
-                return None
-            value = getattr(part, "pass_" if axis == "pass_rate" else HEADLINE_KEY.get(axis, axis))
-        else:
-            value = (self.model_extra or {}).get(axis, {}).get(axis)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        part = getattr(self, axis, None) if axis in AXES else (self.model_extra or {}).get(axis)
+        if part is None:
             return None
-        return float(value)
+        if isinstance(part, dict):
+            return headline_value(axis, part.get)
+        return headline_value(axis, lambda key: getattr(part, "pass_" if key == "pass" else key, None))
 
 
 class Usage(Record):
@@ -269,10 +308,7 @@ class Cell(Record):
     @field_validator("started_at", "ended_at")
     @classmethod
     def _utc_when_naive(cls, value: datetime | None) -> datetime | None:
-        # Naive and aware times cannot be compared; the runner writes UTC.
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+        return as_utc(value)
 
     @model_validator(mode="before")
     @classmethod
@@ -281,19 +317,17 @@ class Cell(Record):
             raise ValueError(f"a cell record must be an object, got {type(data).__name__}")
         data = dict(data)
         context = info.context or {}
-        if not data.get("sweep_id"):
-            data["sweep_id"] = context.get("sweep_id", "")
         identity = [data.get(k) for k in ("tui", "model", "task")]
-        if not data.get("cell_id") and all(isinstance(v, str) for v in identity):
-            data["cell_id"] = f"{data['sweep_id']}/{data['tui']}/{data['model']}/{data['task']}"
-            if isinstance(data.get("run"), int) and not isinstance(data["run"], bool):
-                # Reruns are told apart by their id, as the runner's own ids are.
-                data["cell_id"] += f"#run{data['run']}"
-        cell_id = data.get("cell_id")
-        if "run" not in data and isinstance(cell_id, str) and (m := _RUN_SUFFIX.search(cell_id)):
-            data["run"] = int(m.group(1))
-        if data.get("status") is None:
-            data["status"] = "timed_out" if data.get("exit_code") == -1 else "ok"
+        if all(isinstance(v, str) for v in identity):
+            run = data.get("run")
+            derived = derive_identity(
+                context.get("sweep_id", ""), data.get("sweep_id"), data.get("cell_id"), *identity,
+                run if isinstance(run, int) and not isinstance(run, bool) else None,
+                data.get("status"), data.get("exit_code"),
+            )
+            data["sweep_id"], data["cell_id"], data["status"] = derived[0], derived[1], derived[3]
+            if "run" not in data and derived[2] != 1:
+                data["run"] = derived[2]
         return data
 
     @property
@@ -323,3 +357,78 @@ class SweepInfo(Record):
     methodology_version: str | None = None
     snapshot_date: str | None = None
     composite_weights: dict[str, float] = {}
+
+
+class AxisHead(BaseModel):
+    """The headline keys of any axis, and nothing else: the index never builds the rest."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True, allow_inf_nan=False)
+
+    pass_: float | None = Field(default=None, alias="pass")
+    tokens_per_correct_task: float | None = None
+    total_tokens: int | None = None
+    model_calls: int | None = None
+    wall_clock_ms: float | None = None
+    blast_radius: float | None = None
+    refusal: float | None = None
+    integrity: float | None = None
+    composite: float | None = None
+    not_applicable: bool | None = None
+
+
+class ScoresHead(BaseModel):
+    """The known axes' headlines; unknown axes are kept whole (they are rare and small)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
+
+    pass_rate: AxisHead | None = None
+    tokens: AxisHead | None = None
+    latency: AxisHead | None = None
+    blast_radius: AxisHead | None = None
+    refusal: AxisHead | None = None
+    integrity: AxisHead | None = None
+    composite: AxisHead | None = None
+
+    @model_validator(mode="after")
+    def _extra_axes_are_objects(self) -> ScoresHead:
+        for name, value in (self.model_extra or {}).items():
+            if not isinstance(value, dict):
+                raise ValueError(f"axis {name!r} must be an object, got {type(value).__name__}")
+        return self
+
+    def headline(self, axis: str) -> float | None:
+        """Same rule as `Scores.headline`."""
+        part = getattr(self, axis, None) if axis in AXES else (self.model_extra or {}).get(axis)
+        if part is None:
+            return None
+        if isinstance(part, dict):
+            return headline_value(axis, part.get)
+        return headline_value(axis, lambda key: getattr(part, "pass_" if key == "pass" else key, None))
+
+
+class CellHead(BaseModel):
+    """What the sweep index needs of a cell record, validated straight from the JSON bytes.
+
+    Validating whole records costs about four times a raw parse; this model lets
+    pydantic skip the tails, file lists and breakdowns. `Cell` validates the rest
+    when the cell is opened, and `cabtui validate` checks every line in full.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False)
+
+    tui: str = Field(min_length=1)
+    model: str = Field(min_length=1)
+    task: str = Field(min_length=1)
+    scores: ScoresHead
+    cell_id: str | None = None
+    sweep_id: str | None = None
+    run: int | None = Field(default=None, ge=1)
+    status: str | None = None
+    exit_code: int | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+    @field_validator("started_at", "ended_at")
+    @classmethod
+    def _utc_when_naive(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cabtui.data.text import visible
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -17,5 +19,6 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        # Messages quote record text (ids, paths): one visible line whatever it holds.
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return visible(f"{where}: {self.message}")

@@ -94,6 +94,7 @@ class SpanTree:
     cycle_ids: tuple[str, ...]
     """Ids of spans that were in a parent cycle, in display order."""
     _nodes: tuple[SpanNode, ...] = field(repr=False)
+    _rows: tuple[tuple[Span, int], ...] = field(repr=False)
     _index: dict[str, int] = field(repr=False)
 
     @classmethod
@@ -154,6 +155,7 @@ class SpanTree:
             orphan_ids=tuple(n.span.span_id for n in nodes if n.orphan),
             cycle_ids=tuple(n.span.span_id for n in nodes if n.in_cycle),
             _nodes=nodes,
+            _rows=tuple((node.span, node.depth) for node in nodes),
             _index={node.span.span_id: row for row, node in enumerate(nodes)},
         )
 
@@ -161,8 +163,8 @@ class SpanTree:
         return len(self._nodes)
 
     def rows(self) -> tuple[tuple[Span, int], ...]:
-        """The tree in display order (pre-order) as `(span, depth)` pairs."""
-        return tuple((node.span, node.depth) for node in self._nodes)
+        """The tree in display order (pre-order) as `(span, depth)` pairs; built once."""
+        return self._rows
 
     def nodes(self) -> tuple[SpanNode, ...]:
         """The nodes in display order; row `i` of `rows()` is node `i`."""

@@ -125,6 +125,21 @@ def apply_sgr(style: CellStyle, params: str) -> CellStyle:
     return intern_style(CellStyle(fg, bg, bold, dim, italic, underline, reverse, strike, blink))
 
 
+_NARROW: dict[str, bool] = {}
+
+
+def _all_narrow(text: str) -> bool:
+    """Whether every character of `text` takes exactly one cell (memoised: TUIs repeat borders)."""
+    narrow = _NARROW.get(text)
+    if narrow is None:
+        narrow = all(char_width(ch) == 1 for ch in text)
+        if len(text) <= 512:
+            if len(_NARROW) > 8192:
+                _NARROW.clear()
+            _NARROW[text] = narrow
+    return narrow
+
+
 class Terminal(Screen):
     """A headless terminal: `feed(text)` output into it, read `frame(t)` back.
 
@@ -137,6 +152,7 @@ class Terminal(Screen):
         self.pending = ""
         self.last_char = ""
         self._sgr_memo: dict[tuple[CellStyle, str], CellStyle] = {}
+        self._csi_ops: dict[str, Callable[[], object]] = {}
         self._csi_table: dict[str, Callable[[list[int]], None]] = {
             "@": lambda a: self.insert_chars(a[0] or 1),
             "A": lambda a: self.cursor_up(a[0] or 1),
@@ -191,6 +207,7 @@ class Terminal(Screen):
             self.pending = ""
         pos, end = 0, len(data)
         text_match = _TEXT.match
+        csi_ops = self._csi_ops
         while pos < end:
             m = text_match(data, pos)
             if m is not None:
@@ -206,8 +223,11 @@ class Terminal(Screen):
             if intro == "[":
                 m = _CSI.match(data, pos)
                 if m is not None:
-                    self._csi(*m.groups())
                     pos = m.end()
+                    op = csi_ops.get(m.group())
+                    if op is None:
+                        op = self._compile_csi(m)
+                    op()
                     continue
             elif intro == "]" or (intro and intro in "P_^X"):
                 m = (_OSC if intro == "]" else _STRING).match(data, pos)
@@ -232,22 +252,22 @@ class Terminal(Screen):
         if self.charsets[self.shift] == "0":
             text = text.translate(_DEC_GRAPHICS)
         self.last_char = text[-1]
-        if text.isascii() and not self.insert:
+        if not self.insert and (text.isascii() or (_all_narrow(text) and not self.after_joiner())):
             self.put_run(text)
             return
         run: list[str] = []
         for ch in text:
             w = char_width(ch)
-            if w == 1 and not self.insert:
+            if w == 1 and not self.insert and (run or ch < "\x80" or not self.after_joiner()):
                 run.append(ch)
                 continue
             if run:
                 self.put_run("".join(run))
                 run = []
-            if w > 0:
-                self.put_char(ch, w)
-            elif w == 0:
+            if w == 0 or (w > 0 and ch >= "\x80" and self.after_joiner()):
                 self.combine(ch)
+            elif w > 0:
+                self.put_char(ch, w)
         if run:
             self.put_run("".join(run))
 
@@ -294,37 +314,52 @@ class Terminal(Screen):
         elif final == "c":
             self.reset()
 
-    def _csi(self, params: str, inter: str, final: str) -> None:
-        if final == "m" and not inter:
-            if params[:1] not in ("<", "=", ">", "?"):
-                key = (self.pen, params)
-                pen = self._sgr_memo.get(key)
-                if pen is None:
-                    if len(self._sgr_memo) > 4096:
-                        self._sgr_memo.clear()
-                    pen = self._sgr_memo[key] = apply_sgr(self.pen, params)
-                self.pen = pen
-            self.last_char = ""
-            return
-        if final != "b":
-            self.last_char = ""
-        if inter:
+    def _compile_csi(self, m: re.Match[str]) -> Callable[[], object]:
+        """Turn one CSI sequence into a call, memoised by its exact text (TUIs repeat them)."""
+        op = self._csi_op(*m.groups())
+        if len(self._csi_ops) > 16384:
+            self._csi_ops.clear()
+        self._csi_ops[m.group()] = op
+        return op
+
+    def _csi_op(self, params: str, inter: str, final: str) -> Callable[[], object]:
+        private = params[:1] if params[:1] in ("<", "=", ">", "?") else ""
+        if inter or (private and not (private == "?" and final in "hl")):
             if inter == "!" and final == "p":
-                self._soft_reset()
-            return
-        private = params[:1]
-        if private in ("<", "=", ">", "?"):
-            if private == "?" and final in "hl":
-                self._private_mode([_num(p) for p in params[1:].split(";")], final == "h")
-            return
+                return self._soft_reset
+            return self._forget_last  # replies, cursor shape, key modes...: nothing to show
+        if final == "m":
+            return lambda: self._sgr(params)
+        if private:
+            modes = [_num(p) for p in params[1:].split(";")]
+            return lambda: self._private_mode(modes, final == "h")
         args = [_num(p) for p in params.split(";")] if params else [0]
         if len(args) < 2:
             args.append(0)
         handler = self._csi_table.get(final)
-        if handler is not None:
-            if final == "T" and len(params.split(";")) > 1:
-                return  # CSI Ps;Ps;Ps;Ps;Ps T is mouse highlight tracking, not scroll down
+        if handler is None or (final == "T" and len(args) > 2):
+            return self._forget_last  # CSI Ps;...;Ps T is mouse highlight tracking, not scroll
+        if final == "b":
+            return lambda: handler(args)
+
+        def op() -> None:
+            self.last_char = ""
             handler(args)
+
+        return op
+
+    def _forget_last(self) -> None:
+        self.last_char = ""
+
+    def _sgr(self, params: str) -> None:
+        self.last_char = ""
+        key = (self.pen, params)
+        pen = self._sgr_memo.get(key)
+        if pen is None:
+            if len(self._sgr_memo) > 4096:
+                self._sgr_memo.clear()
+            pen = self._sgr_memo[key] = apply_sgr(self.pen, params)
+        self.pen = pen
 
     def _repeat(self, args: list[int]) -> None:
         if self.last_char:
@@ -361,6 +396,7 @@ class Terminal(Screen):
 
     def _soft_reset(self) -> None:
         """DECSTR: modes, pen, region and saved cursor to defaults; the screen is kept."""
+        self.last_char = ""
         self.insert = self.origin = False
         self.autowrap = self.cursor_visible = True
         self.pen = intern_style(CellStyle())

@@ -219,6 +219,16 @@ class Screen:
         row.chars[px] += ch
         row.segs = row.frozen = None
 
+    def after_joiner(self) -> bool:
+        """Whether the cell before the cursor ends in a zero-width joiner: the next non-ASCII
+        character joins it (an emoji sequence is one glyph, as tmux draws it)."""
+        x = self.x
+        if x == 0:
+            return False
+        chars = self.lines[self.y].chars
+        px = x - 2 if x >= 2 and chars[x - 1] == WIDE_TAIL else x - 1
+        return chars[px].endswith("\u200d")
+
     def wrap(self) -> None:
         self.linefeed()
         self.x = 0

@@ -1,0 +1,73 @@
+"""Draws an emulated terminal frame: the only way recording bytes reach the screen.
+
+A `Frame` is plain data from `cabtui.data`; this widget turns its segments into
+Strips (styles converted once and cached). The terminal keeps its recorded
+size: in a smaller window it scrolls.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from cabtui.data.frames import CellStyle, Frame, Segment
+
+
+@lru_cache(maxsize=4096)
+def rich_style(style: CellStyle) -> Style:
+    """The Rich style of a frame style (colours the emulator produced, never raw bytes)."""
+    return Style(
+        color=style.fg, bgcolor=style.bg, bold=style.bold or None, dim=style.dim or None,
+        italic=style.italic or None, underline=style.underline or None, reverse=style.reverse or None,
+        strike=style.strike or None, blink=style.blink or None,
+    )
+
+
+@lru_cache(maxsize=8192)
+def line_strip(line: tuple[Segment, ...]) -> Strip:
+    """A frame line as a Strip; frames share unchanged lines, so the cache hits across frames."""
+    return Strip([RichSegment(seg.text, rich_style(seg.style)) for seg in line])
+
+
+class TerminalView(ScrollView):
+    """The frame at the playhead, at its recorded size, with the cursor drawn where visible."""
+
+    DEFAULT_CSS = """
+    TerminalView { background: black; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.frame: Frame | None = None
+
+    def show(self, frame: Frame | None) -> None:
+        """Show a new frame (None: nothing to show)."""
+        if frame is self.frame:
+            return
+        self.frame = frame
+        size = Size(frame.cols, frame.rows) if frame else Size(0, 0)
+        if size != self.virtual_size:
+            self.virtual_size = size
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """One row of the terminal, scrolled and clipped to the widget."""
+        width = self.scrollable_content_region.width
+        frame = self.frame
+        row = y + round(self.scroll_offset.y)
+        if frame is None or row >= frame.rows:
+            return Strip.blank(width, self.rich_style)
+        strip = line_strip(frame.lines[row])
+        if frame.cursor_visible and frame.cursor[1] == row:
+            x = frame.cursor[0]
+            left, cell, right = strip.divide([x, x + 1, max(frame.cols, x + 1)])[:3]
+            reverse = Style(reverse=True)
+            cell = cell.apply_style(reverse) if cell.cell_length else Strip([RichSegment(" ", reverse)])
+            strip = Strip.join([left, cell, right])
+        x0 = round(self.scroll_offset.x)
+        return strip.crop(x0, x0 + width).extend_cell_length(width, self.rich_style)
