@@ -12,6 +12,7 @@ header raises CastError. Files are opened for reading only.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import math
@@ -255,4 +256,10 @@ def load_cast(path: Path, *, idle_time_limit: float | None = None) -> Recording:
     terminated = lines[-1] == b""
     if terminated:
         lines.pop()
-    return _parse([line.rstrip(b"\r") for line in lines], terminated, str(path), idle_time_limit)
+    collecting = gc.isenabled()
+    gc.disable()  # one object per event: the collector would rescan them all, again and again
+    try:
+        return _parse([line.rstrip(b"\r") for line in lines], terminated, str(path), idle_time_limit)
+    finally:
+        if collecting:
+            gc.enable()

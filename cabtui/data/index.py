@@ -11,9 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
-from cabtui.data.models import AXES, LOWER_IS_BETTER, CellHead, SweepInfo, derive_identity
+from cabtui.data.models import (
+    AXES,
+    LOWER_IS_BETTER,
+    CellHead,
+    SweepInfo,
+    as_utc,
+    derive_identity,
+    head_get,
+    headline_value,
+)
 
 HEADLINE_AXES: Final = AXES
 """Axes whose headline every row carries, in `CellRow.headlines` order."""
@@ -55,28 +64,39 @@ class CellRow:
     offset: int
 
     @classmethod
-    def from_head(cls, head: CellHead, default_sweep: str, source: Source, line: int, offset: int) -> CellRow:
-        """Keep the headline facts of a validated record, its documented defaults filled in."""
-        scores = head.scores
+    def from_head(
+        cls, head: CellHead, default_sweep: str, source: Source, line: int, offset: int,
+        extra_axes: dict[str, dict[str, Any]] | None = None,
+    ) -> CellRow:
+        """Keep the headline facts of a validated record, its documented defaults filled in.
+
+        `extra_axes` are the record's axes the format does not define, read whole.
+        """
+        scores = head["scores"]
         sweep_id, cell_id, run, status = derive_identity(
-            default_sweep, head.sweep_id, head.cell_id, head.tui, head.model, head.task, head.run,
-            head.status, head.exit_code,
+            default_sweep, head.get("sweep_id"), head.get("cell_id"), head["tui"], head["model"], head["task"],
+            head.get("run"), head.get("status"), head.get("exit_code"),
         )
-        tokens = scores.tokens
+        headlines = tuple(
+            headline_value(axis, head_get(part)) if (part := scores.get(axis)) is not None else None
+            for axis in HEADLINE_AXES
+        )
+        tokens = scores.get("tokens")
+        extra = tuple((name, headline_value(name, part.get)) for name, part in (extra_axes or {}).items())
         return cls(
             cell_id=cell_id,
             sweep_id=sweep_id,
-            tui=head.tui,
-            model=head.model,
-            task=head.task,
+            tui=head["tui"],
+            model=head["model"],
+            task=head["task"],
             run=run,
             status=status,
-            exit_code=head.exit_code,
-            started_at=head.started_at,
-            ended_at=head.ended_at,
-            headlines=tuple(scores.headline(axis) for axis in HEADLINE_AXES),
-            extra_headlines=tuple((name, scores.headline(name)) for name in (scores.model_extra or {})),
-            total_tokens=tokens.total_tokens if tokens and (tokens.total_tokens or tokens.model_calls) else None,
+            exit_code=head.get("exit_code"),
+            started_at=as_utc(head.get("started_at")),
+            ended_at=as_utc(head.get("ended_at")),
+            headlines=headlines,
+            extra_headlines=extra,
+            total_tokens=tokens.get("total_tokens") if tokens and headlines[1] is not None else None,
             source=source,
             line=line,
             offset=offset,

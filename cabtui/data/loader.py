@@ -18,9 +18,10 @@ import orjson
 from pydantic import ValidationError
 
 from cabtui.data.index import CellRow, Source
-from cabtui.data.models import Cell, CellHead, SweepInfo
+from cabtui.data.models import AXES, CELL_HEAD, Cell, Scores, SweepInfo
 from cabtui.data.problems import Problem
 
+KNOWN_AXES = frozenset(AXES)
 CELLS_FILE = "cells.jsonl"
 SWEEP_FILE = "sweep.json"
 PROGRESS_EVERY = 2000
@@ -63,7 +64,7 @@ def describe_validation_error(err: ValidationError, what: str = "a cell record")
     first = errors[0]
     if first["type"] == "json_invalid":
         return f"not JSON: {first['msg'].removeprefix('Invalid JSON: ')}"
-    if first["type"] in ("model_type", "model_attributes_type") and not first["loc"]:
+    if first["type"] in ("model_type", "model_attributes_type", "dict_type") and not first["loc"]:
         return f"not {what}: a JSON object was expected"
     where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
     text = f"{where}: {first['msg']}" if where else first["msg"]
@@ -250,15 +251,18 @@ def _parse_line(
 ) -> CellRow | Problem:
     """Validate one line into an index row (the whole record too with `full`), or say what is wrong."""
     try:
-        head = CellHead.model_validate_json(raw)
+        head = CELL_HEAD.validate_json(raw)
         if full:
             Cell.model_validate_json(raw, context={"sweep_id": default_sweep})
+        extra = None
+        if not KNOWN_AXES.issuperset(head["scores"]):
+            extra = Scores.model_validate(orjson.loads(raw)["scores"]).model_extra
     except ValidationError as err:
         message = describe_validation_error(err)
         if not raw.endswith(b"\n") and message.startswith("not JSON"):
             message += " (the last line has no newline: truncated?)"
         return Problem(name, lineno, message)
-    return CellRow.from_head(head, default_sweep, source, lineno, offset)
+    return CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
 
 
 class _Interner:

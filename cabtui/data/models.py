@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Annotated, Any, Final, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator, model_validator
+from typing_extensions import TypedDict
 
 AXES: Final = (
     "pass_rate",
@@ -359,76 +360,52 @@ class SweepInfo(Record):
     composite_weights: dict[str, float] = {}
 
 
-class AxisHead(BaseModel):
+class AxisHead(TypedDict, total=False):
     """The headline keys of any axis, and nothing else: the index never builds the rest."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True, allow_inf_nan=False)
+    __pydantic_config__ = ConfigDict(extra="ignore", allow_inf_nan=False)  # type: ignore[misc]
 
-    pass_: float | None = Field(default=None, alias="pass")
-    tokens_per_correct_task: float | None = None
-    total_tokens: int | None = None
-    model_calls: int | None = None
-    wall_clock_ms: float | None = None
-    blast_radius: float | None = None
-    refusal: float | None = None
-    integrity: float | None = None
-    composite: float | None = None
-    not_applicable: bool | None = None
-
-
-class ScoresHead(BaseModel):
-    """The known axes' headlines; unknown axes are kept whole (they are rare and small)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True, allow_inf_nan=False)
-
-    pass_rate: AxisHead | None = None
-    tokens: AxisHead | None = None
-    latency: AxisHead | None = None
-    blast_radius: AxisHead | None = None
-    refusal: AxisHead | None = None
-    integrity: AxisHead | None = None
-    composite: AxisHead | None = None
-
-    @model_validator(mode="after")
-    def _extra_axes_are_objects(self) -> ScoresHead:
-        for name, value in (self.model_extra or {}).items():
-            if not isinstance(value, dict):
-                raise ValueError(f"axis {name!r} must be an object, got {type(value).__name__}")
-        return self
-
-    def headline(self, axis: str) -> float | None:
-        """Same rule as `Scores.headline`."""
-        part = getattr(self, axis, None) if axis in AXES else (self.model_extra or {}).get(axis)
-        if part is None:
-            return None
-        if isinstance(part, dict):
-            return headline_value(axis, part.get)
-        return headline_value(axis, lambda key: getattr(part, "pass_" if key == "pass" else key, None))
+    pass_: Annotated[float | None, Field(alias="pass")]
+    tokens_per_correct_task: float | None
+    total_tokens: int | None
+    model_calls: int | None
+    wall_clock_ms: float | None
+    blast_radius: float | None
+    refusal: float | None
+    integrity: float | None
+    composite: float | None
+    not_applicable: bool | None
 
 
-class CellHead(BaseModel):
+class CellHead(TypedDict):
     """What the sweep index needs of a cell record, validated straight from the JSON bytes.
 
-    Validating whole records costs about four times a raw parse; this model lets
-    pydantic skip the tails, file lists and breakdowns. `Cell` validates the rest
-    when the cell is opened, and `cabtui validate` checks every line in full.
+    Validating whole records into models costs about four times a raw parse; plain
+    dicts of just these keys cost less than one (benchmarks/load_sweep.py). `Cell`
+    validates the rest when the cell is opened, and `cabtui validate` every line.
+    Axes the format does not define lose their keys here: the loader reads those
+    records' scores again (they are rare).
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False)
+    __pydantic_config__ = ConfigDict(extra="ignore", allow_inf_nan=False)  # type: ignore[misc]
 
-    tui: str = Field(min_length=1)
-    model: str = Field(min_length=1)
-    task: str = Field(min_length=1)
-    scores: ScoresHead
-    cell_id: str | None = None
-    sweep_id: str | None = None
-    run: int | None = Field(default=None, ge=1)
-    status: str | None = None
-    exit_code: int | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
+    tui: Annotated[str, Field(min_length=1)]
+    model: Annotated[str, Field(min_length=1)]
+    task: Annotated[str, Field(min_length=1)]
+    scores: dict[str, AxisHead]
+    cell_id: NotRequired[str | None]
+    sweep_id: NotRequired[str | None]
+    run: NotRequired[Annotated[int, Field(ge=1)] | None]
+    status: NotRequired[str | None]
+    exit_code: NotRequired[int | None]
+    started_at: NotRequired[datetime | None]
+    ended_at: NotRequired[datetime | None]
 
-    @field_validator("started_at", "ended_at")
-    @classmethod
-    def _utc_when_naive(cls, value: datetime | None) -> datetime | None:
-        return as_utc(value)
+
+CELL_HEAD: Final = TypeAdapter(CellHead)
+"""Validates one cells.jsonl line into a `CellHead`."""
+
+
+def head_get(part: AxisHead) -> Any:
+    """`get` for `headline_value` over an `AxisHead` (whose `pass` key is stored as `pass_`)."""
+    return lambda key: part.get("pass_" if key == "pass" else key)  # type: ignore[misc]

@@ -27,10 +27,21 @@ _DROP = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\
 
 
 def char_width(ch: str) -> int:
-    """Cells `ch` takes: 1, 2, 0 (combines with the previous cell) or -1 (not printable)."""
+    """Cells `ch` takes: 1, 2, 0 (combines with the previous cell) or -1 (not printable).
+
+    wcwidth's table, except where tmux and Rich (which draws the frames) agree otherwise:
+    regional indicators are one cell each (a flag pair is two), skin-tone modifiers combine.
+    """
     w = _WIDTHS.get(ch)
     if w is None:
-        w = -1 if ch in _DROP else wcwidth(ch)
+        if ch in _DROP:
+            w = -1
+        elif "\U0001f1e6" <= ch <= "\U0001f1ff":
+            w = 1
+        elif "\U0001f3fb" <= ch <= "\U0001f3ff":
+            w = 0
+        else:
+            w = wcwidth(ch)
         _WIDTHS[ch] = w
     return w
 

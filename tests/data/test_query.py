@@ -10,7 +10,7 @@ import pytest
 
 from cabtui.data.index import CellRow, Source
 from cabtui.data.loader import Sweep, load
-from cabtui.data.models import CellHead
+from cabtui.data.models import AXES, CELL_HEAD
 from cabtui.data.query import (
     Query,
     axes_of,
@@ -72,7 +72,8 @@ def row(
     if run is not None:
         record["run"] = run
         record["cell_id"] = f"s/{tui}/{model}/{task}#run{run}"
-    return CellRow.from_head(CellHead.model_validate(record), "s", SOURCE, 1, 0)
+    extra = {k: v for k, v in record["scores"].items() if k not in AXES}
+    return CellRow.from_head(CELL_HEAD.validate_python(record), "s", SOURCE, 1, 0, extra)
 
 
 def public_rows() -> list[CellRow]:
