@@ -8,6 +8,7 @@ full record can be read again when a cell is opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,6 @@ from cabtui.data.models import (
     SweepInfo,
     as_utc,
     derive_identity,
-    head_get,
     headline_value,
 )
 
@@ -39,9 +39,13 @@ class Source:
     info: SweepInfo | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class CellRow:
-    """What the browser needs of one cell, and where to find the rest."""
+    """What the browser needs of one cell, and where to find the rest.
+
+    Never changed after loading; not declared frozen because a frozen dataclass
+    costs a third of the whole index build at 100,000 rows. Compared by identity.
+    """
 
     cell_id: str
     sweep_id: str
@@ -67,30 +71,32 @@ class CellRow:
     def from_head(
         cls, head: CellHead, default_sweep: str, source: Source, line: int, offset: int,
         extra_axes: dict[str, dict[str, Any]] | None = None,
+        intern: Callable[[str], str] = str,
     ) -> CellRow:
         """Keep the headline facts of a validated record, its documented defaults filled in.
 
-        `extra_axes` are the record's axes the format does not define, read whole.
+        `extra_axes` are the record's axes the format does not define, read whole;
+        `intern` shares the strings that repeat across rows.
         """
         scores = head["scores"]
         sweep_id, cell_id, run, status = derive_identity(
             default_sweep, head.get("sweep_id"), head.get("cell_id"), head["tui"], head["model"], head["task"],
             head.get("run"), head.get("status"), head.get("exit_code"),
         )
-        headlines = tuple(
-            headline_value(axis, head_get(part)) if (part := scores.get(axis)) is not None else None
-            for axis in HEADLINE_AXES
-        )
-        tokens = scores.get("tokens")
-        extra = tuple((name, headline_value(name, part.get)) for name, part in (extra_axes or {}).items())
+        get = scores.get
+        headlines = tuple([
+            None if (part := get(axis)) is None else headline_value(axis, part) for axis in HEADLINE_AXES
+        ])
+        tokens = get("tokens")
+        extra = tuple((name, headline_value(name, part)) for name, part in (extra_axes or {}).items())
         return cls(
             cell_id=cell_id,
-            sweep_id=sweep_id,
-            tui=head["tui"],
-            model=head["model"],
-            task=head["task"],
+            sweep_id=intern(sweep_id),
+            tui=intern(head["tui"]),
+            model=intern(head["model"]),
+            task=intern(head["task"]),
             run=run,
-            status=status,
+            status=intern(status),
             exit_code=head.get("exit_code"),
             started_at=as_utc(head.get("started_at")),
             ended_at=as_utc(head.get("ended_at")),

@@ -190,7 +190,9 @@ class _Loader:
         self.done = 0
         self.progress = progress
         self.should_stop = should_stop
-        self.intern = _Interner()
+        seen: dict[str, str] = {}
+        self.intern: Callable[[str], str] = lambda value: seen.setdefault(value, value)
+        """Shares the strings that repeat across rows (tui, model, task, status, sweep)."""
 
     def stopped(self) -> bool:
         return self.should_stop is not None and self.should_stop()
@@ -230,14 +232,14 @@ class _Loader:
                         return
                     if self.progress is not None:
                         self.progress(self.done + offset, self.total)
-                if not raw.strip():
+                if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line
                     continue
                 records += 1
-                got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
+                got = _parse_line(raw, name, lineno, start, source, default_id, self.full, self.intern)
                 if isinstance(got, Problem):
                     self.problem(got, default_id, title)
                 else:
-                    row = self.intern.row(got)
+                    row = got
                     self.sweep(row.sweep_id, title if row.sweep_id == default_id else None).cells.append(row)
         self.done += offset
         if self.progress is not None:
@@ -247,7 +249,8 @@ class _Loader:
 
 
 def _parse_line(
-    raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, full: bool
+    raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, full: bool,
+    intern: Callable[[str], str],
 ) -> CellRow | Problem:
     """Validate one line into an index row (the whole record too with `full`), or say what is wrong."""
     try:
@@ -262,26 +265,7 @@ def _parse_line(
         if not raw.endswith(b"\n") and message.startswith("not JSON"):
             message += " (the last line has no newline: truncated?)"
         return Problem(name, lineno, message)
-    return CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
-
-
-class _Interner:
-    """Share the strings that repeat across rows (tui, model, task, status, sweep)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def s(self, value: str) -> str:
-        return self._seen.setdefault(value, value)
-
-    def row(self, row: CellRow) -> CellRow:
-        s = self.s
-        object.__setattr__(row, "sweep_id", s(row.sweep_id))
-        object.__setattr__(row, "tui", s(row.tui))
-        object.__setattr__(row, "model", s(row.model))
-        object.__setattr__(row, "task", s(row.task))
-        object.__setattr__(row, "status", s(row.status))
-        return row
+    return CellRow.from_head(head, default_sweep, source, lineno, offset, extra, intern)
 
 
 def _flag_duplicates(results: Results) -> None:

@@ -8,6 +8,7 @@ add axes, and cabtui shows them rather than dropping them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, NotRequired
 
@@ -70,17 +71,23 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value
 
 
-def headline_value(axis: str, get: Any) -> float | None:
-    """The headline of an axis from `get(key)`, None where absent or not applicable.
+_APPLICABLE_ONLY: Final = frozenset({"refusal", "integrity"})
+
+
+def headline_value(axis: str, part: Mapping[str, Any]) -> float | None:
+    """The headline of an axis's breakdown, None where absent or not applicable.
 
     Tokens read "not recorded" when the scorer saw no tokens and no calls; refusal and
     integrity count only where `not_applicable` is not true (results-format.md).
     """
-    if axis == "tokens" and not (get("total_tokens") or get("model_calls")):
+    if axis == "tokens":
+        if not (part.get("total_tokens") or part.get("model_calls")):
+            return None
+    elif axis in _APPLICABLE_ONLY and part.get("not_applicable") is True:
         return None
-    if axis in ("refusal", "integrity") and get("not_applicable") is True:
-        return None
-    value = get(HEADLINE_KEY.get(axis, axis))
+    value = part.get(HEADLINE_KEY.get(axis, axis))
+    if value.__class__ is float:
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value)
@@ -210,9 +217,7 @@ class Scores(Record):
         part = getattr(self, axis, None) if axis in AXES else (self.model_extra or {}).get(axis)
         if part is None:
             return None
-        if isinstance(part, dict):
-            return headline_value(axis, part.get)
-        return headline_value(axis, lambda key: getattr(part, "pass_" if key == "pass" else key, None))
+        return headline_value(axis, part if isinstance(part, dict) else part.model_dump(by_alias=True))
 
 
 class Usage(Record):
@@ -360,21 +365,24 @@ class SweepInfo(Record):
     composite_weights: dict[str, float] = {}
 
 
-class AxisHead(TypedDict, total=False):
-    """The headline keys of any axis, and nothing else: the index never builds the rest."""
-
-    __pydantic_config__ = ConfigDict(extra="ignore", allow_inf_nan=False)  # type: ignore[misc]
-
-    pass_: Annotated[float | None, Field(alias="pass")]
-    tokens_per_correct_task: float | None
-    total_tokens: int | None
-    model_calls: int | None
-    wall_clock_ms: float | None
-    blast_radius: float | None
-    refusal: float | None
-    integrity: float | None
-    composite: float | None
-    not_applicable: bool | None
+AxisHead = TypedDict(  # functional form: `pass` is a keyword, and the key must stay `pass`
+    "AxisHead",
+    {
+        "pass": float | None,
+        "tokens_per_correct_task": float | None,
+        "total_tokens": int | None,
+        "model_calls": int | None,
+        "wall_clock_ms": float | None,
+        "blast_radius": float | None,
+        "refusal": float | None,
+        "integrity": float | None,
+        "composite": float | None,
+        "not_applicable": bool | None,
+    },
+    total=False,
+)
+"""The headline keys of any axis, and nothing else: the index never builds the rest."""
+AxisHead.__pydantic_config__ = ConfigDict(extra="ignore", allow_inf_nan=False)  # type: ignore[attr-defined]
 
 
 class CellHead(TypedDict):
@@ -404,8 +412,3 @@ class CellHead(TypedDict):
 
 CELL_HEAD: Final = TypeAdapter(CellHead)
 """Validates one cells.jsonl line into a `CellHead`."""
-
-
-def head_get(part: AxisHead) -> Any:
-    """`get` for `headline_value` over an `AxisHead` (whose `pass` key is stored as `pass_`)."""
-    return lambda key: part.get("pass_" if key == "pass" else key)  # type: ignore[misc]
