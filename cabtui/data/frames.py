@@ -51,8 +51,18 @@ _INTERNED: dict[CellStyle, CellStyle] = {}
 
 
 def intern_style(style: CellStyle) -> CellStyle:
-    """The canonical instance equal to `style`, so cells can be compared with `is`."""
-    return _INTERNED.setdefault(style, style)
+    """The canonical instance equal to `style`, so cells can be compared with `is` first.
+
+    Bounded: past 100k distinct styles (random truecolour) the table starts over; equal
+    styles then compare by value, which is slower but still right.
+    """
+    found = _INTERNED.get(style)
+    if found is None:
+        if len(_INTERNED) >= 100_000:
+            _INTERNED.clear()
+            _INTERNED[DEFAULT_STYLE] = DEFAULT_STYLE
+        found = _INTERNED.setdefault(style, style)
+    return found
 
 
 DEFAULT_STYLE = intern_style(CellStyle())

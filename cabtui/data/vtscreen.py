@@ -42,7 +42,8 @@ def char_width(ch: str) -> int:
             w = 0
         else:
             w = wcwidth(ch)
-        _WIDTHS[ch] = w
+        if len(_WIDTHS) < 1 << 16:
+            _WIDTHS[ch] = w
     return w
 
 
@@ -105,12 +106,18 @@ _SCALARS = ("cols", "rows", "x", "y", "pen", "top", "bottom", "autowrap", "inser
             "cursor_visible", "tabs", "charsets", "shift", "saved", "alt_saved")
 
 
+MAX_COLS = MAX_ROWS = 1000
+"""Sizes are clamped to this: a corrupt header or resize must not allocate gigabytes."""
+MAX_CLUSTER = 32
+"""Characters one cell may hold (base plus combining marks): a flood of accents stays bounded."""
+
+
 class Screen:
     """Grid state and editing operations; `vt.Terminal` parses the byte stream into calls."""
 
     def __init__(self, cols: int, rows: int) -> None:
-        self.cols = max(1, cols)
-        self.rows = max(1, rows)
+        self.cols = max(1, min(cols, MAX_COLS))
+        self.rows = max(1, min(rows, MAX_ROWS))
         self.reset()
 
     # --- state -------------------------------------------------------------------------
@@ -225,7 +232,7 @@ class Screen:
         px = x - 1
         if px >= 1 and row.chars[px] == WIDE_TAIL:
             px -= 1
-        if row.chars[px] == WIDE_TAIL:
+        if row.chars[px] == WIDE_TAIL or len(row.chars[px]) >= MAX_CLUSTER:
             return
         row.chars[px] += ch
         row.segs = row.frozen = None
@@ -441,7 +448,7 @@ class Screen:
     def resize(self, cols: int, rows: int) -> None:
         """Change size as tmux does without reflow: cut or pad columns; when shrinking, drop
         blank-below-cursor lines first, then lines from the top; when growing, add at the bottom."""
-        cols, rows = max(1, cols), max(1, rows)
+        cols, rows = max(1, min(cols, MAX_COLS)), max(1, min(rows, MAX_ROWS))
         if (cols, rows) == (self.cols, self.rows):
             return
         old_cols = self.cols

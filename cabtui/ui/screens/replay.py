@@ -17,8 +17,8 @@ from textual.widgets import Footer, Header, Static
 from cabtui.data.artifacts import CellArtifacts
 from cabtui.data.asciicast import CastError, load_cast
 from cabtui.data.clock import PlaybackClock
+from cabtui.data.keyframes import FramePlayer
 from cabtui.data.models import Cell, Span
-from cabtui.data.terminal import FramePlayer
 from cabtui.data.text import one_line, visible
 from cabtui.data.trace import Timeline
 from cabtui.format import fmt_ms, fmt_number

@@ -38,7 +38,7 @@ class TerminalView(ScrollView):
     """The frame at the playhead, at its recorded size, with the cursor drawn where visible."""
 
     DEFAULT_CSS = """
-    TerminalView { background: black; }
+    TerminalView { background: black; color: #d0d0d0; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -70,4 +70,5 @@ class TerminalView(ScrollView):
             cell = cell.apply_style(reverse) if cell.cell_length else Strip([RichSegment(" ", reverse)])
             strip = Strip.join([left, cell, right])
         x0 = round(self.scroll_offset.x)
-        return strip.crop(x0, x0 + width).extend_cell_length(width, self.rich_style)
+        # The terminal's default colours are the widget's, not the user's terminal's.
+        return strip.crop(x0, x0 + width).apply_style(self.rich_style).extend_cell_length(width, self.rich_style)

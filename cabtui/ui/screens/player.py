@@ -1,0 +1,173 @@
+"""The player: a terminal recording alone, with asciinema-player's keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from cabtui.data.asciicast import CastError, load_cast
+from cabtui.data.clock import PlaybackClock
+from cabtui.data.keyframes import FramePlayer
+from cabtui.data.text import one_line, visible
+from cabtui.ui.widgets.terminal_view import TerminalView
+from cabtui.ui.widgets.transport import TransportBar
+
+FPS = 30
+
+
+class PlayerScreen(Screen[None]):
+    """Plays one recording at its recorded size; the index builds in the background."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="player.back"),
+        Binding("space", "toggle", "Play/pause", id="player.toggle"),
+        Binding("left", "seek_by(-5000)", "-5 s", id="player.back_5s", priority=True),
+        Binding("right", "seek_by(5000)", "+5 s", id="player.forward_5s", priority=True),
+        Binding("comma", "seek_by(-100)", "-100 ms", id="player.back_100ms"),
+        Binding("full_stop", "seek_by(100)", "+100 ms", id="player.forward_100ms"),
+        Binding("shift+left", "seek_share(-0.1)", "-10 %", show=False, id="player.back_10pc"),
+        Binding("shift+right", "seek_share(0.1)", "+10 %", show=False, id="player.forward_10pc"),
+        *(Binding(str(d), f"jump({d})", f"{d * 10} %", show=False, id=f"player.jump_{d}") for d in range(10)),
+        Binding("left_square_bracket", "speed(-1)", "Slower", id="player.slower"),
+        Binding("right_square_bracket", "speed(1)", "Faster", id="player.faster"),
+        Binding("m", "marker", "Next marker", id="player.marker"),
+        Binding("home", "jump(0)", "Start", show=False, id="player.start"),
+        Binding("end", "end", "End", show=False, id="player.end"),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.player: FramePlayer | None = None
+        self.clock = PlaybackClock(0.0)
+        self.note = "loading…"
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield TerminalView(id="player-terminal")
+        yield TransportBar(id="transport")
+        yield Static(id="player-problems", classes="status-line", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Start the clock on the app's time source and read the recording off the UI thread."""
+        self.clock = PlaybackClock(0.0, get_time=self.app.get_time)  # type: ignore[attr-defined]
+        self.title = f"play · {visible(self.path.name)}"
+        self._timer = self.set_interval(1 / FPS, self.tick, pause=True)
+        self.load()
+        self.refresh_view()
+
+    @work(thread=True, exclusive=True, group="recording")
+    def load(self) -> None:
+        """Parse, show the first frame at once, then index for fast seeking."""
+        try:
+            recording = load_cast(self.path)
+        except CastError as err:
+            self.app.call_from_thread(self._failed, str(err))
+            return
+        player = FramePlayer(recording)
+        self.app.call_from_thread(self._ready, player)
+        player.build_index()
+        self.app.call_from_thread(self._indexed)
+
+    def _failed(self, message: str) -> None:
+        self.note = message
+        self.query_one("#player-problems", Static).update(one_line(message, 300))
+        self.refresh_view()
+
+    def _ready(self, player: FramePlayer) -> None:
+        self.player = player
+        recording = player.recording
+        self.note = "indexing…"
+        self.clock.set_duration(recording.duration * 1000)
+        if recording.title:
+            self.sub_title = one_line(recording.title, 80)
+        problems = recording.problems
+        self.query_one("#player-problems", Static).update(
+            f"{recording.cols}x{recording.rows}  ·  asciicast v{recording.version}  ·  {len(recording.events)} events"
+            + (f"  ·  {len(problems)} problems, first: {problems[0]}" if problems else "")
+        )
+        self.refresh_view()
+
+    def _indexed(self) -> None:
+        self.note = ""
+        self.refresh_view()
+
+    def tick(self) -> None:
+        """Follow the clock while playing."""
+        if not self.clock.playing and self._timer is not None:
+            self._timer.pause()
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Draw the frame and the bar at the playhead."""
+        t = self.clock.position / 1000
+        markers = self.player.recording.markers if self.player else ()
+        if self.player is not None:
+            self.query_one(TerminalView).show(self.player.frame_at(t))
+        self.query_one(TransportBar).show(t, self.clock.duration_ms / 1000, self.clock.speed,
+                                          self.clock.playing, markers, self.note)
+
+    def action_back(self) -> None:
+        """Back to the cell, or quit when the player is all there is."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()
+
+    def action_toggle(self) -> None:
+        """Play or pause."""
+        if self.clock.toggle() and self._timer is not None:
+            self._timer.resume()
+        self.refresh_view()
+
+    def action_seek_by(self, delta_ms: float) -> None:
+        """Move the playhead; a frame step while paused with , and ."""
+        self.clock.step(delta_ms)
+        self.refresh_view()
+
+    def action_seek_share(self, share: float) -> None:
+        """Move by a share of the duration."""
+        self.action_seek_by(share * self.clock.duration_ms)
+
+    def action_jump(self, tenth: int) -> None:
+        """Jump to 0 %, 10 %, ... 90 %."""
+        self.clock.seek(self.clock.duration_ms * tenth / 10)
+        self.refresh_view()
+
+    def action_end(self) -> None:
+        """Jump to the last frame."""
+        self.clock.seek(self.clock.duration_ms)
+        self.refresh_view()
+
+    def action_speed(self, direction: int) -> None:
+        """Slower or faster, live."""
+        if direction > 0:
+            self.clock.faster()
+        else:
+            self.clock.slower()
+        self.refresh_view()
+
+    def action_marker(self) -> None:
+        """Jump to the next marker."""
+        t = self.clock.position / 1000
+        markers = self.player.recording.markers if self.player else ()
+        later = [when for when, _ in markers if when > t + 1e-9]
+        if not later:
+            self.notify("No marker after this point.", severity="warning")
+            return
+        self.clock.seek(later[0] * 1000)
+        self.refresh_view()
+
+    @on(TransportBar.SeekRequested)
+    def _seek(self, event: TransportBar.SeekRequested) -> None:
+        self.clock.seek(self.clock.duration_ms * event.fraction)
+        self.refresh_view()
