@@ -375,3 +375,15 @@ def test_screen_text_at(tmp_path: Path) -> None:
     bad.write_text("nonsense\n")
     with pytest.raises(CastError, match="bad.cast"):
         screen_text_at(bad, 1.0)
+
+
+def test_ready_and_indexed_time_tell_a_ui_when_a_seek_is_cheap() -> None:
+    recording = rec([(i * 0.1, "o", "z" * 100) for i in range(100)])
+    player = FramePlayer(recording, keyframe_chars=1000)
+    assert player.indexed_time == 0.0
+    assert player.ready(0.05) and not player.ready(9.0)
+    player.index_step(5000)
+    assert 2.5 < player.indexed_time < 5.0
+    assert player.ready(player.indexed_time) and not player.ready(9.0)
+    player.build_index()
+    assert player.indexed_time == recording.duration and player.ready(9.0)

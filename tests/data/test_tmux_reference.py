@@ -177,16 +177,16 @@ def _colour(c: str | None) -> str | None:
 
 
 def styled_cells(frame: Frame) -> list[list[tuple[str, tuple[object, ...]]]]:
-    """Every character with its (normalised) style, blank default cells trimmed at line ends."""
+    """Every character with its (normalised) style. Spaces at line ends are trimmed whatever
+    their background: tmux's capture omits erased cells past the last one written."""
     out = []
-    plain = (None, None, False, False, False, False, False, False, False)
     for line in frame.lines:
         row = []
         for seg in line:
             s = seg.style
             key = (_colour(s.fg), _colour(s.bg), s.bold, s.dim, s.italic, s.underline, s.reverse, s.strike, s.blink)
             row.extend((ch, key) for ch in seg.text)
-        while row and row[-1] == (" ", plain):
+        while row and row[-1][0] == " " and not any(row[-1][1][5:8]):  # no underline, reverse, strike
             row.pop()
         out.append(row)
     return trimmed(out)  # type: ignore[arg-type]
