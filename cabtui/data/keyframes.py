@@ -77,6 +77,20 @@ class FramePlayer:
     def index_complete(self) -> bool:
         return self._front_pos >= len(self._events)
 
+    @property
+    def indexed_time(self) -> float:
+        """The time up to which the index reaches: seeks up to here are fast."""
+        return self._times[self._front_pos - 1] if self._front_pos else 0.0
+
+    def ready(self, t: float) -> bool:
+        """Whether `frame_at(t)` is cheap now (at most one keyframe interval of replay). While
+        indexing runs, a UI can show `frame_at(min(t, indexed_time))` instead of waiting."""
+        pos = bisect_right(self._times, t)
+        if pos <= self._front_pos or self._pos <= pos <= self._pos + 1:
+            return True
+        start = max(self._kf_pos[-1], self._pos if self._pos <= pos else 0)
+        return self._cost[pos] - self._cost[start] <= self.keyframe_chars
+
     def _advance_front(self, stop_pos: int, budget: int) -> None:
         """Feed the indexer up to event `stop_pos` or `budget` characters; caller holds the lock."""
         events, cost, front = self._events, self._cost, self._front

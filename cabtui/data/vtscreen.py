@@ -1,118 +1,30 @@
-"""The emulator's screen: a grid of cells and the operations escape sequences perform on it.
+"""The emulator's screen: the grid and the operations escape sequences perform on it.
 
 Semantics follow tmux (the reference the tests compare against): the cursor may sit one past
 the last column (x == cols) meaning "wrap pending"; erasing fills with the pen's background;
-the alternate screen is a fresh grid with the main one kept aside. Rows are two parallel
-lists (characters, styles) so a run of text is one slice assignment, and each row caches
-its frozen copy and its segments until it is written again: snapshots share unchanged
-rows, frames rebuild only changed ones.
+the alternate screen is a fresh grid with the main one kept aside. Rows (vtcells.Row) cache
+their frozen copy and their segments until written: snapshots share unchanged rows, frames
+rebuild only changed ones.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import groupby
-
-from wcwidth import wcwidth
-
-from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Frame, Segment, intern_style, safe_text
-
-WIDE_TAIL = ""
-"""The second cell of a wide character: no text of its own."""
-
-_WIDTHS: dict[str, int] = {}
-# Zero-width format characters that would hide or reorder text: dropped, never combined.
-_DROP = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
-                  "\u2066\u2067\u2068\u2069\ufeff")
-
-
-def char_width(ch: str) -> int:
-    """Cells `ch` takes: 1, 2, 0 (combines with the previous cell) or -1 (not printable).
-
-    wcwidth's table, except where tmux and Rich (which draws the frames) agree otherwise:
-    regional indicators are one cell each (a flag pair is two), skin-tone modifiers combine.
-    """
-    w = _WIDTHS.get(ch)
-    if w is None:
-        if ch in _DROP:
-            w = -1
-        elif "\U0001f1e6" <= ch <= "\U0001f1ff":
-            w = 1
-        elif "\U0001f3fb" <= ch <= "\U0001f3ff":
-            w = 0
-        else:
-            w = wcwidth(ch)
-        if len(_WIDTHS) < 1 << 16:
-            _WIDTHS[ch] = w
-    return w
-
-
-class Row:
-    """One screen line: characters and styles, plus caches invalidated by any write."""
-
-    __slots__ = ("chars", "styles", "segs", "frozen")
-
-    def __init__(self, chars: list[str], styles: list[CellStyle],
-                 frozen: tuple[tuple[str, ...], tuple[CellStyle, ...]] | None = None) -> None:
-        self.chars = chars
-        self.styles = styles
-        self.segs: tuple[Segment, ...] | None = None
-        self.frozen = frozen
-
-    def freeze(self) -> tuple[tuple[str, ...], tuple[CellStyle, ...]]:
-        """An immutable copy, reused until the row changes (snapshots share unchanged rows)."""
-        if self.frozen is None:
-            self.frozen = (tuple(self.chars), tuple(self.styles))
-        return self.frozen
-
-    def segments(self) -> tuple[Segment, ...]:
-        """The row as runs of same-styled cells (styles are interned: groupby compares by identity)."""
-        if self.segs is None:
-            chars = self.chars
-            out: list[Segment] = []
-            x = 0
-            for style, group in groupby(self.styles):
-                n = sum(1 for _ in group)
-                out.append(Segment(safe_text("".join(chars[x:x + n])), style))
-                x += n
-            self.segs = tuple(out)
-        return self.segs
-
-
-FrozenRows = tuple[tuple[tuple[str, ...], tuple[CellStyle, ...]], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ScreenState:
-    """Everything needed to resume emulation: a keyframe."""
-
-    lines: FrozenRows
-    main_lines: FrozenRows | None
-    scalars: tuple[object, ...]
-
-
-_BG_ONLY: dict[str | None, CellStyle] = {None: DEFAULT_STYLE}
-
-
-def bg_only(style: CellStyle) -> CellStyle:
-    """The style erased cells get: the background colour alone (tmux's erase behaviour)."""
-    s = _BG_ONLY.get(style.bg)
-    if s is None:
-        s = _BG_ONLY[style.bg] = intern_style(CellStyle(bg=style.bg))
-    return s
-
+from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Frame
+from cabtui.data.vtcells import (
+    MAX_CLUSTER,
+    MAX_COLS,
+    MAX_ROWS,
+    WIDE_TAIL,
+    Row,
+    ScreenState,
+)
+from cabtui.data.vtedit import EditingOps
 
 _SCALARS = ("cols", "rows", "x", "y", "pen", "top", "bottom", "autowrap", "insert", "origin",
             "cursor_visible", "tabs", "charsets", "shift", "saved", "alt_saved")
 
 
-MAX_COLS = MAX_ROWS = 1000
-"""Sizes are clamped to this: a corrupt header or resize must not allocate gigabytes."""
-MAX_CLUSTER = 32
-"""Characters one cell may hold (base plus combining marks): a flood of accents stays bounded."""
-
-
-class Screen:
+class Screen(EditingOps):
     """Grid state and editing operations; `vt.Terminal` parses the byte stream into calls."""
 
     def __init__(self, cols: int, rows: int) -> None:
@@ -140,9 +52,6 @@ class Screen:
             0, 0, DEFAULT_STYLE, False, ("B", "B"), 0)
         self.alt_saved: tuple[int, int, CellStyle] | None = None
 
-    def blank_row(self, style: CellStyle) -> Row:
-        return Row([" "] * self.cols, [style] * self.cols)
-
     def snapshot(self) -> ScreenState:
         """Freeze the screen (cheap: unchanged rows reuse their frozen tuples)."""
         main = None if self.main_lines is None else tuple(r.freeze() for r in self.main_lines)
@@ -164,16 +73,6 @@ class Screen:
                      self.main_lines is not None, time)
 
     # --- writing text ------------------------------------------------------------------
-
-    def _clear_split(self, row: Row, a: int, b: int) -> None:
-        """Before cells [a, b) are overwritten: blank the halves of wide characters cut in two."""
-        chars = row.chars
-        if 0 < a < self.cols and chars[a] == WIDE_TAIL:
-            chars[a - 1] = " "
-            row.styles[a - 1] = bg_only(row.styles[a - 1])
-        if b < self.cols and chars[b] == WIDE_TAIL:
-            chars[b] = " "
-            row.styles[b] = bg_only(row.styles[b])
 
     def put_run(self, text: str) -> None:
         """Write characters one cell wide each, wrapping at the right edge (the hot path)."""
@@ -324,104 +223,6 @@ class Screen:
         if top >= bottom:
             return
         self.top, self.bottom = top, bottom
-        self.x = self.y = 0
-
-    # --- scrolling and editing ---------------------------------------------------------
-
-    def scroll_up(self, n: int) -> None:
-        top, bottom = self.top, self.bottom
-        n = min(n, bottom - top + 1)
-        style = bg_only(self.pen)
-        del self.lines[top:top + n]
-        self.lines[bottom - n + 1:bottom - n + 1] = [self.blank_row(style) for _ in range(n)]
-
-    def scroll_down(self, n: int) -> None:
-        top, bottom = self.top, self.bottom
-        n = min(n, bottom - top + 1)
-        style = bg_only(self.pen)
-        del self.lines[bottom - n + 1:bottom + 1]
-        self.lines[top:top] = [self.blank_row(style) for _ in range(n)]
-
-    def insert_lines(self, n: int) -> None:
-        end = self.bottom if self.top <= self.y <= self.bottom else self.rows - 1
-        n = min(n, end - self.y + 1)
-        style = bg_only(self.pen)
-        del self.lines[end - n + 1:end + 1]
-        self.lines[self.y:self.y] = [self.blank_row(style) for _ in range(n)]
-
-    def delete_lines(self, n: int) -> None:
-        end = self.bottom if self.top <= self.y <= self.bottom else self.rows - 1
-        n = min(n, end - self.y + 1)
-        style = bg_only(self.pen)
-        del self.lines[self.y:self.y + n]
-        self.lines[end - n + 1:end - n + 1] = [self.blank_row(style) for _ in range(n)]
-
-    def erase_cells(self, y: int, a: int, b: int) -> None:
-        """Blank cells [a, b) of row y with the pen's background."""
-        if a >= b:
-            return
-        row = self.lines[y]
-        row.segs = row.frozen = None
-        self._clear_split(row, a, b)
-        row.chars[a:b] = [" "] * (b - a)
-        row.styles[a:b] = [bg_only(self.pen)] * (b - a)
-
-    def erase_line(self, mode: int) -> None:
-        x, cols = self.x, self.cols
-        if mode == 0:
-            self.erase_cells(self.y, x, cols)
-        elif mode == 1:
-            self.erase_cells(self.y, 0, cols if x >= cols - 1 else x + 1)
-        elif mode == 2:
-            self.erase_cells(self.y, 0, cols)
-
-    def erase_display(self, mode: int) -> None:
-        style = bg_only(self.pen)
-        if mode == 0:
-            self.erase_line(0)
-            self.lines[self.y + 1:] = [self.blank_row(style) for _ in range(self.rows - self.y - 1)]
-        elif mode == 1:
-            self.lines[:self.y] = [self.blank_row(style) for _ in range(self.y)]
-            self.erase_line(1)
-        elif mode == 2:
-            self.lines = [self.blank_row(style) for _ in range(self.rows)]
-
-    def insert_chars(self, n: int) -> None:
-        x, cols = self.x, self.cols
-        if x >= cols:
-            return
-        n = min(n, cols - x)
-        row = self.lines[self.y]
-        row.segs = row.frozen = None
-        self._clear_split(row, x, x)
-        style = bg_only(self.pen)
-        row.chars[x:x] = [" "] * n
-        row.styles[x:x] = [style] * n
-        if row.chars[cols] == WIDE_TAIL:  # a wide character pushed half off the edge
-            row.chars[cols - 1] = " "
-        del row.chars[cols:], row.styles[cols:]
-
-    def delete_chars(self, n: int) -> None:
-        x, cols = self.x, self.cols
-        if x >= cols:
-            return
-        n = min(n, cols - x)
-        row = self.lines[self.y]
-        row.segs = row.frozen = None
-        self._clear_split(row, x, x + n)
-        style = bg_only(self.pen)
-        del row.chars[x:x + n], row.styles[x:x + n]
-        row.chars.extend([" "] * n)
-        row.styles.extend([style] * n)
-
-    def erase_chars(self, n: int) -> None:
-        if self.x < self.cols:
-            self.erase_cells(self.y, self.x, min(self.cols, self.x + n))
-
-    def alignment_test(self) -> None:
-        """DECALN: fill the screen with E, home the cursor, reset the region."""
-        self.lines = [Row(["E"] * self.cols, [DEFAULT_STYLE] * self.cols) for _ in range(self.rows)]
-        self.top, self.bottom = 0, self.rows - 1
         self.x = self.y = 0
 
     # --- alternate screen and size -----------------------------------------------------

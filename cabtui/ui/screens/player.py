@@ -8,30 +8,26 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from cabtui.data.asciicast import CastError, load_cast
-from cabtui.data.clock import PlaybackClock
 from cabtui.data.keyframes import FramePlayer
 from cabtui.data.text import one_line, visible
+from cabtui.ui.screens.playback import PlaybackScreen
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.transport import TransportBar
 
-FPS = 30
 
-
-class PlayerScreen(Screen[None]):
+class PlayerScreen(PlaybackScreen):
     """Plays one recording at its recorded size; the index builds in the background."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="player.back"),
         Binding("space", "toggle", "Play/pause", id="player.toggle"),
-        Binding("left", "seek_by(-5000)", "-5 s", id="player.back_5s", priority=True),
-        Binding("right", "seek_by(5000)", "+5 s", id="player.forward_5s", priority=True),
-        Binding("comma", "seek_by(-100)", "-100 ms", id="player.back_100ms"),
-        Binding("full_stop", "seek_by(100)", "+100 ms", id="player.forward_100ms"),
+        Binding("left", "step(-5000)", "-5 s", id="player.back_5s", priority=True),
+        Binding("right", "step(5000)", "+5 s", id="player.forward_5s", priority=True),
+        Binding("comma", "step(-100)", "-100 ms", id="player.back_100ms"),
+        Binding("full_stop", "step(100)", "+100 ms", id="player.forward_100ms"),
         Binding("shift+left", "seek_share(-0.1)", "-10 %", show=False, id="player.back_10pc"),
         Binding("shift+right", "seek_share(0.1)", "+10 %", show=False, id="player.forward_10pc"),
         *(Binding(str(d), f"jump({d})", f"{d * 10} %", show=False, id=f"player.jump_{d}") for d in range(10)),
@@ -46,9 +42,7 @@ class PlayerScreen(Screen[None]):
         super().__init__()
         self.path = path
         self.player: FramePlayer | None = None
-        self.clock = PlaybackClock(0.0)
         self.note = "loading…"
-        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,9 +53,8 @@ class PlayerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Start the clock on the app's time source and read the recording off the UI thread."""
-        self.clock = PlaybackClock(0.0, get_time=self.app.get_time)  # type: ignore[attr-defined]
+        self.start_clock(0.0)
         self.title = f"play · {visible(self.path.name)}"
-        self._timer = self.set_interval(1 / FPS, self.tick, pause=True)
         self.load()
         self.refresh_view()
 
@@ -101,11 +94,6 @@ class PlayerScreen(Screen[None]):
         self.note = ""
         self.refresh_view()
 
-    def tick(self) -> None:
-        """Follow the clock while playing."""
-        if not self.clock.playing and self._timer is not None:
-            self._timer.pause()
-        self.refresh_view()
 
     def refresh_view(self) -> None:
         """Draw the frame and the bar at the playhead."""
@@ -123,20 +111,11 @@ class PlayerScreen(Screen[None]):
         else:
             self.app.exit()
 
-    def action_toggle(self) -> None:
-        """Play or pause."""
-        if self.clock.toggle() and self._timer is not None:
-            self._timer.resume()
-        self.refresh_view()
 
-    def action_seek_by(self, delta_ms: float) -> None:
-        """Move the playhead; a frame step while paused with , and ."""
-        self.clock.step(delta_ms)
-        self.refresh_view()
 
     def action_seek_share(self, share: float) -> None:
         """Move by a share of the duration."""
-        self.action_seek_by(share * self.clock.duration_ms)
+        self.action_step(share * self.clock.duration_ms)
 
     def action_jump(self, tenth: int) -> None:
         """Jump to 0 %, 10 %, ... 90 %."""
@@ -148,13 +127,6 @@ class PlayerScreen(Screen[None]):
         self.clock.seek(self.clock.duration_ms)
         self.refresh_view()
 
-    def action_speed(self, direction: int) -> None:
-        """Slower or faster, live."""
-        if direction > 0:
-            self.clock.faster()
-        else:
-            self.clock.slower()
-        self.refresh_view()
 
     def action_marker(self) -> None:
         """Jump to the next marker."""

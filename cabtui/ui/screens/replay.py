@@ -10,22 +10,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
 from cabtui.data.artifacts import CellArtifacts
 from cabtui.data.asciicast import CastError, load_cast
-from cabtui.data.clock import PlaybackClock
 from cabtui.data.keyframes import FramePlayer
 from cabtui.data.models import Cell, Span
 from cabtui.data.text import one_line, visible
 from cabtui.data.trace import Timeline
 from cabtui.format import fmt_ms, fmt_number
+from cabtui.ui.screens.playback import PlaybackScreen
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
-
-FPS = 30
 
 
 def fmt_t(t_ms: float, duration_ms: float) -> str:
@@ -33,7 +29,7 @@ def fmt_t(t_ms: float, duration_ms: float) -> str:
     return f"t = {round(t_ms):,} ms / {duration_ms / 1000:.2f} s".replace(",", " ")
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(PlaybackScreen):
     """Step span by span or 100 ms at a time; the terminal shows what the agent's screen showed then."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,11 +51,9 @@ class ReplayScreen(Screen[None]):
         self.cell = cell
         self.artifacts = artifacts
         self.timeline = self._timeline(None, ())
-        self.clock = PlaybackClock(self.timeline.duration_ms)
         self.selected: Span | None = None
         self.player: FramePlayer | None = None
         self.recording_note = artifacts.recording_note or ""
-        self._timer: Timer | None = None
 
     def _timeline(self, duration_s: float | None, markers: tuple[tuple[float, str], ...]) -> Timeline:
         return Timeline.build(self.artifacts.spans, self.artifacts.calls, duration_s,
@@ -79,12 +73,11 @@ class ReplayScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Wire the clock to the app's time source; load the recording off the UI thread."""
-        self.clock = PlaybackClock(self.timeline.duration_ms, get_time=self.app.get_time)  # type: ignore[attr-defined]
+        self.start_clock(self.timeline.duration_ms)
         self.title = f"replay · {visible(self.cell.tui)} × {visible(self.cell.model)}"
         self.sub_title = visible(self.cell.task)
         self.query_one("#replay-terminal").display = self.artifacts.recording is not None
         self.query_one(Waterfall).focus()
-        self._timer = self.set_interval(1 / FPS, self.tick, pause=True)
         if self.artifacts.recording is not None:
             self.load_recording()
         self.refresh_view()
@@ -120,17 +113,7 @@ class ReplayScreen(Screen[None]):
 
     # ---- clock -----------------------------------------------------------
 
-    def tick(self) -> None:
-        """Called FPS times a second while playing: follow the clock."""
-        if not self.clock.playing and self._timer is not None:
-            self._timer.pause()
-        self.refresh_view()
 
-    def action_toggle(self) -> None:
-        """Play or pause."""
-        if self.clock.toggle() and self._timer is not None:
-            self._timer.resume()
-        self.refresh_view()
 
     def action_span(self, direction: int) -> None:
         """Select the previous / next span and put the playhead at its start."""
@@ -142,18 +125,7 @@ class ReplayScreen(Screen[None]):
             self.clock.seek(span.start_ms)
         self.refresh_view()
 
-    def action_step(self, delta_ms: float) -> None:
-        """Move the playhead by `delta_ms`."""
-        self.clock.step(delta_ms)
-        self.refresh_view()
 
-    def action_speed(self, direction: int) -> None:
-        """Slower or faster, live."""
-        if direction > 0:
-            self.clock.faster()
-        else:
-            self.clock.slower()
-        self.refresh_view()
 
     def action_edge(self, direction: int) -> None:
         """Start or end of the run."""

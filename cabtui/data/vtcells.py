@@ -1,0 +1,105 @@
+"""Cells of the emulator's grid: character widths, rows with their caches, frozen state.
+
+A row is two parallel lists (characters, styles) so a run of text is one slice assignment;
+it caches its frozen copy (for snapshots) and its segments (for frames) until written again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from wcwidth import wcwidth
+
+from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Segment, intern_style, safe_text
+
+WIDE_TAIL = ""
+"""The second cell of a wide character: no text of its own."""
+
+_WIDTHS: dict[str, int] = {}
+# Zero-width format characters that would hide or reorder text: dropped, never combined.
+_DROP = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
+                  "\u2066\u2067\u2068\u2069\ufeff")
+
+
+def char_width(ch: str) -> int:
+    """Cells `ch` takes: 1, 2, 0 (combines with the previous cell) or -1 (not printable).
+
+    wcwidth's table, except where tmux and Rich (which draws the frames) agree otherwise:
+    regional indicators are one cell each (a flag pair is two), skin-tone modifiers combine.
+    """
+    w = _WIDTHS.get(ch)
+    if w is None:
+        if ch in _DROP:
+            w = -1
+        elif "\U0001f1e6" <= ch <= "\U0001f1ff":
+            w = 1
+        elif "\U0001f3fb" <= ch <= "\U0001f3ff":
+            w = 0
+        else:
+            w = wcwidth(ch)
+        if len(_WIDTHS) < 1 << 16:
+            _WIDTHS[ch] = w
+    return w
+
+
+class Row:
+    """One screen line: characters and styles, plus caches invalidated by any write."""
+
+    __slots__ = ("chars", "styles", "segs", "frozen")
+
+    def __init__(self, chars: list[str], styles: list[CellStyle],
+                 frozen: tuple[tuple[str, ...], tuple[CellStyle, ...]] | None = None) -> None:
+        self.chars = chars
+        self.styles = styles
+        self.segs: tuple[Segment, ...] | None = None
+        self.frozen = frozen
+
+    def freeze(self) -> tuple[tuple[str, ...], tuple[CellStyle, ...]]:
+        """An immutable copy, reused until the row changes (snapshots share unchanged rows)."""
+        if self.frozen is None:
+            self.frozen = (tuple(self.chars), tuple(self.styles))
+        return self.frozen
+
+    def segments(self) -> tuple[Segment, ...]:
+        """The row as runs of same-styled cells (styles are interned: groupby compares by identity)."""
+        if self.segs is None:
+            chars = self.chars
+            out: list[Segment] = []
+            x = 0
+            for style, group in groupby(self.styles):
+                n = sum(1 for _ in group)
+                out.append(Segment(safe_text("".join(chars[x:x + n])), style))
+                x += n
+            self.segs = tuple(out)
+        return self.segs
+
+
+FrozenRows = tuple[tuple[tuple[str, ...], tuple[CellStyle, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenState:
+    """Everything needed to resume emulation: a keyframe."""
+
+    lines: FrozenRows
+    main_lines: FrozenRows | None
+    scalars: tuple[object, ...]
+
+
+_BG_ONLY: dict[str | None, CellStyle] = {None: DEFAULT_STYLE}
+
+
+def bg_only(style: CellStyle) -> CellStyle:
+    """The style erased cells get: the background colour alone (tmux's erase behaviour)."""
+    s = _BG_ONLY.get(style.bg)
+    if s is None:
+        s = _BG_ONLY[style.bg] = intern_style(CellStyle(bg=style.bg))
+    return s
+
+
+
+MAX_COLS = MAX_ROWS = 1000
+"""Sizes are clamped to this: a corrupt header or resize must not allocate gigabytes."""
+MAX_CLUSTER = 32
+"""Characters one cell may hold (base plus combining marks): a flood of accents stays bounded."""
