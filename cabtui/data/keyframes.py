@@ -83,13 +83,19 @@ class FramePlayer:
         return self._times[self._front_pos - 1] if self._front_pos else 0.0
 
     def ready(self, t: float) -> bool:
-        """Whether `frame_at(t)` is cheap now (at most one keyframe interval of replay). While
-        indexing runs, a UI can show `frame_at(min(t, indexed_time))` instead of waiting."""
+        """Whether `frame_at(t)` is cheap now (at most about one keyframe interval of replay).
+        While indexing runs, a UI can show `frame_at(min(t, indexed_time))` rather than wait."""
         pos = bisect_right(self._times, t)
-        if pos <= self._front_pos or self._pos <= pos <= self._pos + 1:
+        if pos <= self._front_pos:
             return True
-        start = max(self._kf_pos[-1], self._pos if self._pos <= pos else 0)
-        return self._cost[pos] - self._cost[start] <= self.keyframe_chars
+        return self._cost[pos] - self._cost[self._start(pos)[1]] <= self.keyframe_chars
+
+    def _start(self, pos: int) -> tuple[int, int]:
+        """Where replay towards event `pos` begins: (keyframe index, event index). The player's
+        own position when it lies between the nearest keyframe and `pos` (no restore needed)."""
+        k = bisect_right(self._kf_pos, pos) - 1
+        kf_pos = self._kf_pos[k]
+        return k, (self._pos if kf_pos <= self._pos <= pos else kf_pos)
 
     def _advance_front(self, stop_pos: int, budget: int) -> None:
         """Feed the indexer up to event `stop_pos` or `budget` characters; caller holds the lock."""
@@ -137,17 +143,16 @@ class FramePlayer:
             if self._last is not None and self._last[0] == pos:
                 frame = self._last[1]
                 return frame if frame.time == t else dataclasses.replace(frame, time=t)
-            k = bisect_right(self._kf_pos, pos) - 1
-            if pos > self._front_pos and self._cost[pos] - self._cost[self._kf_pos[k]] > self.keyframe_chars:
-                # Past what is indexed: index up to `pos` (the replay is needed anyway, and
+            k, start = self._start(pos)
+            if pos > self._front_pos and self._cost[pos] - self._cost[start] > self.keyframe_chars:
+                # Far past what is indexed: index up to `pos` (the replay is needed anyway, and
                 # leaves keyframes for later seeks), then start from the newest keyframe.
                 with self._index_lock:
                     self._advance_front(pos, self._cost[-1] + 1)
-                k = bisect_right(self._kf_pos, pos) - 1
-            kf_pos = self._kf_pos[k]
-            if not kf_pos <= self._pos <= pos:
+                k, start = self._start(pos)
+            if start != self._pos:
                 self._term.restore(self._kf_states[k])
-                self._pos = kf_pos
+                self._pos = start
             term, events = self._term, self._events
             for i in range(self._pos, pos):
                 _apply(term, events[i])

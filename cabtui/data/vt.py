@@ -17,7 +17,9 @@ from cabtui.data.sgr import apply_sgr, csi_number
 from cabtui.data.vtcells import ScreenState, char_width
 from cabtui.data.vtscreen import Screen
 
-_TEXT = re.compile("[^\x00-\x1f\x7f-\x9f]+")
+# Printable runs. Lone surrogates (only a broken writer's JSON escapes produce them) are not
+# text: they could not even be encoded to reach a real terminal, so they are dropped.
+_TEXT = re.compile("[^\x00-\x1f\x7f-\x9f\ud800-\udfff]+")
 _CSI = re.compile(r"\x1b\[([\x30-\x3f]*)([\x20-\x2f]*)([\x40-\x7e])")
 _CSI_BAD = re.compile(r"\x1b\[[\x30-\x3f]*[\x20-\x2f]*")
 # OSC ends at BEL or ST; a bare ESC aborts it (the ESC then starts the next sequence).

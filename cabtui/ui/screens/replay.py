@@ -109,6 +109,8 @@ class ReplayScreen(PlaybackScreen):
         self.clock.set_duration(self.timeline.duration_ms)
         self.clock.seek(position)
         self.query_one(Waterfall).timeline = self.timeline
+        # The recorded width plus the border and a scrollbar; max-width (app.tcss) caps it.
+        self.query_one(TerminalView).styles.width = recording.cols + 3
         self.refresh_view()
 
     # ---- clock -----------------------------------------------------------
