@@ -14,20 +14,22 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import random
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ESC = "\x1b"
-WORDS = (
-    "cargo build test running compiling crate serde tokio request response model tool call "
-    "patch apply diff hunk file src lib main error warning note help expected found ok failed "
-    "passed assertion token stream context window retry backoff latency sandbox container"
-).split()
+WORDS = [
+    "cargo", "build", "test", "running", "compiling", "crate", "serde", "tokio", "request", "response",
+    "model", "tool", "call", "patch", "apply", "diff", "hunk", "file", "src", "lib", "main", "error",
+    "warning", "note", "help", "expected", "found", "ok", "failed", "passed", "assertion", "token",
+    "stream", "context", "window", "retry", "backoff", "latency", "sandbox", "container",
+]
 WIDE = ["編集", "テスト", "完了", "错误", "🚀", "✅", "❌", "📦", "한국어", "ｆｕｌｌ"]
 LEVELS = [("INFO", "32"), ("WARN", "33"), ("ERROR", "1;31"), ("DEBUG", "2;37"), ("TRACE", "38;5;244")]
 
@@ -69,6 +71,11 @@ def _tui_frame(rng: random.Random, cols: int, rows: int, full: bool) -> str:
         fg = rng.randrange(16, 256)
         text = (_words(rng, rng.randrange(3, 25)) + (f" {rng.choice(WIDE)}" if rng.random() < 0.15 else ""))
         out.append(f"{ESC}[{y};3H{ESC}[38;5;{fg}m{text[: cols - 8]}{ESC}[0m{ESC}[K{ESC}[{y};{cols}H│")
+    if rng.random() < 0.3:  # a log pane scrolling inside a scroll region (DECSTBM)
+        bottom = rows - 3
+        out.append(f"{ESC}[4;{bottom}r{ESC}[{bottom};3H")
+        out.extend(f"{ESC}[32m+{ESC}[0m {_words(rng, 6)}\r\n" for _ in range(rng.randrange(1, 8)))
+        out.append(f"{ESC}[r")
     bg = rng.choice(["44", "45", "48;5;236", "48;2;30;30;46"])
     status = f" {rng.choice(WORDS)} | tokens {rng.randrange(100000)} | {rng.choice(WIDE)} "
     out.append(f"{ESC}[{rows};1H{ESC}[{bg};97m{status}{ESC}[K{ESC}[0m")
@@ -85,18 +92,16 @@ def synth_events(total_bytes: int, seconds: float, cols: int, rows: int, seed: i
     while size < total_bytes:
         phase = rng.random()
         if phase < 0.45:  # scrolling logs, in bursts
-            burst = "".join(_log_line(rng, size / 1e4, cols) for _ in range(rng.randrange(1, 30)))
-            chunks.append(burst)
+            new = ["".join(_log_line(rng, size / 1e4, cols) for _ in range(rng.randrange(1, 30)))]
         elif phase < 0.55:
-            chunks.append(_spinner(rng, rng.randrange(5, 40)))
-        else:  # a TUI session in the alternate screen
-            session = [f"{ESC}[?1049h"] + [
+            new = [_spinner(rng, rng.randrange(5, 40))]
+        else:  # a TUI session in the alternate screen, one event per redraw
+            new = [f"{ESC}[?1049h"] + [
                 _tui_frame(rng, cols, rows, full=(i == 0 or rng.random() < 0.2))
                 for i in range(rng.randrange(5, 40))
             ] + [f"{ESC}[?1049l"]
-            chunks.extend(session)
-        size += sum(len(c.encode()) for c in chunks[-1:])  # approximate; the last chunk dominates
-    size = sum(len(c.encode()) for c in chunks)
+        chunks.extend(new)
+        size += sum(len(c.encode()) for c in new)
     step = seconds / len(chunks)
     for i, chunk in enumerate(chunks):
         yield (i * step, chunk)
@@ -111,9 +116,50 @@ def write_cast(path: Path, mb: float, minutes: float, cols: int, rows: int) -> i
     return path.stat().st_size
 
 
+def _rss() -> int:
+    """Resident memory in bytes (Linux), to show what the keyframes cost."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * 4096
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def compare_emulators(cols: int, rows: int, mb: float = 2.0) -> None:
+    """MB/s of each emulator on the same synthetic output (best of 3, GC paused)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from cabtui.data.vt import Terminal
+
+    chunks = [data for _, data in synth_events(int(mb * 1e6), 60, cols, rows, seed=2)]
+    size = sum(len(c.encode()) for c in chunks) / 1e6
+    feeders: dict[str, Callable[[], Callable[[str], None]]] = {"cabtui": lambda: Terminal(cols, rows).feed}
+    try:
+        import pyte
+
+        feeders["pyte"] = lambda: pyte.Stream(pyte.Screen(cols, rows)).feed
+    except ImportError:
+        print("pyte not installed")
+    try:
+        import bittty
+
+        feeders["bittty"] = lambda: bittty.Board(width=cols, height=rows).parser.feed
+    except ImportError:
+        print("bittty not installed")
+    for name, make in feeders.items():
+        best = math.inf
+        for _ in range(3):
+            feed = make()
+            gc.disable()
+            t0 = time.perf_counter()
+            for chunk in chunks:
+                feed(chunk)
+            best = min(best, time.perf_counter() - t0)
+            gc.enable()
+        print(f"{name:7} {size / best:5.2f} MB/s on {size:.1f} MB of synthetic output at {cols}x{rows}")
 
 
 def main() -> None:
@@ -127,7 +173,12 @@ def main() -> None:
     parser.add_argument("--cols", type=int, default=200)
     parser.add_argument("--rows", type=int, default=50)
     parser.add_argument("--seeks", type=int, default=200)
+    parser.add_argument("--compare-emulators", action="store_true",
+                        help="only compare the throughput of pyte, bittty (if installed) and cabtui's emulator")
     args = parser.parse_args()
+    if args.compare_emulators:
+        compare_emulators(args.cols, args.rows)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.cast"
@@ -135,23 +186,34 @@ def main() -> None:
         size = write_cast(path, args.mb, args.minutes, args.cols, args.rows)
         print(f"generated {size / 1e6:.1f} MB at {args.cols}x{args.rows} in {time.perf_counter() - t0:.1f} s")
 
-        t0 = time.perf_counter()
-        rec = load_cast(path)
-        t_load = time.perf_counter() - t0
-        print(f"load (parse): {t_load * 1e3:.0f} ms, {len(rec.events)} events, "
+        loads = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            rec = load_cast(path)
+            loads.append(time.perf_counter() - t0)
+        t_load = statistics.median(loads)
+        print(f"load (parse): {t_load * 1e3:.0f} ms (median of 3), {len(rec.events)} events, "
               f"{rec.output_bytes / 1e6:.1f} MB output, {rec.duration:.0f} s")
 
         t0 = time.perf_counter()
         player = FramePlayer(rec)
         player.frame_at(0.0)
-        print(f"first frame (from load done): {(time.perf_counter() - t0) * 1e3:.1f} ms; "
-              f"load + first frame: {(time.perf_counter() - t0 + t_load) * 1e3:.0f} ms")
+        t_first = time.perf_counter() - t0
+        print(f"first frame after load: {t_first * 1e3:.1f} ms; load + first frame: {(t_first + t_load) * 1e3:.0f} ms")
 
+        cold = FramePlayer(rec)
+        t0 = time.perf_counter()
+        cold.frame_at(rec.duration / 2)
+        print(f"seek to the middle before any indexing: {time.perf_counter() - t0:.2f} s "
+              "(it indexes up to there; later seeks reuse those keyframes)")
+        del cold
+
+        rss = _rss()
         t0 = time.perf_counter()
         player.build_index()
         t_index = time.perf_counter() - t0
         print(f"indexing: {t_index:.1f} s ({rec.output_bytes / 1e6 / t_index:.2f} MB/s), "
-              f"{player.keyframe_count} keyframes")
+              f"{player.keyframe_count} keyframes, memory +{(_rss() - rss) / 1e6:.0f} MB")
 
         rng = random.Random(7)
         seeks: list[float] = []

@@ -264,6 +264,10 @@ def test_control_characters_never_reach_a_frame() -> None:
                 assert not set(seg.text) & CONTROLS, seg.text
 
 
+def test_lone_surrogates_are_dropped() -> None:
+    assert screen("a\ud83db\udc80c").text_lines()[0] == "abc"
+
+
 def test_a_malformed_sequence_does_not_swallow_text() -> None:
     assert screen(f"a{E}[1;2\x07b").text_lines()[0] == "ab"
 
