@@ -135,6 +135,8 @@ def _frame(file: Path, at: float, *, ansi: bool) -> int:
     from cabtui.data.asciicast import CastError
     from cabtui.data.terminal import screen_text_at
 
+    if not file.is_file():
+        raise UnreadablePath(f"{file}: no such file")
     try:
         text = screen_text_at(file, at, ansi=ansi)
     except CastError as err:

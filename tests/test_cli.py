@@ -221,3 +221,23 @@ def test_bad_usage(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
 
 def test_overlong_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert_one_line_exit_2(*run(capsys, "validate", str(tmp_path / ("x" * 300))))
+
+
+def test_frame_prints_the_screen_and_exits_2_for_a_missing_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cast = tmp_path / "a.cast"
+    cast.write_text('{"version": 2, "width": 20, "height": 3}\n[0.5, "o", "\\u001b[31mhello\\u001b[0m\\r\\n"]\n')
+    assert main(["frame", str(cast), "--at", "1"]) == 0
+    assert capsys.readouterr().out == "hello\n"
+    assert main(["frame", str(cast), "--at", "0.1"]) == 0
+    assert capsys.readouterr().out.strip() == ""
+    assert main(["frame", str(cast), "--at", "1", "--ansi"]) == 0
+    assert "\x1b[0;31mhello" in capsys.readouterr().out
+    assert main(["frame", str(tmp_path / "missing.cast"), "--at", "1"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    bad = tmp_path / "bad.cast"
+    bad.write_text("not a cast\n")
+    assert main(["frame", str(bad), "--at", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.cast" in err

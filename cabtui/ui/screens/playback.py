@@ -6,6 +6,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from cabtui.data.clock import PlaybackClock
+from cabtui.data.frames import Frame
+from cabtui.data.keyframes import FramePlayer
 
 FPS = 30
 """Redraws a second while playing; frames are dropped, never output (the clock decides t)."""
@@ -52,3 +54,12 @@ class PlaybackScreen(Screen[None]):
         else:
             self.clock.slower()
         self.refresh_view()
+
+
+def frame_for(player: FramePlayer, t: float) -> tuple[Frame, str]:
+    """The frame at `t`, without stalling the UI: while the index has not reached `t`,
+    the newest indexed frame, and a note saying so (the index worker catches up)."""
+    if player.ready(t):
+        return player.frame_at(t), ""
+    shown = player.indexed_time
+    return player.frame_at(shown), f"indexing: showing {shown:.1f} s until the index reaches {t:.1f} s"

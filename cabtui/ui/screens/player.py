@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from cabtui.data.asciicast import CastError, load_cast
 from cabtui.data.keyframes import FramePlayer
 from cabtui.data.text import one_line, visible
-from cabtui.ui.screens.playback import PlaybackScreen
+from cabtui.ui.screens.playback import PlaybackScreen, frame_for
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.transport import TransportBar
 
@@ -68,8 +69,9 @@ class PlayerScreen(PlaybackScreen):
             return
         player = FramePlayer(recording)
         self.app.call_from_thread(self._ready, player)
-        player.build_index()
-        self.app.call_from_thread(self._indexed)
+        worker = get_current_worker()
+        if player.build_index(should_stop=lambda: worker.is_cancelled):
+            self.app.call_from_thread(self._indexed)
 
     def _failed(self, message: str) -> None:
         self.note = message
@@ -99,10 +101,13 @@ class PlayerScreen(PlaybackScreen):
         """Draw the frame and the bar at the playhead."""
         t = self.clock.position / 1000
         markers = self.player.recording.markers if self.player else ()
+        note = self.note
         if self.player is not None:
-            self.query_one(TerminalView).show(self.player.frame_at(t))
+            frame, waiting = frame_for(self.player, t)
+            self.query_one(TerminalView).show(frame)
+            note = waiting or note
         self.query_one(TransportBar).show(t, self.clock.duration_ms / 1000, self.clock.speed,
-                                          self.clock.playing, markers, self.note)
+                                          self.clock.playing, markers, note)
 
     def action_back(self) -> None:
         """Back to the cell, or quit when the player is all there is."""

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from cabtui.data.artifacts import CellArtifacts
 from cabtui.data.asciicast import CastError, load_cast
@@ -19,7 +20,7 @@ from cabtui.data.models import Cell, Span
 from cabtui.data.text import one_line, visible
 from cabtui.data.trace import Timeline
 from cabtui.format import fmt_ms, fmt_number
-from cabtui.ui.screens.playback import PlaybackScreen
+from cabtui.ui.screens.playback import PlaybackScreen, frame_for
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
 
@@ -94,7 +95,8 @@ class ReplayScreen(PlaybackScreen):
             return
         player = FramePlayer(recording)
         self.app.call_from_thread(self._recording_ready, player)
-        player.build_index()
+        worker = get_current_worker()
+        player.build_index(should_stop=lambda: worker.is_cancelled)
 
     def _recording_failed(self, message: str) -> None:
         self.recording_note = message
@@ -162,7 +164,9 @@ class ReplayScreen(PlaybackScreen):
             rec_t = self.timeline.recording_time(t)
             if rec_t is None:
                 frame_note = "  ·  recording starts at " + fmt_ms(self.timeline.recording_offset_ms)
-            self.query_one(TerminalView).show(self.player.frame_at(rec_t or 0.0))
+            frame, waiting = frame_for(self.player, rec_t or 0.0)
+            self.query_one(TerminalView).show(frame)
+            frame_note = f"  ·  {waiting}" if waiting else frame_note
         elif self.artifacts.recording is None or self.recording_note:
             frame_note = f"  ·  no recording: {one_line(self.recording_note, 80)}"
         state = "playing" if self.clock.playing else "paused"
