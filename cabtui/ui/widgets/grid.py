@@ -122,7 +122,7 @@ class GridView(Widget, can_focus=True):
     def label_width(self) -> int:
         """Width of the row labels, fitted to the longest `tui × model` up to a cap."""
         longest = max((len(t) + len(m) + 3 for t, m in self.grid.rows), default=10)
-        return min(max(longest, 12), 48)
+        return min(max(longest, 12), 48, max(self.size.width // 2, 12))
 
     def _visible_columns(self) -> int:
         return max((self.size.width - self.label_width - 1) // SQUARE, 1)
