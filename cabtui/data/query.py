@@ -13,6 +13,8 @@ from typing import Any, Final
 from cabtui.data.index import HEADLINE_AXES, CellRow
 from cabtui.data.loader import Sweep
 
+HEADLINE_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
+
 FIELDS: Final = ("tui", "model", "task", "category", "status")
 """Fields a filter term can name as `field:value`."""
 
@@ -112,32 +114,21 @@ def filter_cells(rows: Iterable[CellRow], query: Query, *, failed_only: bool = F
     return [r for r in rows if (not failed_only or r.failed) and matches(r, query)]
 
 
-def sort_key(name: str) -> Callable[[CellRow], Any]:
-    """A key for `sorted` by a column: a text field, or an axis's headline (None last)."""
+def sort_cells(rows: Sequence[CellRow], name: str, *, descending: bool = False) -> list[CellRow]:
+    """Rows sorted by a column, stable; cells without a value stay last either way."""
     if name in TEXT_SORT_KEYS:
-        if name == "run":
-            return lambda r: r.run
-        if name == "category":
-            return lambda r: r.category
-        if name == "status":
-            return lambda r: r.outcome
-        return lambda r: getattr(r, name)
+        text_key: Callable[[CellRow], Any] = {
+            "run": lambda r: r.run, "category": lambda r: r.category, "status": lambda r: r.outcome,
+        }.get(name, lambda r: getattr(r, name))
+        return sorted(rows, key=text_key, reverse=descending)
+    index = HEADLINE_INDEX.get(name)
+    sign = -1.0 if descending else 1.0
 
     def by_headline(row: CellRow) -> tuple[bool, float]:
-        value = row.headline(name)
-        return (value is None, value if value is not None else 0.0)
+        value = row.headlines[index] if index is not None else row.headline(name)
+        return (True, 0.0) if value is None else (False, sign * value)
 
-    return by_headline
-
-
-def sort_cells(rows: Sequence[CellRow], name: str, *, descending: bool = False) -> list[CellRow]:
-    """Rows sorted by a column; cells without a value stay last either way."""
-    key = sort_key(name)
-    if name in TEXT_SORT_KEYS:
-        return sorted(rows, key=key, reverse=descending)
-    present = [r for r in rows if r.headline(name) is not None]
-    absent = [r for r in rows if r.headline(name) is None]
-    return sorted(present, key=key, reverse=descending) + absent
+    return sorted(rows, key=by_headline)
 
 
 def _mean(values: Iterable[float | None]) -> float | None:
@@ -172,6 +163,11 @@ LEADER_COLUMNS: Final = (
 )
 
 
+_LATENCY, _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
+    HEADLINE_INDEX[a] for a in ("latency", "blast_radius", "refusal", "integrity", "composite")
+)
+
+
 def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
     """One row per (tui, model), best mean composite first."""
     groups: dict[tuple[str, str], list[CellRow]] = defaultdict(list)
@@ -180,7 +176,8 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
     out = []
     for (tui, model), cells in groups.items():
         passed = sum(1 for c in cells if c.passed)
-        walls = [w for c in cells if (w := c.headline("latency")) is not None]
+        heads = [c.headlines for c in cells]
+        walls = [w for h in heads if (w := h[_LATENCY]) is not None]
         tokens = [c.total_tokens for c in cells if c.total_tokens is not None]
         out.append(LeaderRow(
             tui=tui,
@@ -188,12 +185,12 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
             cells=len(cells),
             passed=passed,
             pass_rate=passed / len(cells),
-            mean_composite=_mean(c.headline("composite") for c in cells),
+            mean_composite=_mean(h[_COMPOSITE] for h in heads),
             median_wall_ms=statistics.median(walls) if walls else None,
             tokens_per_correct=sum(tokens) / passed if tokens and passed else None,
-            mean_blast=_mean(c.headline("blast_radius") for c in cells),
-            refusal=_mean(c.headline("refusal") for c in cells),
-            integrity=_mean(c.headline("integrity") for c in cells),
+            mean_blast=_mean(h[_BLAST] for h in heads),
+            refusal=_mean(h[_REFUSAL] for h in heads),
+            integrity=_mean(h[_INTEGRITY] for h in heads),
         ))
     out.sort(key=lambda r: (-(r.mean_composite or 0.0), -r.pass_rate, r.tui, r.model))
     return out
@@ -206,7 +203,11 @@ def sort_leaderboard(rows: Sequence[LeaderRow], column: str, *, descending: bool
     return sorted(present, key=lambda r: getattr(r, column), reverse=descending) + absent
 
 
-@dataclass(frozen=True)
+def _run(row: CellRow) -> int:
+    return row.run
+
+
+@dataclass(frozen=True, slots=True)
 class Square:
     """One (tui, model, task) of the grid: all its runs."""
 
@@ -229,6 +230,8 @@ class Square:
 
     def value(self, axis: str) -> float | None:
         """The mean headline of `axis` over the runs."""
+        if len(self.runs) == 1:
+            return self.runs[0].headline(axis)
         return _mean(r.headline(axis) for r in self.runs)
 
     @property
@@ -269,7 +272,7 @@ def pivot(cells: Iterable[CellRow]) -> Grid:
     row_index = {k: i for i, k in enumerate(row_keys)}
     col_index = {t: i for i, t in enumerate(tasks)}
     squares = {
-        (row_index[(t, m)], col_index[task]): Square(tuple(sorted(rs, key=lambda r: r.run)))
+        (row_index[(t, m)], col_index[task]): Square(tuple(rs) if len(rs) == 1 else tuple(sorted(rs, key=_run)))
         for (t, m, task), rs in runs.items()
     }
     return Grid(tuple(row_keys), tuple(tasks), tuple(categories), squares)

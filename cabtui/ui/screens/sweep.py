@@ -199,8 +199,8 @@ class SweepScreen(Screen[None]):
         table = self.query_one("#cells-table", VirtualTable)
         table.sort_key, table.sort_descending = self.cell_sort or (None, False)
         table.set_rows(columns, len(rows), lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=keep_cursor)
-        parts = [f"{len(rows):,} of {len(self.sweep.cells):,} cells",
-                 f"{sum(1 for r in rows if r.passed):,} passed"]
+        passed = sum(1 for r in rows if r.passed)
+        parts = [f"{len(rows):,} of {len(self.sweep.cells):,} cells", f"{passed:,} passed"]
         if self.failed_only:
             parts.append("failed only (f)")
         if self.query_text:
@@ -209,7 +209,7 @@ class SweepScreen(Screen[None]):
             parts.append("; ".join(query.errors))
         if self.cell_sort:
             parts.append(f"sorted by {self.cell_sort[0]} {'▼' if self.cell_sort[1] else '▲'}")
-        parts.append(f"pass rate {fmt_rate(sum(1 for r in rows if r.passed) / len(rows) if rows else None)}")
+        parts.append(f"pass rate {fmt_rate(passed / len(rows) if rows else None)}")
         self.query_one("#cells-status", Static).update("  ·  ".join(parts))
 
     def action_sort(self, direction: int) -> None:

@@ -187,16 +187,14 @@ class GridView(Widget, can_focus=True):
     def _heat(self, square: Square) -> Style:
         value = square.value(self.axis)
         if value is None:
-            return self.get_component_rich_style("grid--empty")
+            return self._empty_style
         if self.axis in LOG_AXES:
             value = math.log10(max(value, 1e-3))
         low, high = self._range
         t = 0.5 if high <= low else (value - low) / (high - low)
         if self.axis in LOWER_IS_BETTER:
             t = 1 - t
-        bad = self.get_component_rich_style("grid--bad").bgcolor
-        mid = self.get_component_rich_style("grid--mid").bgcolor
-        good = self.get_component_rich_style("grid--good").bgcolor
+        bad, mid, good = self._scale
         if bad is None or mid is None or good is None:
             return Style()
         a, b, f = (bad, mid, t * 2) if t < 0.5 else (mid, good, (t - 0.5) * 2)
@@ -234,13 +232,15 @@ class GridView(Widget, can_focus=True):
         return out
 
     def _row_segments(self, row: int, cols: range, label_w: int) -> list[Segment]:
+        base = self.rich_style  # not cached by Textual: it walks the ancestors on every read
         tui, model = self.grid.rows[row]
         cursor_col, cursor_row = self.cursor
         label_style = self.get_component_rich_style("grid--label")
         if row == cursor_row:
             label_style = label_style + Style(bold=True, reverse=True)
         out = [Segment(_fit(visible(f"{tui} × {model}"), label_w, "left") + " ", label_style)]
-        empty = self.get_component_rich_style("grid--empty")
+        empty = self._empty_style = self.get_component_rich_style("grid--empty")
+        self._scale = tuple(self.get_component_rich_style(f"grid--{n}").bgcolor for n in ("bad", "mid", "good"))
         cursor_style = self.get_component_rich_style("grid--cursor")
         for col in cols:
             square = self.grid.square(row, col)
@@ -251,5 +251,5 @@ class GridView(Widget, can_focus=True):
                 if (col, row) == (cursor_col, cursor_row):
                     style = style + cursor_style
                 out.append(Segment(square_text(square).center(SQUARE - 1), style))
-            out.append(Segment(" ", self.rich_style))
+            out.append(Segment(" ", base))
         return out

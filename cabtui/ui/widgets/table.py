@@ -196,7 +196,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _row(self, row: int) -> Strip:
-        base = self.rich_style
+        base = self.rich_style  # read once: Textual walks the ancestors on every read
         if row == self.cursor_row:
             base = base + self.get_component_rich_style("virtual-table--cursor")
         segments: list[Segment] = []
