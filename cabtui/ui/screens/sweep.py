@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPan
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
 from cabtui.data.query import (
+    Grid,
     LeaderRow,
     Square,
     axes_of,
@@ -49,19 +50,22 @@ class SweepScreen(Screen[None]):
         Binding("escape", "back", "Back", id="sweep.back"),
     ]
 
-    def __init__(self, sweep: Sweep, *, single: bool = True) -> None:
+    def __init__(self, sweep: Sweep, *, single: bool = True, grid: Grid | None = None) -> None:
+        """`grid` is the sweep's pivot when the loader already built it (off the UI thread)."""
         super().__init__()
         self.sweep = sweep
         self.single = single
         self.axes = axes_of(sweep.cells)
         self.axis = "pass_rate"
-        self.leaders: list[LeaderRow] = leaderboard(sweep.cells)
+        self._leaders: list[LeaderRow] | None = None
+        self._leader_rows: list[LeaderRow] = []
+        """The leaderboard in its shown order."""
         self.leader_sort: tuple[str, bool] | None = None
         self.shown: list[CellRow] = list(sweep.cells)
         self.query_text = ""
         self.failed_only = False
         self.cell_sort: tuple[str, bool] | None = None
-        self.grid = pivot(sweep.cells)
+        self.grid = grid if grid is not None else pivot(sweep.cells)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,7 +90,6 @@ class SweepScreen(Screen[None]):
         title = self.sweep.title or ""
         self.title = f"cabtui · {visible(self.sweep.sweep_id)}"
         self.sub_title = one_line(title, 80)
-        self._fill_leaderboard()
         self.query_one(GridView).set_grid(self.grid, self.axis)
         self._update_legend()
         self._fill_cells()
@@ -110,8 +113,17 @@ class SweepScreen(Screen[None]):
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
 
+    @property
+    def leaders(self) -> list[LeaderRow]:
+        """The leaderboard, built the first time its tab shows (the grid opens first)."""
+        if self._leaders is None:
+            self._leaders = leaderboard(self.sweep.cells)
+        return self._leaders
+
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "leaderboard" and self._leaders is None:
+            self._fill_leaderboard()
         self._focus_tab(event.pane.id or "")
         self.refresh_bindings()
 
