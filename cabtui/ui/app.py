@@ -16,7 +16,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.loader import Results, UnreadablePath, load
-from cabtui.data.query import Grid, pivot
+from cabtui.data.query import Grid, LeaderRow, leaderboard, pivot
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
 
@@ -94,10 +94,12 @@ class CabApp(App[None]):
         except UnreadablePath as err:
             self.call_from_thread(self._failed, str(err))
             return
-        # A single sweep opens on its grid: pivot it here, off the UI thread.
-        grid = pivot(results.sweeps[0].cells) if len(results.sweeps) == 1 else None
+        # A single sweep opens at once: its pivot and leaderboard are built here, off the UI thread.
+        views = None
+        if len(results.sweeps) == 1:
+            views = (pivot(results.sweeps[0].cells), leaderboard(results.sweeps[0].cells))
         if not worker.is_cancelled:
-            self.call_from_thread(self._loaded, results, grid)
+            self.call_from_thread(self._loaded, results, views)
 
     def _progress(self, done: int, total: int) -> None:
         if isinstance(self.screen, LoadingScreen):
@@ -107,7 +109,7 @@ class CabApp(App[None]):
         if isinstance(self.screen, LoadingScreen):
             self.screen.failed(message)
 
-    def _loaded(self, results: Results, grid: Grid | None) -> None:
+    def _loaded(self, results: Results, views: tuple[Grid, list[LeaderRow]] | None) -> None:
         from cabtui.ui.screens.sweep import SweepScreen
         from cabtui.ui.screens.sweeps import SweepsScreen
 
@@ -116,7 +118,8 @@ class CabApp(App[None]):
             self._failed(f"{results.path}: no sweep could be read")
             return
         if len(results.sweeps) == 1:
-            self.switch_screen(SweepScreen(results.sweeps[0], grid=grid))
+            grid, leaders = views or (None, None)
+            self.switch_screen(SweepScreen(results.sweeps[0], grid=grid, leaders=leaders))
         else:
             self.switch_screen(SweepsScreen(results))
         if results.problems:

@@ -50,14 +50,18 @@ class SweepScreen(Screen[None]):
         Binding("escape", "back", "Back", id="sweep.back"),
     ]
 
-    def __init__(self, sweep: Sweep, *, single: bool = True, grid: Grid | None = None) -> None:
-        """`grid` is the sweep's pivot when the loader already built it (off the UI thread)."""
+    def __init__(
+        self, sweep: Sweep, *, single: bool = True, grid: Grid | None = None,
+        leaders: list[LeaderRow] | None = None,
+    ) -> None:
+        """`grid` and `leaders` are the sweep's pivot and leaderboard when the loading
+        worker already built them off the UI thread; otherwise they are built here."""
         super().__init__()
         self.sweep = sweep
         self.single = single
         self.axes = axes_of(sweep.cells)
         self.axis = "pass_rate"
-        self._leaders: list[LeaderRow] | None = None
+        self._leaders: list[LeaderRow] | None = leaders
         self._leader_rows: list[LeaderRow] = []
         """The leaderboard in its shown order."""
         self.leader_sort: tuple[str, bool] | None = None
@@ -122,7 +126,7 @@ class SweepScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "leaderboard" and self._leaders is None:
+        if event.pane.id == "leaderboard" and not self._leader_rows:
             self._fill_leaderboard()
         self._focus_tab(event.pane.id or "")
         self.refresh_bindings()
