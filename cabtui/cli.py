@@ -20,6 +20,7 @@ from cabtui import __version__
 from cabtui.data.loader import Results, UnreadablePath, load
 from cabtui.data.models import Cell
 from cabtui.data.query import leaderboard
+from cabtui.data.text import utf8_safe
 from cabtui.demo import demo_path
 
 COMMANDS = ("play", "frame", "summary", "validate", "schema")
@@ -106,7 +107,8 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def _summary(results: Results, *, as_json: bool) -> int:
     rows = [
-        {"sweep_id": sweep.sweep_id, **row.as_dict()}
+        {key: utf8_safe(value) if isinstance(value, str) else value
+         for key, value in {"sweep_id": sweep.sweep_id, **row.as_dict()}.items()}
         for sweep in results.sweeps
         for row in leaderboard(sweep.cells)
     ]

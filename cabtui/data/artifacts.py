@@ -18,6 +18,7 @@ from cabtui.data.index import Source
 from cabtui.data.loader import describe_validation_error
 from cabtui.data.models import Cell, ModelCall, Span
 from cabtui.data.problems import Problem
+from cabtui.data.text import one_line
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -41,19 +42,20 @@ class CellArtifacts:
 
 
 def resolve_inside(folder: Path, relative: str) -> Path | str:
-    """`folder/relative` when it stays inside `folder`; otherwise why not."""
+    """`folder/relative` when it stays inside `folder`; otherwise why not (record text made visible)."""
+    shown = one_line(relative, 200)
     if not relative or "\x00" in relative:
         return "empty or invalid path"
     candidate = Path(relative)
     if candidate.is_absolute():
-        return f"{relative}: absolute path refused (artifact paths are relative to the sweep)"
+        return f"{shown}: absolute path refused (artifact paths are relative to the sweep)"
     try:
         base = folder.resolve()
         target = (base / candidate).resolve()
     except (OSError, RuntimeError) as err:  # symlink loops, names too long
-        return f"{relative}: cannot be resolved ({err})"
+        return f"{shown}: cannot be resolved ({one_line(str(err), 200)})"
     if not target.is_relative_to(base):
-        return f"{relative}: leads outside the sweep folder; refused"
+        return f"{shown}: leads outside the sweep folder; refused"
     return target
 
 
@@ -76,7 +78,7 @@ def _locate(source: Source, named: str | None, fallbacks: tuple[str, ...], cell:
         got = resolve_inside(source.folder, named)
         if isinstance(got, str):
             return got
-        return got if _is_file(got) else f"{named}: file not found"
+        return got if _is_file(got) else f"{one_line(named, 200)}: file not found"
     folder = conventional_folder(cell)
     for name in fallbacks:
         got = resolve_inside(source.folder, f"{folder}/{name}")

@@ -30,7 +30,7 @@ from cabtui.data.problems import Problem
 EVENT_CODES = frozenset("oimrx")
 """Output, input, marker, resize, exit. Other codes are kept (players skip them), not flagged."""
 
-_RESIZE = re.compile(r"(\d+)x(\d+)\Z")
+_RESIZE = re.compile(r"(\d{1,9})x(\d{1,9})\Z")
 
 
 class CastError(Exception):
@@ -81,7 +81,10 @@ def _loads(text: bytes) -> Any:
             decoded = text.decode("utf-8", "surrogatepass")
         except UnicodeDecodeError:
             decoded = text.decode("utf-8", "replace")
-        return json.loads(decoded)
+        try:
+            return json.loads(decoded)
+        except RecursionError as err:  # absurdly deep nesting: not a recording line
+            raise ValueError("nested too deeply") from err
 
 
 def _effective_limit(header_limit: Any, override: float | None) -> float | None:
@@ -89,15 +92,26 @@ def _effective_limit(header_limit: Any, override: float | None) -> float | None:
     limit = header_limit if override is None else override
     if isinstance(limit, bool) or not isinstance(limit, int | float):
         return None
-    if limit <= 0 or not math.isfinite(limit):
+    limit = _finite(limit)
+    if limit is None or limit <= 0:
         return None
-    return float(limit)
+    return limit
+
+
+def _finite(value: int | float) -> float | None:
+    """`value` as a finite float, None for inf, NaN and integers too large for a float."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value) if math.isfinite(value) and value >= 0 else None
+    number = _finite(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _positive_int(value: Any) -> int | None:

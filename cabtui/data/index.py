@@ -16,7 +16,6 @@ from typing import Any, Final
 
 from cabtui.data.models import (
     AXES,
-    LOWER_IS_BETTER,
     CellHead,
     SweepInfo,
     as_utc,
@@ -102,7 +101,7 @@ class CellRow:
             ended_at=as_utc(head.get("ended_at")),
             headlines=headlines,
             extra_headlines=extra,
-            total_tokens=tokens.get("total_tokens") if tokens and headlines[1] is not None else None,
+            total_tokens=_recorded_tokens(tokens),
             source=source,
             line=line,
             offset=offset,
@@ -141,6 +140,8 @@ class CellRow:
         return "pass" if self.passed else "fail"
 
 
-def better(axis: str, a: float, b: float) -> bool:
-    """Whether `a` is better than `b` on `axis`."""
-    return a < b if axis in LOWER_IS_BETTER else a > b
+def _recorded_tokens(tokens: Any) -> int | None:
+    """The scorer's total tokens, None where it recorded none (no tokens and no calls)."""
+    if tokens and (tokens.get("total_tokens") or tokens.get("model_calls")):
+        return tokens.get("total_tokens")  # type: ignore[no-any-return]
+    return None

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import orjson
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from cabtui.data.index import CellRow, Source
 from cabtui.data.models import AXES, CELL_HEAD, Cell, Scores, SweepInfo
@@ -210,8 +211,11 @@ class _Loader:
     def read_file(self, file: Path) -> None:
         folder = file.parent
         info = read_sweep_info(folder, self.results.problems)
+        if not file.is_file():  # a FIFO or device named cells.jsonl would block the read
+            self.problem(Problem(str(file), 0, "not a regular file; skipped"), folder.resolve().name, None)
+            return
         source = Source(path=file, folder=folder, info=info)
-        default_id = (info.sweep_id if info and info.sweep_id else None) or folder.name
+        default_id = (info.sweep_id if info and info.sweep_id else None) or folder.resolve().name
         title = info.title if info else None
         name = str(file)
         try:
@@ -259,7 +263,8 @@ def _parse_line(
             Cell.model_validate_json(raw, context={"sweep_id": default_sweep})
         extra = None
         if not KNOWN_AXES.issuperset(head["scores"]):
-            extra = Scores.model_validate(orjson.loads(raw)["scores"]).model_extra
+            # The same parser pydantic used (orjson refuses what it accepts, e.g. NaN).
+            extra = Scores.model_validate(from_json(raw)["scores"]).model_extra
     except ValidationError as err:
         message = describe_validation_error(err)
         if not raw.endswith(b"\n") and message.startswith("not JSON"):
@@ -291,7 +296,7 @@ def _flag_duplicates(results: Results) -> None:
 
 def _default_sweep(row: CellRow) -> str:
     info = row.source.info
-    return (info.sweep_id if info and info.sweep_id else None) or row.source.folder.name
+    return (info.sweep_id if info and info.sweep_id else None) or row.source.folder.resolve().name
 
 
 def read_cell(row: CellRow) -> Cell | Problem:

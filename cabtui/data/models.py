@@ -7,6 +7,7 @@ add axes, and cabtui shows them rather than dropping them.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -36,6 +37,8 @@ HEADLINE_KEY: Final = {
 LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius"})
 
 STATUSES: Final = ("ok", "timed_out", "incompatible", "error")
+"""The statuses the format names; others are kept as given."""
+
 
 _RUN_SUFFIX = re.compile(r"#run(\d+)$")
 
@@ -90,7 +93,10 @@ def headline_value(axis: str, part: Mapping[str, Any]) -> float | None:
         return value  # type: ignore[no-any-return]
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer past a float's range: no headline to show
+        return None
 
 
 class Record(BaseModel):
@@ -260,6 +266,12 @@ class Span(Record):
     @classmethod
     def _error_from_string(cls, value: Any) -> Any:
         return {"message": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _ends_in_range(self) -> Span:
+        if not math.isfinite(self.start_ms + self.duration_ms):
+            raise ValueError("start_ms + duration_ms is past a float's range")
+        return self
 
     @property
     def end_ms(self) -> float:

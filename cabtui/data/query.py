@@ -25,8 +25,8 @@ TEXT_SORT_KEYS: Final = ("cell_id", "tui", "model", "task", "category", "run", "
 class Query:
     """A parsed filter: free words and `field:value` terms, each possibly negated with `-`.
 
-    Words match anywhere in the cell id. Terms on the same field are alternatives
-    (`tui:aider tui:goose`); different fields must all match. `status:` matches the
+    Words match anywhere in the cell id; `field:=value` matches the whole field. Terms on the
+    same field are alternatives (`tui:aider tui:goose`); different fields must all match. `status:` matches the
     outcome: pass, fail, timed_out, incompatible or error (`failed` means not pass).
     """
 
@@ -79,6 +79,11 @@ def _field(row: CellRow, name: str) -> str:
     return str(getattr(row, name)).lower()
 
 
+def _matches_value(got: str, value: str) -> bool:
+    """`=value` matches the whole field; `value` anywhere in it."""
+    return got == value[1:] if value.startswith("=") else value in got
+
+
 def _matches_status(outcome: str, value: str) -> bool:
     if value in ("failed", "failure", "failing"):
         return outcome != "pass"
@@ -98,11 +103,11 @@ def matches(row: CellRow, query: Query) -> bool:
         if name == "status":
             if not any(_matches_status(got, v) for v in values):
                 return False
-        elif not any(v in got for v in values):
+        elif not any(_matches_value(got, v) for v in values):
             return False
     for name, value in query.negated:
         got = _field(row, name)
-        if _matches_status(got, value) if name == "status" else value in got:
+        if _matches_status(got, value) if name == "status" else _matches_value(got, value):
             return False
     return True
 
@@ -131,6 +136,16 @@ def sort_cells(rows: Sequence[CellRow], name: str, *, descending: bool = False) 
     return sorted(rows, key=by_headline)
 
 
+def _ratio(total: int, count: int) -> float | None:
+    """total / count, None where there is nothing to divide or the result is past a float."""
+    if not count:
+        return None
+    try:
+        return total / count
+    except OverflowError:
+        return None
+
+
 def _mean(values: Iterable[float | None]) -> float | None:
     got = [v for v in values if v is not None]
     return sum(got) / len(got) if got else None
@@ -157,11 +172,6 @@ class LeaderRow:
         return dict(self.__dict__)
 
 
-LEADER_COLUMNS: Final = (
-    "tui", "model", "cells", "passed", "pass_rate", "mean_composite", "median_wall_ms",
-    "tokens_per_correct", "mean_blast", "refusal", "integrity",
-)
-
 
 _LATENCY, _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
     HEADLINE_INDEX[a] for a in ("latency", "blast_radius", "refusal", "integrity", "composite")
@@ -178,7 +188,8 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
         passed = sum(1 for c in cells if c.passed)
         heads = [c.headlines for c in cells]
         walls = [w for h in heads if (w := h[_LATENCY]) is not None]
-        tokens = [c.total_tokens for c in cells if c.total_tokens is not None]
+        recorded = [c for c in cells if c.total_tokens is not None]
+        recorded_passes = sum(1 for c in recorded if c.passed)
         out.append(LeaderRow(
             tui=tui,
             model=model,
@@ -187,7 +198,7 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
             pass_rate=passed / len(cells),
             mean_composite=_mean(h[_COMPOSITE] for h in heads),
             median_wall_ms=statistics.median(walls) if walls else None,
-            tokens_per_correct=sum(tokens) / passed if tokens and passed else None,
+            tokens_per_correct=_ratio(sum(c.total_tokens or 0 for c in recorded), recorded_passes),
             mean_blast=_mean(h[_BLAST] for h in heads),
             refusal=_mean(h[_REFUSAL] for h in heads),
             integrity=_mean(h[_INTEGRITY] for h in heads),

@@ -11,7 +11,8 @@ from cabtui.data.frames import NAMED_COLOURS, CellStyle, intern_style
 def csi_number(part: str) -> int:
     """One CSI parameter (its subparameters after `:` dropped); empty means 0."""
     head = part.split(":", 1)[0]
-    return int(head) if head.isdigit() else 0
+    # Cap the digits: int() refuses more than 4,300 of them, and no terminal needs > 9.
+    return int(head[:9]) if head.isdigit() else 0
 
 
 def _colour(values: list[str]) -> tuple[str | None, int]:
@@ -21,10 +22,10 @@ def _colour(values: list[str]) -> tuple[str | None, int]:
         return None, 0
     kind = values[0]
     if kind == "5" and len(values) >= 2 and values[1].isdigit():
-        n = int(values[1])
+        n = int(values[1][:9])
         return (f"color({n})" if n < 256 else None), 2
     if kind == "2" and len(values) >= 4 and all(v.isdigit() for v in values[1:4]):
-        r, g, b = (min(255, int(v)) for v in values[1:4])
+        r, g, b = (min(255, int(v[:9])) for v in values[1:4])
         return f"#{r:02x}{g:02x}{b:02x}", 4
     return None, len(values) if kind in ("2", "5") else 1
 

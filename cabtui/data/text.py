@@ -25,7 +25,18 @@ def visible(text: str, *, multiline: bool = False) -> str:
     controls `\\x9b`-style escapes. With `multiline`, newlines are kept and tabs
     become four spaces, so a stdout tail still reads as lines.
     """
-    return text.translate(_TABLE_MULTILINE if multiline else _TABLE)
+    return utf8_safe(text).translate(_TABLE_MULTILINE if multiline else _TABLE)
+
+
+def utf8_safe(text: str) -> str:
+    """`text` with lone surrogates (from undecodable file names) as U+FFFD: they cannot be printed
+    or written as JSON."""
+    if text.isascii():
+        return text
+    try:  # bytes a file name smuggled in as surrogates: back to bytes, then each bad byte is one U+FFFD
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # other lone surrogates
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def one_line(text: str, limit: int = 200) -> str:

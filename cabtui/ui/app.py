@@ -94,6 +94,9 @@ class CabApp(App[None]):
         except UnreadablePath as err:
             self.call_from_thread(self._failed, str(err))
             return
+        except Exception as err:  # noqa: BLE001 - never a dead worker behind a "Loading…" screen
+            self.call_from_thread(self._failed, f"{self.path}: could not be loaded ({type(err).__name__}: {err})")
+            return
         # A single sweep opens at once: its pivot and leaderboard are built here, off the UI thread.
         views = None
         if len(results.sweeps) == 1:

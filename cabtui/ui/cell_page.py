@@ -72,7 +72,8 @@ def _kv(rows: list[tuple[str, Any]]) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in rows:
-        table.add_row(key, value if isinstance(value, Text) else Text(visible(_plain(value))))
+        # Text everywhere: Rich reads a plain str cell as markup, and record keys are untrusted.
+        table.add_row(Text(visible(key)), value if isinstance(value, Text) else Text(visible(_plain(value))))
     return table
 
 
@@ -179,39 +180,39 @@ def _tail(key: str, value: Any) -> Group:
 def spans_table(arts: CellArtifacts) -> RenderableType:
     """The spans, in start order: id, parent, kind, name, duration, attributes or error."""
     if not arts.spans:
-        return Text(f"No trace spans ({arts.trace_note or 'none'}).", "italic")
+        return Text(f"No trace spans ({visible(arts.trace_note or 'none')}).", "italic")
     table = Table(expand=True, show_lines=False)
     for name in ("Span", "Parent", "Kind", "Name", "Start", "Duration", "Attrs / Error"):
         table.add_column(name, overflow="fold", no_wrap=name in ("Start", "Duration"))
     for span in sorted(arts.spans, key=lambda s: (s.start_ms, s.span_id)):
         detail = (Text(f"error: {visible(span.error.message)}", "bold red") if span.error
                   else Text(one_line(json.dumps(span.attrs, ensure_ascii=False), ATTR_LIMIT)))
-        table.add_row(visible(span.span_id[:12]), visible((span.parent_id or "")[:12]) or "↳ root",
-                      visible(span.kind), visible(span.name), fmt_ms(span.start_ms), fmt_ms(span.duration_ms),
-                      detail)
+        cells = (span.span_id[:12], (span.parent_id or "")[:12] or "↳ root", span.kind, span.name,
+                 fmt_ms(span.start_ms), fmt_ms(span.duration_ms))
+        table.add_row(*(Text(visible(c)) for c in cells), detail)
     return table
 
 
 def calls_table(arts: CellArtifacts) -> RenderableType:
     """The model calls: index, time, hash, tokens, latency, finish reason."""
     if not arts.calls:
-        return Text(f"Per-call token capture is not available for this run ({arts.calls_note or 'none'}).",
+        return Text(f"Per-call token capture is not available for this run ({visible(arts.calls_note or 'none')}).",
                     "italic")
     table = Table(expand=True)
     for name in ("#", "Timestamp", "Request hash", "Prompt", "Completion", "Latency", "Finish"):
         table.add_column(name, overflow="fold")
     for call in arts.calls:
-        table.add_row(str(call.index), visible(call.ts or NONE), visible(call.request_hash or NONE),
-                      fmt_number(call.prompt_tokens, 0), fmt_number(call.completion_tokens, 0),
-                      fmt_ms(call.latency_ms), visible(call.finish_reason or NONE))
+        cells = (str(call.index), call.ts or NONE, call.request_hash or NONE, fmt_number(call.prompt_tokens, 0),
+                 fmt_number(call.completion_tokens, 0), fmt_ms(call.latency_ms), call.finish_reason or NONE)
+        table.add_row(*(Text(visible(c)) for c in cells))
     return table
 
 
 def recording_text(arts: CellArtifacts) -> Text:
     """Whether the run has a terminal recording, and the keys that play it."""
     if arts.recording is None:
-        return Text(f"No terminal recording for this run ({arts.recording_note}). t replays the span trace.",
-                    "italic")
+        return Text(f"No terminal recording for this run ({visible(arts.recording_note or '')})."
+                    " t replays the span trace.", "italic")
     text = Text(f"{visible(arts.recording.name)}  ·  r plays it  ·  t replays the trace with it on one clock")
     if arts.recording_offset_ms is not None:
         text.append(f"  ·  starts at {fmt_ms(arts.recording_offset_ms)} on the cell's timeline")

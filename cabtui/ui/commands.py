@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
@@ -26,7 +28,8 @@ class JumpProvider(Provider):
         for tab in ("leaderboard", "grid", "cells", "problems"):
             yield DiscoveryHit(f"Go to tab: {tab}", partial(self._tab, tab), help="sweep screen")
         for sweep in self._sweeps():
-            yield DiscoveryHit(f"Open sweep: {one_line(sweep.sweep_id, 80)}", partial(self._sweep, sweep),
+            # Content, not str: a str is read as markup, and sweep ids are untrusted.
+            yield DiscoveryHit(Content(f"Open sweep: {one_line(sweep.sweep_id, 80)}"), partial(self._sweep, sweep),
                                help=f"{len(sweep.cells):,} cells")
 
     async def search(self, query: str) -> Hits:
@@ -49,8 +52,8 @@ class JumpProvider(Provider):
                 cell_id = row.cell_id.lower()
                 if all(w in cell_id for w in words):
                     text = f"Open cell: {one_line(row.cell_id, 120)}"
-                    yield Hit(0.5 + 0.5 / (1 + len(cell_id)), text, partial(self._cell, sweep, row),
-                              text=text, help=row.outcome)
+                    yield Hit(0.5 + 0.5 / (1 + len(cell_id)), Content(text), partial(self._cell, sweep, row),
+                              text=text, help=escape(one_line(row.outcome, 40)))
                     found += 1
                     if found >= MAX_CELL_HITS:
                         return

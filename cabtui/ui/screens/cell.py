@@ -76,7 +76,12 @@ class CellScreen(Screen[None]):
         if isinstance(got, Problem):
             self.app.call_from_thread(self._show_problem, row, got)
             return
-        opened = OpenedCell(row, got, load_artifacts(got, row.source))
+        try:
+            opened = OpenedCell(row, got, load_artifacts(got, row.source))
+        except Exception as err:  # noqa: BLE001 - a broken artifact must not take the page down
+            problem = Problem(str(row.source.path), row.line, f"artifacts unreadable: {type(err).__name__}: {err}")
+            self.app.call_from_thread(self._show_problem, row, problem)
+            return
         self.app.call_from_thread(self._show, opened)
 
     def _show_problem(self, row: CellRow, problem: Problem) -> None:
@@ -107,8 +112,8 @@ class CellScreen(Screen[None]):
             "spans": cell_page.spans_table(arts),
             "calls": cell_page.calls_table(arts),
             "recording": cell_page.recording_text(arts),
-            "reproduce": Text(cell_page.reproduce_command(cell) + "\n\ny copies this command.",
-                              "on grey11"),
+            "reproduce": Text(visible(cell_page.reproduce_command(cell), multiline=True)
+                              + "\n\ny copies this command.", "on grey11"),
             "neighbours": cell_page.neighbours(cell, self.sweep.cells),
             "problems": _problems(arts),
         }
@@ -140,7 +145,7 @@ class CellScreen(Screen[None]):
         """Copy the reproduce command to the clipboard (OSC 52)."""
         if self.opened is None:
             return
-        self.app.copy_to_clipboard(cell_page.reproduce_command(self.opened.cell))
+        self.app.copy_to_clipboard(visible(cell_page.reproduce_command(self.opened.cell), multiline=True))
         self.notify("Reproduce command copied to the clipboard.")
 
     def action_replay(self) -> None:
@@ -156,7 +161,8 @@ class CellScreen(Screen[None]):
         if self.opened is None:
             return
         if self.opened.artifacts.recording is None:
-            self.notify(f"No terminal recording: {self.opened.artifacts.recording_note}.", severity="warning")
+            self.notify(f"No terminal recording: {visible(self.opened.artifacts.recording_note or '')}.",
+                        severity="warning", markup=False)
             return
         from cabtui.ui.screens.player import PlayerScreen
 

@@ -67,6 +67,9 @@ class PlayerScreen(PlaybackScreen):
         except CastError as err:
             self.app.call_from_thread(self._failed, str(err))
             return
+        except Exception as err:  # noqa: BLE001 - any input must end in a message, not a crash
+            self.app.call_from_thread(self._failed, f"{self.path}: unreadable recording ({type(err).__name__}: {err})")
+            return
         player = FramePlayer(recording)
         self.app.call_from_thread(self._ready, player)
         worker = get_current_worker()

@@ -93,6 +93,9 @@ class ReplayScreen(PlaybackScreen):
         except CastError as err:
             self.app.call_from_thread(self._recording_failed, str(err))
             return
+        except Exception as err:  # noqa: BLE001 - any input must end in a message, not a crash
+            self.app.call_from_thread(self._recording_failed, f"{path}: unreadable ({type(err).__name__}: {err})")
+            return
         player = FramePlayer(recording)
         self.app.call_from_thread(self._recording_ready, player)
         worker = get_current_worker()
@@ -180,15 +183,16 @@ class ReplayScreen(PlaybackScreen):
         span = self.selected
         if span is None:
             if not self.timeline.rows():
-                return Text(f"No trace spans ({self.artifacts.trace_note or 'none'}).", "italic")
+                return Text(f"No trace spans ({visible(self.artifacts.trace_note or 'none')}).", "italic")
             return Text("right selects the first span; up/down + enter jump to any span.", "italic")
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
-        table.add_row("span", Text(f"{visible(span.kind)} {visible(span.name)} ({visible(span.span_id)})"))
-        table.add_row("time", f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})")
+        table.add_row(Text("span"), Text(f"{visible(span.kind)} {visible(span.name)} ({visible(span.span_id)})"))
+        when = f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})"
+        table.add_row(Text("time"), Text(when))
         if span.error is not None:
-            table.add_row("error", Text(visible(span.error.message, multiline=True), "bold red"))
+            table.add_row(Text("error"), Text(visible(span.error.message, multiline=True), "bold red"))
         for key, value in list(span.attrs.items())[:12]:
             table.add_row(Text(visible(str(key))), Text(one_line(str(value), 300)))
         return table
@@ -196,7 +200,7 @@ class ReplayScreen(PlaybackScreen):
     def _calls(self, t: float) -> Text:
         calls = self.timeline.calls
         if not calls:
-            return Text(f"Model calls: none ({self.artifacts.calls_note or 'none'}).", "italic")
+            return Text(f"Model calls: none ({visible(self.artifacts.calls_note or 'none')}).", "italic")
         started = self.timeline.calls_started_by(t)
         text = Text(f"Model calls: {started} of {len(calls)} started\n", "bold")
         first = max(0, started - 4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import ClassVar
 
 from textual import on
@@ -16,7 +17,6 @@ from cabtui.data.loader import Sweep
 from cabtui.data.query import (
     Grid,
     LeaderRow,
-    Square,
     axes_of,
     filter_cells,
     leaderboard,
@@ -200,7 +200,8 @@ class SweepScreen(Screen[None]):
 
     @on(GridView.SquareSelected)
     def _open_square(self, event: GridView.SquareSelected) -> None:
-        order = [sq.first for _, sq in sorted(self.grid.squares.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+        # n / p then walk every run of every square, row by row as the grid reads.
+        order = [run for _, square in sorted(self.grid.squares.items()) for run in square.runs]
         self._open_cell(event.square.first, order)
 
     # ---- cells -------------------------------------------------------------
@@ -284,7 +285,7 @@ class SweepScreen(Screen[None]):
             self._open_cell(self.shown[event.row], self.shown)
         elif event.table.id == "leaderboard-table":
             row = self._leader_rows[event.row]
-            self.query_text = f'tui:"{row.tui}" model:"{row.model}"'
+            self.query_text = f"tui:={shlex.quote(row.tui)} model:={shlex.quote(row.model)}"
             self.action_tab("cells")
             self._fill_cells()
 
@@ -292,12 +293,3 @@ class SweepScreen(Screen[None]):
         from cabtui.ui.screens.cell import CellScreen
 
         self.app.push_screen(CellScreen(self.sweep, row, order))
-
-    def square_for(self, row: CellRow) -> Square | None:
-        """The grid square that holds a cell."""
-        try:
-            r = self.grid.rows.index((row.tui, row.model))
-            c = self.grid.columns.index(row.task)
-        except ValueError:
-            return None
-        return self.grid.square(r, c)

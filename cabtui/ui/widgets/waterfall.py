@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -91,7 +92,10 @@ class Waterfall(Widget, can_focus=True):
 
     def _x(self, t_ms: float, width: int) -> int:
         duration = self.timeline.duration_ms or 1.0
-        return min(width - 1, max(0, int(t_ms / duration * width)))
+        share = t_ms / duration
+        if not math.isfinite(share):  # spans ending past a float's range
+            return width - 1
+        return min(width - 1, max(0, int(share * width)))
 
     def render_line(self, y: int) -> Strip:
         """Line 0 is the time axis; the others are span rows."""
