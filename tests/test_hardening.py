@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from cabtui.cli import main
+from cabtui.data.head import CELL_HEAD
 from cabtui.data.index import Source
 from cabtui.data.loader import load
-from cabtui.data.models import CELL_HEAD
 from cabtui.data.query import Square, leaderboard
 from cabtui.data.terminal import screen_text_at
 from cabtui.ui.app import make_app

@@ -14,9 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
+from cabtui.data.head import CellHead
 from cabtui.data.models import (
     AXES,
-    CellHead,
     SweepInfo,
     as_utc,
     derive_identity,

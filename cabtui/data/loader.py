@@ -18,8 +18,9 @@ import orjson
 from pydantic import ValidationError
 from pydantic_core import from_json
 
+from cabtui.data.head import CELL_HEAD
 from cabtui.data.index import CellRow, Source
-from cabtui.data.models import AXES, CELL_HEAD, Cell, Scores, SweepInfo
+from cabtui.data.models import AXES, Cell, Scores, SweepInfo
 from cabtui.data.problems import Problem
 
 KNOWN_AXES = frozenset(AXES)
