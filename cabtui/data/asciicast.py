@@ -27,7 +27,6 @@ import orjson
 
 from cabtui.data.problems import Problem
 
-EVENT_CODES = frozenset("oimrx")
 """Output, input, marker, resize, exit. Other codes are kept (players skip them), not flagged."""
 
 _RESIZE = re.compile(r"(\d{1,9})x(\d{1,9})\Z")

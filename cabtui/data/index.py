@@ -26,7 +26,8 @@ from cabtui.data.models import (
 HEADLINE_AXES: Final = AXES
 """Axes whose headline every row carries, in `CellRow.headlines` order."""
 
-_AXIS_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
+AXIS_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
+"""Position of each known axis in `CellRow.headlines`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ class CellRow:
 
     def headline(self, axis: str) -> float | None:
         """The headline of `axis` (known or extra), None where the cell has none."""
-        i = _AXIS_INDEX.get(axis)
+        i = AXIS_INDEX.get(axis)
         if i is not None:
             return self.headlines[i]
         for name, value in self.extra_headlines:

@@ -132,9 +132,6 @@ class FramePlayer:
 
     # --- frames ------------------------------------------------------------------------
 
-    def position_at(self, t: float) -> int:
-        """How many output/resize events have happened at time `t` (those with time <= t)."""
-        return bisect_right(self._times, t)
 
     def frame_at(self, t: float) -> Frame:
         """The screen after every output event with time <= `t`. Thread-safe."""

@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from cabtui.data.index import HEADLINE_AXES, CellRow
+from cabtui.data.index import AXIS_INDEX, HEADLINE_AXES, CellRow
 from cabtui.data.loader import Sweep
-
-HEADLINE_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
 
 FIELDS: Final = ("tui", "model", "task", "category", "status")
 """Fields a filter term can name as `field:value`."""
@@ -126,7 +124,7 @@ def sort_cells(rows: Sequence[CellRow], name: str, *, descending: bool = False) 
             "run": lambda r: r.run, "category": lambda r: r.category, "status": lambda r: r.outcome,
         }.get(name, lambda r: getattr(r, name))
         return sorted(rows, key=text_key, reverse=descending)
-    index = HEADLINE_INDEX.get(name)
+    index = AXIS_INDEX.get(name)
     sign = -1.0 if descending else 1.0
 
     def by_headline(row: CellRow) -> tuple[bool, float]:
@@ -174,7 +172,7 @@ class LeaderRow:
 
 
 _LATENCY, _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
-    HEADLINE_INDEX[a] for a in ("latency", "blast_radius", "refusal", "integrity", "composite")
+    AXIS_INDEX[a] for a in ("latency", "blast_radius", "refusal", "integrity", "composite")
 )
 
 
@@ -333,3 +331,23 @@ def axes_of(cells: Iterable[CellRow]) -> list[str]:
         for name, _ in cell.extra_headlines:
             extra.setdefault(name, None)
     return [*HEADLINE_AXES, *extra]
+
+
+NEIGHBOUR_GROUPS: Final = ("Other CLIs on this task", "Other models with this CLI", "Other tasks in this category")
+
+
+def neighbours(rows: Iterable[CellRow], tui: str, model: str, task: str) -> dict[str, list[CellRow]]:
+    """The cells the web page lists beside one: the same task and model with other CLIs, the same
+    task and CLI with other models, the same CLI and model on other tasks of the category."""
+    category = task.split("/", 1)[0]
+    groups: dict[str, list[CellRow]] = {name: [] for name in NEIGHBOUR_GROUPS}
+    cli, models, tasks = (groups[name] for name in NEIGHBOUR_GROUPS)
+    for r in rows:
+        if r.task == task:
+            if r.model == model and r.tui != tui:
+                cli.append(r)
+            elif r.tui == tui and r.model != model:
+                models.append(r)
+        elif r.tui == tui and r.model == model and r.category == category:
+            tasks.append(r)
+    return groups

@@ -17,6 +17,7 @@ from rich.text import Text
 from cabtui.data.artifacts import CellArtifacts
 from cabtui.data.index import CellRow
 from cabtui.data.models import AXES, BlastRadiusScore, Cell
+from cabtui.data.query import NEIGHBOUR_GROUPS
 from cabtui.data.text import one_line, visible
 from cabtui.format import NONE, fmt_ms, fmt_number
 from cabtui.ui.columns import AXIS_LABELS, axis_label, headline_text
@@ -67,7 +68,8 @@ def tile_values(cell: Cell) -> list[tuple[str, str]]:
     return out
 
 
-def _kv(rows: list[tuple[str, Any]]) -> Table:
+def key_values(rows: list[tuple[str, Any]]) -> Table:
+    """A two-column grid of keys and values; values that are not `Text` are shown as JSON."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
@@ -87,7 +89,7 @@ def _plain(value: Any) -> str:
 
 def identity(cell: Cell) -> Table:
     """Run identity: ids, image and digest, exit code."""
-    return _kv([
+    return key_values([
         ("cell_id", cell.cell_id),
         ("sweep_id", cell.sweep_id),
         ("container_image", cell.container_image or "(none)"),
@@ -116,7 +118,7 @@ def timing(cell: Cell) -> Table:
                   f" ({tokens.prompt_tokens or 0:,} prompt, {tokens.completion_tokens or 0:,} completion)")
     else:
         scorer = "not recorded"
-    return _kv([
+    return key_values([
         ("started_at", cell.started_at.isoformat() if cell.started_at else None),
         ("ended_at", cell.ended_at.isoformat() if cell.ended_at else None),
         ("duration", f"{duration:.2f} s" if duration is not None else None),
@@ -138,7 +140,7 @@ def breakdown(cell: Cell) -> Group:
                 continue
             rows.append((visible(key), value))
         if rows:
-            parts.append(_kv(rows))
+            parts.append(key_values(rows))
         for key in TAIL_KEYS:
             if key in values:
                 parts.append(_tail(key, values[key]))
@@ -240,23 +242,15 @@ def reproduce_command(cell: Cell) -> str:
     ])
 
 
-def neighbours(cell: Cell, rows: list[CellRow]) -> Table:
+def neighbours(groups: dict[str, list[CellRow]]) -> Table:
     """Other CLIs on this task, other models with this CLI, other tasks in this category."""
-    groups = {
-        "Other CLIs on this task": [r for r in rows if r.task == cell.task and r.model == cell.model
-                                    and r.tui != cell.tui],
-        "Other models with this CLI": [r for r in rows if r.tui == cell.tui and r.task == cell.task
-                                       and r.model != cell.model],
-        "Other tasks in this category": [r for r in rows if r.tui == cell.tui and r.model == cell.model
-                                         and r.category == cell.category and r.task != cell.task],
-    }
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for name, found in groups.items():
         text = Text()
         for i, r in enumerate(found[:24]):
-            label = {"Other CLIs on this task": r.tui, "Other models with this CLI": r.model}.get(name, r.task)
+            label = {NEIGHBOUR_GROUPS[0]: r.tui, NEIGHBOUR_GROUPS[1]: r.model}.get(name, r.task)
             text.append(", " if i else "")
             text.append(f"{'✓' if r.passed else '✗'} {visible(label)}", "green" if r.passed else "red")
         if len(found) > 24:

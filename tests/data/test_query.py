@@ -17,6 +17,7 @@ from cabtui.data.query import (
     axes_of,
     filter_cells,
     leaderboard,
+    neighbours,
     parse_query,
     pivot,
     sort_cells,
@@ -447,3 +448,18 @@ def test_summarize_empty_sweep_with_mixed_times() -> None:
     assert s.last_end == datetime(2026, 6, 17, 5, 0, tzinfo=UTC)
     assert s.pass_rate == 0.5
     assert s.mean_composite is None
+
+
+def test_neighbours_of_a_cell() -> None:
+    rows = [
+        row(tui="aider", model="m1", task="polyglot/a"),   # the cell itself
+        row(tui="goose", model="m1", task="polyglot/a"),   # other CLI, same task and model
+        row(tui="aider", model="m2", task="polyglot/a"),   # other model, same CLI and task
+        row(tui="aider", model="m1", task="polyglot/b"),   # other task in the category
+        row(tui="aider", model="m1", task="refactor/c"),   # other category: not listed
+        row(tui="goose", model="m2", task="polyglot/b"),   # unrelated
+    ]
+    got = neighbours(rows, "aider", "m1", "polyglot/a")
+    assert [[(r.tui, r.model, r.task) for r in found] for found in got.values()] == [
+        [("goose", "m1", "polyglot/a")], [("aider", "m2", "polyglot/a")], [("aider", "m1", "polyglot/b")],
+    ]

@@ -19,6 +19,7 @@ from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep, read_cell
 from cabtui.data.models import Cell
 from cabtui.data.problems import Problem
+from cabtui.data.query import neighbours
 from cabtui.data.text import visible
 from cabtui.ui import cell_page
 
@@ -30,6 +31,8 @@ class OpenedCell:
     row: CellRow
     cell: Cell
     artifacts: CellArtifacts
+    neighbours: dict[str, list[CellRow]]
+    """Cells listed beside this one, found in the worker: a scan of the whole sweep."""
 
 
 class CellScreen(Screen[None]):
@@ -77,7 +80,8 @@ class CellScreen(Screen[None]):
             self.app.call_from_thread(self._show_problem, row, got)
             return
         try:
-            opened = OpenedCell(row, got, load_artifacts(got, row.source))
+            opened = OpenedCell(row, got, load_artifacts(got, row.source),
+                                neighbours(self.sweep.cells, got.tui, got.model, got.task))
         except Exception as err:  # noqa: BLE001 - a broken artifact must not take the page down
             problem = Problem(str(row.source.path), row.line, f"artifacts unreadable: {type(err).__name__}: {err}")
             self.app.call_from_thread(self._show_problem, row, problem)
@@ -114,7 +118,7 @@ class CellScreen(Screen[None]):
             "recording": cell_page.recording_text(arts),
             "reproduce": Text(visible(cell_page.reproduce_command(cell), multiline=True)
                               + "\n\ny copies this command.", "on grey11"),
-            "neighbours": cell_page.neighbours(cell, self.sweep.cells),
+            "neighbours": cell_page.neighbours(opened.neighbours),
             "problems": _problems(arts),
         }
         for section, body in sections.items():

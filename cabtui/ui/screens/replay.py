@@ -20,6 +20,7 @@ from cabtui.data.models import Cell, Span
 from cabtui.data.text import one_line, visible
 from cabtui.data.trace import Timeline
 from cabtui.format import fmt_ms, fmt_number
+from cabtui.ui.cell_page import key_values
 from cabtui.ui.screens.playback import PlaybackScreen, frame_for
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
@@ -185,17 +186,14 @@ class ReplayScreen(PlaybackScreen):
             if not self.timeline.rows():
                 return Text(f"No trace spans ({visible(self.artifacts.trace_note or 'none')}).", "italic")
             return Text("right selects the first span; up/down + enter jump to any span.", "italic")
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(overflow="fold")
-        table.add_row(Text("span"), Text(f"{visible(span.kind)} {visible(span.name)} ({visible(span.span_id)})"))
-        when = f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})"
-        table.add_row(Text("time"), Text(when))
+        rows: list[tuple[str, Text]] = [
+            ("span", Text(f"{visible(span.kind)} {visible(span.name)} ({visible(span.span_id)})")),
+            ("time", Text(f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})")),
+        ]
         if span.error is not None:
-            table.add_row(Text("error"), Text(visible(span.error.message, multiline=True), "bold red"))
-        for key, value in list(span.attrs.items())[:12]:
-            table.add_row(Text(visible(str(key))), Text(one_line(str(value), 300)))
-        return table
+            rows.append(("error", Text(visible(span.error.message, multiline=True), "bold red")))
+        rows += [(str(key), Text(one_line(str(value), 300))) for key, value in list(span.attrs.items())[:12]]
+        return key_values(rows)
 
     def _calls(self, t: float) -> Text:
         calls = self.timeline.calls
