@@ -117,9 +117,9 @@ else:
 
     _loaded = CabApp._loaded
 
-    def loaded(self, results):
+    def loaded(self, *args):
         marks["loaded"] = time.perf_counter()
-        _loaded(self, results)
+        _loaded(self, *args)
 
     CabApp._loaded = loaded
     main([target])

@@ -1,17 +1,21 @@
-"""What the sweep index validates of each cells.jsonl line: identity and headlines, nothing else.
+"""What the sweep index validates of each line: identity and headlines, nothing else.
 
 Validating whole records into models costs about four times a raw parse; plain
 dicts of just these keys cost less than one (benchmarks/load_sweep.py). `Cell`
 (models.py) validates the rest when a cell is opened, and `cabtui validate` every line.
+
+The validators are pydantic-core schemas written out, not `TypeAdapter`s of the
+TypedDicts: importing pydantic and building its schemas would cost more than
+loading a published-size sweep, and this module is on the path to the first
+screen. tests/data/test_head.py checks that they agree with pydantic's own.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Final, NotRequired
+from typing import Final, NotRequired, TypedDict
 
-from pydantic import ConfigDict, Field, TypeAdapter
-from typing_extensions import TypedDict
+from pydantic_core import SchemaValidator, core_schema
 
 AxisHead = TypedDict(  # functional form: `pass` is a keyword, and the key must stay `pass`
     "AxisHead",
@@ -30,30 +34,75 @@ AxisHead = TypedDict(  # functional form: `pass` is a keyword, and the key must 
     total=False,
 )
 """The headline keys of any axis, and nothing else: the index never builds the rest."""
-AxisHead.__pydantic_config__ = ConfigDict(extra="ignore", allow_inf_nan=False)  # type: ignore[attr-defined]
 
 
 class CellHead(TypedDict):
     """What the sweep index needs of a cell record, validated straight from the JSON bytes.
 
-    Axes the format does not define lose their keys here: the loader reads those
-    records' scores again (they are rare).
+    Axes the format does not define keep only these keys here: the loader reads
+    their own headline key from the record again (see loader.py).
     """
 
-    __pydantic_config__ = ConfigDict(extra="ignore", allow_inf_nan=False)  # type: ignore[misc]
-
-    tui: Annotated[str, Field(min_length=1)]
-    model: Annotated[str, Field(min_length=1)]
-    task: Annotated[str, Field(min_length=1)]
+    tui: str
+    model: str
+    task: str
     scores: dict[str, AxisHead]
     cell_id: NotRequired[str | None]
     sweep_id: NotRequired[str | None]
-    run: NotRequired[Annotated[int, Field(ge=1)] | None]
+    run: NotRequired[int | None]
     status: NotRequired[str | None]
     exit_code: NotRequired[int | None]
     started_at: NotRequired[datetime | None]
     ended_at: NotRequired[datetime | None]
 
 
-CELL_HEAD: Final = TypeAdapter(CellHead)
-"""Validates one cells.jsonl line into a `CellHead`."""
+class SweepHead(TypedDict, total=False):
+    """What the index needs of sweep.json; `cabtui validate` checks the whole of it."""
+
+    sweep_id: str | None
+    title: str | None
+
+
+def _fields(
+    required: dict[str, core_schema.CoreSchema], optional: dict[str, core_schema.CoreSchema],
+) -> dict[str, core_schema.TypedDictField]:
+    """Typed-dict fields: `required` must be present; `optional` may be missing or null."""
+    fields = {k: core_schema.typed_dict_field(v, required=True) for k, v in required.items()}
+    for key, schema in optional.items():
+        fields[key] = core_schema.typed_dict_field(core_schema.nullable_schema(schema), required=False)
+    return fields
+
+
+def _typed_dict(fields: dict[str, core_schema.TypedDictField]) -> core_schema.TypedDictSchema:
+    return core_schema.typed_dict_schema(fields, extra_behavior="ignore")
+
+
+_FLOAT = core_schema.float_schema(allow_inf_nan=False)
+_INT = core_schema.int_schema()
+_STR = core_schema.str_schema()
+_NAME = core_schema.str_schema(min_length=1)
+_TIME = core_schema.datetime_schema(microseconds_precision="truncate")
+
+_AXIS_HEAD = _typed_dict(_fields({}, {
+    "pass": _FLOAT,
+    "tokens_per_correct_task": _FLOAT,
+    "total_tokens": _INT,
+    "model_calls": _INT,
+    "wall_clock_ms": _FLOAT,
+    "blast_radius": _FLOAT,
+    "refusal": _FLOAT,
+    "integrity": _FLOAT,
+    "composite": _FLOAT,
+    "not_applicable": core_schema.bool_schema(),
+}))
+
+CELL_HEAD: Final = SchemaValidator(_typed_dict(_fields(
+    {"tui": _NAME, "model": _NAME, "task": _NAME,
+     "scores": core_schema.dict_schema(keys_schema=_STR, values_schema=_AXIS_HEAD)},
+    {"cell_id": _STR, "sweep_id": _STR, "run": core_schema.int_schema(ge=1), "status": _STR,
+     "exit_code": _INT, "started_at": _TIME, "ended_at": _TIME},
+)))
+"""Validates one cells.jsonl line into a `CellHead` (`validate_json`, or `validate_python`)."""
+
+SWEEP_HEAD: Final = SchemaValidator(_typed_dict(_fields({}, {"sweep_id": _STR, "title": _STR})))
+"""Validates sweep.json into a `SweepHead`."""

@@ -8,20 +8,15 @@ full record can be read again when a cell is opened.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from cabtui.data.head import CellHead
-from cabtui.data.models import (
-    AXES,
-    SweepInfo,
-    as_utc,
-    derive_identity,
-    headline_value,
-)
+from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value
+from cabtui.data.head import CellHead, SweepHead
 
 HEADLINE_AXES: Final = AXES
 """Axes whose headline every row carries, in `CellRow.headlines` order."""
@@ -36,7 +31,8 @@ class Source:
 
     path: Path
     folder: Path
-    info: SweepInfo | None = None
+    info: SweepHead | None = None
+    """What the folder's sweep.json says, if it has one."""
 
 
 @dataclass(slots=True, eq=False)
@@ -88,7 +84,7 @@ class CellRow:
             None if (part := get(axis)) is None else headline_value(axis, part) for axis in HEADLINE_AXES
         ])
         tokens = get("tokens")
-        extra = tuple((name, headline_value(name, part)) for name, part in (extra_axes or {}).items())
+        extra = tuple((name, _finite(headline_value(name, part))) for name, part in (extra_axes or {}).items())
         return cls(
             cell_id=cell_id,
             sweep_id=intern(sweep_id),
@@ -139,6 +135,11 @@ class CellRow:
         if self.status != "ok":
             return self.status
         return "pass" if self.passed else "fail"
+
+
+def _finite(value: float | None) -> float | None:
+    """Extra axes are read by a parser that accepts NaN and Infinity; they are no headline."""
+    return value if value is None or math.isfinite(value) else None
 
 
 def _recorded_tokens(tokens: Any) -> int | None:

@@ -13,15 +13,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
-from pydantic import ValidationError
-from pydantic_core import from_json
+from pydantic_core import ValidationError, from_json
 
-from cabtui.data.head import CELL_HEAD
+from cabtui.data.fields import AXES
+from cabtui.data.head import CELL_HEAD, SWEEP_HEAD, SweepHead
 from cabtui.data.index import CellRow, Source
-from cabtui.data.models import AXES, Cell, Scores, SweepInfo
 from cabtui.data.problems import Problem
+
+if TYPE_CHECKING:
+    from cabtui.data.models import Cell
+
+# The pydantic models (cabtui.data.models) are imported where a whole record is
+# validated: an opened cell, `cabtui validate`. Importing them costs more than
+# indexing a published-size sweep, and the browser's first screen needs neither.
 
 KNOWN_AXES = frozenset(AXES)
 CELLS_FILE = "cells.jsonl"
@@ -112,13 +119,21 @@ def _walk_cells(root: Path) -> Iterator[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
 
 
-def read_sweep_info(folder: Path, problems: list[Problem]) -> SweepInfo | None:
-    """sweep.json of a folder, or None; a broken one is a problem, not a failure."""
+def read_sweep_info(folder: Path, problems: list[Problem], *, full: bool = False) -> SweepHead | None:
+    """What sweep.json of a folder says, or None; a broken one is a problem, not a failure.
+
+    With `full`, all of it is checked (`SweepInfo`), not only what the index uses.
+    """
     path = folder / SWEEP_FILE
     if not path.is_file():
         return None
     try:
-        return SweepInfo.model_validate(orjson.loads(path.read_bytes()))
+        data = orjson.loads(path.read_bytes())
+        if full:
+            from cabtui.data.models import SweepInfo
+
+            SweepInfo.model_validate(data)
+        return SWEEP_HEAD.validate_python(data)  # type: ignore[no-any-return]
     except (OSError, orjson.JSONDecodeError, ValidationError) as err:
         message = describe_validation_error(err, "a sweep.json") if isinstance(err, ValidationError) else str(err)
         problems.append(Problem(str(path), 1, message))
@@ -211,13 +226,13 @@ class _Loader:
 
     def read_file(self, file: Path) -> None:
         folder = file.parent
-        info = read_sweep_info(folder, self.results.problems)
+        info = read_sweep_info(folder, self.results.problems, full=self.full)
         if not file.is_file():  # a FIFO or device named cells.jsonl would block the read
             self.problem(Problem(str(file), 0, "not a regular file; skipped"), folder.resolve().name, None)
             return
         source = Source(path=file, folder=folder, info=info)
-        default_id = (info.sweep_id if info and info.sweep_id else None) or folder.resolve().name
-        title = info.title if info else None
+        default_id = (info.get("sweep_id") if info else None) or folder.resolve().name
+        title = info.get("title") if info else None
         name = str(file)
         try:
             handle = file.open("rb")
@@ -261,11 +276,16 @@ def _parse_line(
     try:
         head = CELL_HEAD.validate_json(raw)
         if full:
+            from cabtui.data.models import Cell
+
             Cell.model_validate_json(raw, context={"sweep_id": default_sweep})
         extra = None
         if not KNOWN_AXES.issuperset(head["scores"]):
-            # The same parser pydantic used (orjson refuses what it accepts, e.g. NaN).
-            extra = Scores.model_validate(from_json(raw)["scores"]).model_extra
+            # An axis the format does not define keeps its headline under its own name,
+            # which the head drops: read its object again (each is one, CELL_HEAD checked),
+            # with the parser pydantic used (orjson refuses what it accepts, e.g. NaN).
+            scores = from_json(raw)["scores"]
+            extra = {name: scores[name] for name in head["scores"] if name not in KNOWN_AXES}
     except ValidationError as err:
         message = describe_validation_error(err)
         if not raw.endswith(b"\n") and message.startswith("not JSON"):
@@ -297,11 +317,13 @@ def _flag_duplicates(results: Results) -> None:
 
 def _default_sweep(row: CellRow) -> str:
     info = row.source.info
-    return (info.sweep_id if info and info.sweep_id else None) or row.source.folder.resolve().name
+    return (info.get("sweep_id") if info else None) or row.source.folder.resolve().name
 
 
 def read_cell(row: CellRow) -> Cell | Problem:
     """Read the full record of an indexed cell again from its line on disk."""
+    from cabtui.data.models import Cell
+
     name = str(row.source.path)
     try:
         with row.source.path.open("rb") as handle:

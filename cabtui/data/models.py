@@ -8,94 +8,12 @@ add axes, and cabtui shows them rather than dropping them.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any, Final
+from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-AXES: Final = (
-    "pass_rate",
-    "tokens",
-    "latency",
-    "blast_radius",
-    "refusal",
-    "integrity",
-    "composite",
-)
-"""The axes the format defines, in the order the cell page shows them."""
-
-HEADLINE_KEY: Final = {
-    "pass_rate": "pass",
-    "tokens": "tokens_per_correct_task",
-    "latency": "wall_clock_ms",
-}
-"""Where an axis's headline lives when the key is not named like the axis."""
-
-LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius"})
-
-STATUSES: Final = ("ok", "timed_out", "incompatible", "error")
-"""The statuses the format names; others are kept as given."""
-
-
-_RUN_SUFFIX = re.compile(r"#run(\d+)$")
-
-
-def derive_identity(
-    default_sweep: str, sweep_id: str | None, cell_id: str | None, tui: str, model: str, task: str,
-    run: int | None, status: str | None, exit_code: int | None,
-) -> tuple[str, str, int, str]:
-    """(sweep_id, cell_id, run, status) with the documented defaults filled in.
-
-    sweep_id from the folder; cell_id `<sweep>/<tui>/<model>/<task>` (plus `#runN` when
-    the record names its run); run from a `#runN` id suffix, else 1; status `timed_out`
-    when the adapter exited -1, else `ok`.
-    """
-    sweep = sweep_id or default_sweep
-    if not cell_id:
-        cell_id = f"{sweep}/{tui}/{model}/{task}"
-        if run is not None:
-            # Reruns are told apart by their id, as the runner's own ids are.
-            cell_id += f"#run{run}"
-    if run is None:
-        match = _RUN_SUFFIX.search(cell_id)
-        run = int(match.group(1)) if match else 1
-    if status is None:
-        status = "timed_out" if exit_code == -1 else "ok"
-    return sweep, cell_id, run, status
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """Naive times read as UTC (the runner writes UTC): naive and aware times cannot be compared."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-_APPLICABLE_ONLY: Final = frozenset({"refusal", "integrity"})
-
-
-def headline_value(axis: str, part: Mapping[str, Any]) -> float | None:
-    """The headline of an axis's breakdown, None where absent or not applicable.
-
-    Tokens read "not recorded" when the scorer saw no tokens and no calls; refusal and
-    integrity count only where `not_applicable` is not true (results-format.md).
-    """
-    if axis == "tokens":
-        if not (part.get("total_tokens") or part.get("model_calls")):
-            return None
-    elif axis in _APPLICABLE_ONLY and part.get("not_applicable") is True:
-        return None
-    value = part.get(HEADLINE_KEY.get(axis, axis))
-    if value.__class__ is float:
-        return value  # type: ignore[no-any-return]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        return float(value)
-    except OverflowError:  # an integer past a float's range: no headline to show
-        return None
+from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value
 
 
 class Record(BaseModel):

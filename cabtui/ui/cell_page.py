@@ -15,8 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from cabtui.data.artifacts import CellArtifacts
+from cabtui.data.fields import AXES
 from cabtui.data.index import CellRow
-from cabtui.data.models import AXES, BlastRadiusScore, Cell
+from cabtui.data.models import BlastRadiusScore, Cell
 from cabtui.data.query import NEIGHBOUR_GROUPS
 from cabtui.data.text import one_line, visible
 from cabtui.format import NONE, fmt_ms, fmt_number

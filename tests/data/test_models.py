@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cabtui.data.models import AXES, Cell, RefusalScore, Scores, Span, SweepInfo
+from cabtui.data.fields import AXES
+from cabtui.data.models import Cell, RefusalScore, Scores, Span, SweepInfo
 
 FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
 PUBLIC = FIXTURES / "public-cells.jsonl"

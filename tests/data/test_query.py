@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from cabtui.data.fields import AXES
 from cabtui.data.head import CELL_HEAD
 from cabtui.data.index import CellRow, Source
 from cabtui.data.loader import Sweep, load
-from cabtui.data.models import AXES
 from cabtui.data.query import (
     Query,
     axes_of,

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from cabtui.data.models import LOWER_IS_BETTER
+from cabtui.data.fields import LOWER_IS_BETTER
 from cabtui.data.query import Grid, Square
 from cabtui.data.text import visible
 from cabtui.ui.widgets.table import _fit
