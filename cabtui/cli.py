@@ -18,7 +18,6 @@ import orjson
 
 from cabtui import __version__
 from cabtui.data.loader import Results, UnreadablePath, load
-from cabtui.data.models import Cell
 from cabtui.data.query import leaderboard
 from cabtui.data.text import utf8_safe
 from cabtui.demo import demo_path
@@ -92,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     if args.command == "schema":
+        from cabtui.data.models import Cell
+
         print(json.dumps(Cell.model_json_schema(by_alias=True), indent=2))
         return 0
     if args.command == "summary":

@@ -12,6 +12,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -23,21 +24,27 @@ from cabtui.ui.commands import JumpProvider
 RECORDING_SUFFIXES = (".cast", ".gz")
 
 
-class LoadingScreen(Screen[None]):
-    """Shown while the sweep loads in a thread; says how far it has got, or why it failed."""
+LOADING_DELAY_S = 0.25
+"""A load that ends sooner opens its sweep at once, with no loading screen flashing by."""
 
-    # No Header here: a fast load replaces this screen while a Header would still be mounting.
+
+class LoadingScreen(Screen[None]):
+    """Shown while a slow load runs in a thread; says how far it has got, or why it failed."""
+
+    def __init__(self, path: Path, failure: str | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.failure = failure
+
     def compose(self) -> ComposeResult:
-        yield Static(id="loading-text", markup=False)
+        yield Static(Text(f"Loading {visible(str(self.path))} …"), id="loading-text")
         yield ProgressBar(id="loading-bar", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        """Name what is being loaded, and start loading now that there is a screen to report on."""
-        app = self.app
-        assert isinstance(app, CabApp)
-        self.query_one("#loading-text", Static).update(Text(f"Loading {visible(str(app.path))} …"))
-        app.load_results()
+        """Show a failure that came before this screen did."""
+        if self.failure is not None:
+            self.failed(self.failure)
 
     def progress(self, done: int, total: int) -> None:
         """Move the bar."""
@@ -66,6 +73,8 @@ class CabApp(App[None]):
         self.get_time = get_time
         """The time source every playback clock uses; tests inject a fake one."""
         self.results: Results | None = None
+        self._show_loading: Timer | None = None
+        """Puts up the loading screen if the load is still running after LOADING_DELAY_S."""
 
     def on_mount(self) -> None:
         """Open a recording straight away, or load the sweeps in a worker."""
@@ -74,7 +83,12 @@ class CabApp(App[None]):
 
             self.push_screen(PlayerScreen(self.path))
             return
-        self.push_screen(LoadingScreen())
+        self.load_results()
+        self._show_loading = self.set_timer(LOADING_DELAY_S, self._loading)
+
+    def _loading(self) -> None:
+        if self.results is None and not isinstance(self.screen, LoadingScreen):
+            self.push_screen(LoadingScreen(self.path))
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_results(self) -> None:
@@ -109,22 +123,32 @@ class CabApp(App[None]):
             self.screen.progress(done, total)
 
     def _failed(self, message: str) -> None:
+        if self._show_loading is not None:
+            self._show_loading.stop()
         if isinstance(self.screen, LoadingScreen):
             self.screen.failed(message)
+        else:
+            self.push_screen(LoadingScreen(self.path, failure=message))
 
     def _loaded(self, results: Results, views: tuple[Grid, list[LeaderRow]] | None) -> None:
         from cabtui.ui.screens.sweep import SweepScreen
         from cabtui.ui.screens.sweeps import SweepsScreen
 
-        self.results = results
         if not results.sweeps:
             self._failed(f"{results.path}: no sweep could be read")
             return
+        self.results = results
+        if self._show_loading is not None:
+            self._show_loading.stop()
         if len(results.sweeps) == 1:
             grid, leaders = views or (None, None)
-            self.switch_screen(SweepScreen(results.sweeps[0], grid=grid, leaders=leaders))
+            screen: Screen[None] = SweepScreen(results.sweeps[0], grid=grid, leaders=leaders)
         else:
-            self.switch_screen(SweepsScreen(results))
+            screen = SweepsScreen(results)
+        if isinstance(self.screen, LoadingScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
         if results.problems:
             self.notify(f"{len(results.problems)} problems while loading: see the Problems tab.",
                         severity="warning", timeout=6)

@@ -221,5 +221,43 @@ async def test_unreadable_path_says_why(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: "no sweep here" in " ".join(screen_text(app).split()))
 
 
+async def test_a_fast_load_opens_its_sweep_without_a_loading_screen(
+    mini: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cabtui.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "LOADING_DELAY_S", 5.0)  # "fast" on any machine
+    made: list[object] = []
+    monkeypatch.setattr(app_module.LoadingScreen, "on_mount", lambda screen: made.append(screen))
+    app = make_app(mini.parent)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "SweepScreen"]
+    assert made == []
+
+
+async def test_a_slow_load_shows_its_progress_then_the_sweep(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from cabtui.ui import app as app_module
+
+    release = threading.Event()
+    real_load = app_module.load
+
+    def slow_load(path: Path, **kwargs: object) -> object:
+        release.wait(10)
+        return real_load(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app_module, "load", slow_load)
+    app = make_app(mini.parent)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: "Loading" in screen_text(app))
+        assert isinstance(app.screen, app_module.LoadingScreen)
+        assert str(mini.parent.name) in screen_text(app)
+        release.set()
+        await on_screen(pilot, SweepScreen)
+        assert len(app.screen_stack) == 2  # the loading screen was replaced, not stacked under
+
+
 def test_records_written_are_json() -> None:
     assert json.loads(json.dumps(mini_records()[0]))["tui"] == "aider"
