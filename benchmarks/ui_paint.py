@@ -81,7 +81,7 @@ def display(self, screen, renderable):
     if "paint" not in marks and type(screen).__name__ == want:
         marks["paint"] = now
         if mode != "bare":
-            marks["filled"] = screen.query_one("#cells-table").row_count
+            marks["filled"] = len(screen.query_one("#grid-view").grid.rows)
         screen.call_after_refresh(settled, self)
 
 def settled(app):
@@ -209,7 +209,7 @@ def first_paint(small_path: Path, starts: int, tmp: Path) -> None:
                 runs.append(_start(mode, small_path, headless=headless, tmp=tmp))
         for mode, runs in runs_of.items():
             if mode == "cabtui" and any(run["filled"] <= 0 for run in runs):
-                print("   (warning: the first SweepScreen frame came before its table was filled)")
+                print("   (warning: the first SweepScreen frame came before its grid was filled)")
             m = figures[mode] = _median_marks(runs)
             label = "bare Textual app" if mode == "bare" else f"cabtui, {small_path.name}"
             print(f"{how:>8} {label:<25} {_ms(m['imported'])} {_ms(m['first_frame'])} {_ms(m.get('loaded'))} "

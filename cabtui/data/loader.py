@@ -207,9 +207,6 @@ class _Loader:
         self.done = 0
         self.progress = progress
         self.should_stop = should_stop
-        seen: dict[str, str] = {}
-        self.intern: Callable[[str], str] = lambda value: seen.setdefault(value, value)
-        """Shares the strings that repeat across rows (tui, model, task, status, sweep)."""
 
     def stopped(self) -> bool:
         return self.should_stop is not None and self.should_stop()
@@ -255,7 +252,7 @@ class _Loader:
                 if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line
                     continue
                 records += 1
-                got = _parse_line(raw, name, lineno, start, source, default_id, self.full, self.intern)
+                got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
                 if isinstance(got, Problem):
                     self.problem(got, default_id, title)
                 else:
@@ -270,7 +267,6 @@ class _Loader:
 
 def _parse_line(
     raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, full: bool,
-    intern: Callable[[str], str],
 ) -> CellRow | Problem:
     """Validate one line into an index row (the whole record too with `full`), or say what is wrong."""
     try:
@@ -291,7 +287,7 @@ def _parse_line(
         if not raw.endswith(b"\n") and message.startswith("not JSON"):
             message += " (the last line has no newline: truncated?)"
         return Problem(name, lineno, message)
-    return CellRow.from_head(head, default_sweep, source, lineno, offset, extra, intern)
+    return CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
 
 
 def _flag_duplicates(results: Results) -> None:

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
@@ -70,23 +71,28 @@ class SweepScreen(Screen[None]):
         self.failed_only = False
         self.cell_sort: tuple[str, bool] | None = None
         self.grid = grid if grid is not None else pivot(sweep.cells)
+        # The hidden tabs mount after the grid has painted (textual.lazy.Lazy), so they are
+        # reached through these references, and filled before they mount.
+        self.leader_table = VirtualTable(id="leaderboard-table")
+        self.cells_table = VirtualTable(id="cells-table")
+        self.filter_box = Input(placeholder="filter: words, tui: model: task: category: status:  (enter applies)",
+                                id="cells-filter", classes="-hidden")
+        self.cells_status = Static(id="cells-status", classes="status-line", markup=False)
+        self.problems_table = VirtualTable(id="problems-table")
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="grid", id="tabs"):
             with TabPane("1 Leaderboard", id="leaderboard"):
-                yield VirtualTable(id="leaderboard-table")
+                yield Lazy(self.leader_table)
             with TabPane("2 Grid", id="grid"), Vertical():
                 yield GridView(id="grid-view")
                 yield Static(id="grid-legend", classes="status-line", markup=False)
                 yield Static(id="grid-status", classes="status-line", markup=False)
-            with TabPane("3 Cells", id="cells"), Vertical():
-                yield VirtualTable(id="cells-table")
-                yield Input(placeholder="filter: words, tui: model: task: category: status:  (enter applies)",
-                            id="cells-filter", classes="-hidden")
-                yield Static(id="cells-status", classes="status-line", markup=False)
+            with TabPane("3 Cells", id="cells"):
+                yield Lazy(Vertical(self.cells_table, self.filter_box, self.cells_status))
             with TabPane(f"4 Problems ({len(self.sweep.problems)})", id="problems"):
-                yield VirtualTable(id="problems-table")
+                yield Lazy(self.problems_table)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -98,7 +104,7 @@ class SweepScreen(Screen[None]):
         self._update_legend()
         self._fill_cells()
         problems = self.sweep.problems
-        self.query_one("#problems-table", VirtualTable).set_rows(
+        self.problems_table.set_rows(
             [Column("problem", "FILE:LINE: problem", max((len(str(p)) for p in problems[:1000]), default=20))],
             len(problems),
             lambda r, c: (one_line(str(problems[r]), 2000), "text--bad"),
@@ -132,10 +138,10 @@ class SweepScreen(Screen[None]):
         self.refresh_bindings()
 
     def _focus_tab(self, tab: str) -> None:
-        target = {"leaderboard": "#leaderboard-table", "grid": "#grid-view", "cells": "#cells-table",
-                  "problems": "#problems-table"}.get(tab)
-        if target:
-            self.query_one(target).focus()
+        target = {"leaderboard": self.leader_table, "grid": self.query_one(GridView), "cells": self.cells_table,
+                  "problems": self.problems_table}.get(tab)
+        if target is not None:
+            target.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show each tab's keys only where they do something."""
@@ -161,7 +167,7 @@ class SweepScreen(Screen[None]):
         if self.leader_sort is not None:
             rows = sort_leaderboard(rows, self.leader_sort[0], descending=self.leader_sort[1])
         self._leader_rows = rows
-        table = self.query_one("#leaderboard-table", VirtualTable)
+        table = self.leader_table
         table.sort_key, table.sort_descending = self.leader_sort or (None, False)
         table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]),
                        keep_cursor=True)
@@ -213,7 +219,7 @@ class SweepScreen(Screen[None]):
             rows = sort_cells(rows, self.cell_sort[0], descending=self.cell_sort[1])
         self.shown = rows
         columns = cell_columns(self.axes)
-        table = self.query_one("#cells-table", VirtualTable)
+        table = self.cells_table
         table.sort_key, table.sort_descending = self.cell_sort or (None, False)
         table.set_rows(columns, len(rows), lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=keep_cursor)
         passed = sum(1 for r in rows if r.passed)
@@ -227,7 +233,7 @@ class SweepScreen(Screen[None]):
         if self.cell_sort:
             parts.append(f"sorted by {self.cell_sort[0]} {'▼' if self.cell_sort[1] else '▲'}")
         parts.append(f"pass rate {fmt_rate(passed / len(rows) if rows else None)}")
-        self.query_one("#cells-status", Static).update("  ·  ".join(parts))
+        self.cells_status.update("  ·  ".join(parts))
 
     def action_sort(self, direction: int) -> None:
         """`s` sorts by the next column; `S` reverses the order."""
@@ -261,7 +267,7 @@ class SweepScreen(Screen[None]):
 
     def action_filter(self) -> None:
         """Show the filter box."""
-        box = self.query_one("#cells-filter", Input)
+        box = self.filter_box
         box.remove_class("-hidden")
         box.value = self.query_text
         box.focus()
@@ -272,7 +278,7 @@ class SweepScreen(Screen[None]):
         self._fill_cells()
         if not self.query_text:
             event.input.add_class("-hidden")
-        self.query_one("#cells-table").focus()
+        self.cells_table.focus()
 
     def action_failed_only(self) -> None:
         """Show only the cells that did not pass, or all again."""

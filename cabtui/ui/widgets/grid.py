@@ -36,6 +36,9 @@ LOG_AXES = frozenset({"tokens", "latency"})
 
 HEADER_LINES = 2
 
+HEAT_LEVELS = 64
+"""Shades between worst and best: finer steps than the eye tells apart, and each one's style built once."""
+
 
 def square_text(square: Square) -> str:
     """The square's text: the glyph, or `k/n` passes when the cell has several runs."""
@@ -106,10 +109,15 @@ class GridView(Widget, can_focus=True):
         self._range: tuple[float, float] = (0.0, 1.0)
         self._row_top = 0
         self._col_left = 0
+        self._longest_label = 10
+        self._scale: tuple[Color | None, ...] = ()
+        self._shades: dict[int, Style] = {}
+        """The style of each heat level, for the current colour scale."""
 
     def set_grid(self, grid: Grid, axis: str) -> None:
         """Show a new pivot, coloured by `axis`."""
         self.grid = grid
+        self._longest_label = max((len(t) + len(m) + 3 for t, m in grid.rows), default=10)
         self.set_axis(axis)
         col, row = self.cursor
         self.cursor = (min(col, max(len(grid.columns) - 1, 0)), min(row, max(len(grid.rows) - 1, 0)))
@@ -126,8 +134,7 @@ class GridView(Widget, can_focus=True):
     @property
     def label_width(self) -> int:
         """Width of the row labels, fitted to the longest `tui × model` up to a cap."""
-        longest = max((len(t) + len(m) + 3 for t, m in self.grid.rows), default=10)
-        return min(max(longest, 12), 48, max(self.size.width // 2, 12))
+        return min(max(self._longest_label, 12), 48, max(self.size.width // 2, 12))
 
     def _visible_columns(self) -> int:
         return max((self.size.width - self.label_width - 1) // SQUARE, 1)
@@ -199,6 +206,14 @@ class GridView(Widget, can_focus=True):
         t = 0.5 if high <= low else (value - low) / (high - low)
         if self.axis in LOWER_IS_BETTER:
             t = 1 - t
+        level = round(t * HEAT_LEVELS)
+        style = self._shades.get(level)
+        if style is None:
+            style = self._shades[level] = self._shade(level / HEAT_LEVELS)
+        return style
+
+    def _shade(self, t: float) -> Style:
+        """The colour at `t` from worst (0) through middling to best (1), and a legible text colour on it."""
         bad, mid, good = self._scale
         if bad is None or mid is None or good is None:
             return Style()
@@ -210,6 +225,7 @@ class GridView(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Two header lines (categories, column numbers), then one line per row."""
         width = self.size.width
+        base = self.rich_style  # not cached by Textual: it walks the ancestors on every read
         label_w = self.label_width
         cols = range(self._col_left, min(len(self.grid.columns), self._col_left + self._visible_columns()))
         header = self.get_component_rich_style("grid--header")
@@ -222,9 +238,9 @@ class GridView(Widget, can_focus=True):
         else:
             row = self._row_top + y - HEADER_LINES
             if row >= len(self.grid.rows):
-                return Strip.blank(width, self.rich_style)
-            segments = self._row_segments(row, cols, label_w)
-        return Strip(segments).crop(0, width).extend_cell_length(width, self.rich_style)
+                return Strip.blank(width, base)
+            segments = self._row_segments(row, cols, label_w, base)
+        return Strip(segments).crop(0, width).extend_cell_length(width, base)
 
     def _category_segments(self, cols: range, style: Style) -> list[Segment]:
         out: list[Segment] = []
@@ -236,8 +252,7 @@ class GridView(Widget, can_focus=True):
                 out.append(Segment(_fit(f"├{visible(name)}", len(shown) * SQUARE, "left"), style))
         return out
 
-    def _row_segments(self, row: int, cols: range, label_w: int) -> list[Segment]:
-        base = self.rich_style  # not cached by Textual: it walks the ancestors on every read
+    def _row_segments(self, row: int, cols: range, label_w: int, base: Style) -> list[Segment]:
         tui, model = self.grid.rows[row]
         cursor_col, cursor_row = self.cursor
         label_style = self.get_component_rich_style("grid--label")
@@ -245,7 +260,9 @@ class GridView(Widget, can_focus=True):
             label_style = label_style + Style(bold=True, reverse=True)
         out = [Segment(_fit(visible(f"{tui} × {model}"), label_w, "left") + " ", label_style)]
         empty = self._empty_style = self.get_component_rich_style("grid--empty")
-        self._scale = tuple(self.get_component_rich_style(f"grid--{n}").bgcolor for n in ("bad", "mid", "good"))
+        scale = tuple(self.get_component_rich_style(f"grid--{n}").bgcolor for n in ("bad", "mid", "good"))
+        if scale != self._scale:  # a new theme
+            self._scale, self._shades = scale, {}
         cursor_style = self.get_component_rich_style("grid--cursor")
         for col in cols:
             square = self.grid.square(row, col)
