@@ -63,6 +63,11 @@ class CellRow:
     source: Source
     line: int
     offset: int
+    passed: bool
+    """The task's tests passed and the harness finished normally."""
+    outcome: str
+    """One word for the cell: pass, fail, timed_out, incompatible or error (kept, not
+    derived on each read: filters, counts and the grid ask it of every row)."""
 
     @classmethod
     def from_head(
@@ -88,12 +93,15 @@ class CellRow:
         extra = () if not extra_axes else tuple(
             (name, _finite(headline_value(name, part))) for name, part in extra_axes.items()
         )
+        status = intern(status)
+        passed = status == "ok" and (headlines[0] or 0.0) >= 1.0
         # Positional, in field order: keywords cost a tenth of the whole row build.
         return cls(
             cell_id, intern(sweep_id), intern(head["tui"]), intern(head["model"]), intern(head["task"]),
-            run, intern(status), head.get("exit_code"),
+            run, status, head.get("exit_code"),
             as_utc(head.get("started_at")), as_utc(head.get("ended_at")),
             headlines, extra, _recorded_tokens(tokens), source, line, offset,
+            passed, "pass" if passed else "fail" if status == "ok" else status,
         )
 
     def headline(self, axis: str) -> float | None:
@@ -112,21 +120,9 @@ class CellRow:
         return self.task.split("/", 1)[0]
 
     @property
-    def passed(self) -> bool:
-        """The task's tests passed and the harness finished normally."""
-        return self.status == "ok" and (self.headlines[0] or 0.0) >= 1.0
-
-    @property
     def failed(self) -> bool:
         """Anything that is not a pass: a failing test run, a timeout, an error."""
         return not self.passed
-
-    @property
-    def outcome(self) -> str:
-        """One word for the cell: pass, fail, timed_out, incompatible or error."""
-        if self.status != "ok":
-            return self.status
-        return "pass" if self.passed else "fail"
 
 
 def _finite(value: float | None) -> float | None:

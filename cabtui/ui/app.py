@@ -114,7 +114,9 @@ class CabApp(App[None]):
         # A single sweep opens at once: its pivot and leaderboard are built here, off the UI thread.
         views = None
         if len(results.sweeps) == 1:
-            views = (pivot(results.sweeps[0].cells), leaderboard(results.sweeps[0].cells))
+            grid = pivot(results.sweeps[0].cells)
+            grid.value_range("pass_rate")  # the grid opens coloured by pass rate
+            views = (grid, leaderboard(results.sweeps[0].cells))
         if not worker.is_cancelled:
             self.call_from_thread(self._loaded, results, views)
 

@@ -113,6 +113,8 @@ class GridView(Widget, can_focus=True):
         self._scale: tuple[Color | None, ...] = ()
         self._shades: dict[int, Style] = {}
         """The style of each heat level, for the current colour scale."""
+        self._lines: dict[tuple[int, ...], Strip] = {}
+        """Drawn lines by what they show: a cursor move redraws two rows, not the screen."""
 
     def set_grid(self, grid: Grid, axis: str) -> None:
         """Show a new pivot, coloured by `axis`."""
@@ -125,10 +127,11 @@ class GridView(Widget, can_focus=True):
     def set_axis(self, axis: str) -> None:
         """Colour the squares by another axis."""
         self.axis = axis
-        values = [v for sq in self.grid.squares.values() if (v := sq.value(axis)) is not None]
-        if axis in LOG_AXES:
-            values = [math.log10(max(v, 1e-3)) for v in values]
-        self._range = (min(values), max(values)) if values else (0.0, 1.0)
+        span = self.grid.value_range(axis)
+        if span is not None and axis in LOG_AXES:
+            span = (math.log10(max(span[0], 1e-3)), math.log10(max(span[1], 1e-3)))
+        self._range = span or (0.0, 1.0)
+        self._lines.clear()
         self.refresh()
 
     @property
@@ -222,9 +225,29 @@ class GridView(Widget, can_focus=True):
         fg = Color.parse("black") if (rgb.red * 299 + rgb.green * 587 + rgb.blue * 114) > 128000 else None
         return Style(bgcolor=Color.from_triplet(rgb), color=fg or Color.parse("white"), bold=True)
 
+    def notify_style_update(self) -> None:
+        """A new theme or stylesheet: draw every line again (as Textual's DataTable does)."""
+        super().notify_style_update()
+        self._lines.clear()
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         """Two header lines (categories, column numbers), then one line per row."""
         width = self.size.width
+        col, cursor_row = self.cursor
+        row = self._row_top + y - HEADER_LINES
+        if y < HEADER_LINES:
+            key = (y, -1, width, self._col_left, -1)
+        else:
+            key = (-1, row, width, self._col_left, col if row == cursor_row else -1)
+        line = self._lines.get(key)
+        if line is None:
+            if len(self._lines) > 4096:
+                self._lines.clear()
+            line = self._lines[key] = self._render_line(y, row, width)
+        return line
+
+    def _render_line(self, y: int, row: int, width: int) -> Strip:
         base = self.rich_style  # not cached by Textual: it walks the ancestors on every read
         label_w = self.label_width
         cols = range(self._col_left, min(len(self.grid.columns), self._col_left + self._visible_columns()))
@@ -236,7 +259,6 @@ class GridView(Widget, can_focus=True):
             numbers = "".join(f"{c + 1:>{SQUARE - 1}} " for c in cols)
             segments = [Segment(title + " ", header), Segment(numbers, header)]
         else:
-            row = self._row_top + y - HEADER_LINES
             if row >= len(self.grid.rows):
                 return Strip.blank(width, base)
             segments = self._row_segments(row, cols, label_w, base)
