@@ -12,8 +12,9 @@ prints:
 2. on a 100,000-cell sweep loaded by the app itself, in-process with
    `App.run_test(size=(160, 45))`: the app's own first paint once the sweep is
    loaded (from `CabApp._loaded` to the first SweepScreen frame), pushing a fresh
-   SweepScreen as the app does (pivot and leaderboard from the loading worker), a filter (the real `/` key, typing, enter), `f`, `s`, `S`, `a`, tab
-   switches and a page of the grid and table cursors (target <= 0.2 s each).
+   SweepScreen as the app does (pivot and leaderboard from the loading worker),
+   a filter (the real `/` key, typing, enter), `f`, `s`, `S`, `a`, tab switches
+   and a page of the grid and table cursors (target <= 0.2 s each).
 
 A frame is one call of `App._display` with a rendered update (the compositor
 has drawn every dirty line; a real driver then writes it). In a fresh process

@@ -34,6 +34,8 @@ class Source:
     folder: Path
     info: SweepHead | None = None
     """What the folder's sweep.json says, if it has one."""
+    sweep_id: str = ""
+    """The sweep of records that name none: sweep.json's id, else the folder's name."""
 
 
 @dataclass(slots=True, eq=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -81,8 +82,10 @@ def describe_validation_error(err: ValidationError, what: str = "a cell record")
     return f"not {what}: {text}" + (f" (+{more} more)" if more else "")
 
 
-def discover(path: Path) -> list[Path]:
+def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
     """The cells files PATH names: itself if a .jsonl file, else every cells.jsonl below it.
+
+    Folders below PATH that cannot be listed are skipped and added to `unreadable`.
 
     Raises:
         UnreadablePath: PATH does not exist, or holds no sweep.
@@ -97,22 +100,27 @@ def discover(path: Path) -> list[Path]:
         if path.suffix != ".jsonl":
             raise UnreadablePath(f"{path}: not a .jsonl cells file, a .cast recording or a folder")
         return [path]
-    try:
-        found = sorted(_walk_cells(path))
-    except OSError as err:
-        raise UnreadablePath(f"{path}: {err.strerror or err}") from err
+    errors: list[OSError] = []
+    found = sorted(_walk_cells(path, errors.append))
     if not found:
         # A folder of exported cell files (public-cells.jsonl...) opens too.
-        found = sorted(p for p in path.glob("*.jsonl") if p.is_file())
+        try:
+            found = sorted(p for p in path.glob("*.jsonl") if p.is_file())
+        except OSError as err:
+            errors.append(err)
     if not found:
+        if errors and Path(errors[0].filename or "") == path:
+            raise UnreadablePath(f"{path}: {errors[0].strerror or errors[0]}")
         raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file)")
+    if unreadable is not None:
+        unreadable.extend(errors)
     return found
 
 
-def _walk_cells(root: Path) -> Iterator[Path]:
+def _walk_cells(root: Path, onerror: Callable[[OSError], None]) -> Iterator[Path]:
     # Artifact trees (cells/<tui>/...) can be huge; a sweep folder's own
     # cells/ subtree never holds another sweep, so it is not descended.
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
         if CELLS_FILE in files:
             yield Path(folder) / CELLS_FILE
             dirs[:] = [d for d in dirs if d != "cells"]
@@ -169,17 +177,41 @@ def load(
     Raises:
         UnreadablePath: PATH does not exist or holds no sweep.
     """
-    files = discover(path)
+    unreadable: list[OSError] = []
+    files = discover(path, unreadable)
     results = Results(path=path)
     loader = _Loader(results, sum(_size(f) for f in files), progress, should_stop, full)
+    for err in unreadable:  # shown as a sweep of its own: it may have held one
+        folder = str(err.filename)
+        loader.problem(Problem(folder, 0, f"cannot read this folder: {err.strerror or err}; skipped"),
+                       Path(folder).name or folder, None)
+    names = folder_names(path, files)
     with _gc_paused():
         for file in files:
             if loader.stopped():
                 break
-            loader.read_file(file)
+            loader.read_file(file, names[file.parent])
     results.sweeps = [s for s in loader.by_id.values() if s.cells or s.problems]
     _flag_duplicates(results)
     return results
+
+
+def folder_names(root: Path, files: list[Path]) -> dict[Path, str]:
+    """The sweep id each file's folder gives records that name none (when sweep.json names none either).
+
+    The folder's own name, unless two folders share it (`2026-06/run`, `2026-07/run`):
+    then their paths below ROOT, so that two sweeps never merge into one by name.
+    """
+    folders = list(dict.fromkeys(f.parent for f in files))
+    names = {folder: folder.resolve().name for folder in folders}
+    taken = Counter(names.values())
+    for folder in folders:
+        if taken[names[folder]] > 1:
+            try:
+                names[folder] = folder.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:  # not below root (cannot happen from discover): keep the full path
+                names[folder] = folder.resolve().as_posix()
+    return names
 
 
 def _size(file: Path) -> int:
@@ -221,20 +253,35 @@ class _Loader:
         self.results.problems.append(problem)
         self.sweep(sweep_id, title).problems.append(problem)
 
-    def read_file(self, file: Path) -> None:
+    def read_file(self, file: Path, folder_name: str) -> None:
+        """Index one cells file.
+
+        Its problems go to the sweep its records name, when they all name one, else
+        to the folder's, so that a bad line shows beside the cells it was among.
+        """
         folder = file.parent
-        info = read_sweep_info(folder, self.results.problems, full=self.full)
-        if not file.is_file():  # a FIFO or device named cells.jsonl would block the read
-            self.problem(Problem(str(file), 0, "not a regular file; skipped"), folder.resolve().name, None)
-            return
-        source = Source(path=file, folder=folder, info=info)
-        default_id = (info.get("sweep_id") if info else None) or folder.resolve().name
+        problems: list[Problem] = []
+        info = read_sweep_info(folder, problems, full=self.full)
+        default_id = (info.get("sweep_id") if info else None) or folder_name
         title = info.get("title") if info else None
+        named: set[str] = set()
+        source = Source(path=file, folder=folder, info=info, sweep_id=default_id)
+        self._read_lines(source, title, problems, named)
+        home = next(iter(named)) if len(named) == 1 else default_id
+        for problem in problems:
+            self.problem(problem, home, title if home == default_id else None)
+
+    def _read_lines(self, source: Source, title: str | None, problems: list[Problem], named: set[str]) -> None:
+        """Add each record of a file to its sweep, and the sweep ids they name to `named`."""
+        file, default_id = source.path, source.sweep_id
         name = str(file)
+        if not file.is_file():  # a FIFO or device named cells.jsonl would block the read
+            problems.append(Problem(name, 0, "not a regular file; skipped"))
+            return
         try:
             handle = file.open("rb")
         except OSError as err:
-            self.problem(Problem(name, 0, f"cannot read: {err.strerror or err}"), default_id, title)
+            problems.append(Problem(name, 0, f"cannot read: {err.strerror or err}"))
             return
         offset = 0
         lineno = 0
@@ -254,15 +301,16 @@ class _Loader:
                 records += 1
                 got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
                 if isinstance(got, Problem):
-                    self.problem(got, default_id, title)
+                    problems.append(got)
                 else:
-                    row = got
-                    self.sweep(row.sweep_id, title if row.sweep_id == default_id else None).cells.append(row)
+                    sweep_id = got.sweep_id
+                    named.add(sweep_id)
+                    self.sweep(sweep_id, title if sweep_id == default_id else None).cells.append(got)
         self.done += offset
         if self.progress is not None:
             self.progress(self.done, self.total)
         if records == 0:
-            self.problem(Problem(name, 0, "empty file: no cell records"), default_id, title)
+            problems.append(Problem(name, 0, "empty file: no cell records"))
 
 
 def _parse_line(
@@ -312,8 +360,8 @@ def _flag_duplicates(results: Results) -> None:
 
 
 def _default_sweep(row: CellRow) -> str:
-    info = row.source.info
-    return (info.get("sweep_id") if info else None) or row.source.folder.resolve().name
+    source = row.source
+    return source.sweep_id or (source.info.get("sweep_id") if source.info else None) or source.folder.resolve().name
 
 
 def read_cell(row: CellRow) -> Cell | Problem:

@@ -252,6 +252,68 @@ def test_sweeps_grouped_by_sweep_id_across_folders(tmp_path: Path) -> None:
     assert results.sweep("joined") is not None and results.sweep("joined").title == "Joined"  # type: ignore[union-attr]
 
 
+def test_two_folders_of_one_name_stay_two_sweeps(tmp_path: Path) -> None:
+    records = [strip_identity(r) for r in public_records()]
+    make_sweep(tmp_path / "r" / "2026-06" / "run", [dumps(r) for r in records[:4]])
+    make_sweep(tmp_path / "r" / "2026-07" / "run", [dumps(r) for r in records[:6]])
+    make_sweep(tmp_path / "r" / "solo", [dumps(r) for r in records[:1]])
+    results = load(tmp_path / "r")
+    # Same cells, different sweeps: neither is a duplicate of the other.
+    assert results.problems == []
+    assert [(s.sweep_id, len(s.cells)) for s in results.sweeps] == [
+        ("2026-06/run", 4), ("2026-07/run", 6), ("solo", 1)]
+    row = results.sweeps[1].cells[0]
+    assert row.cell_id.startswith("2026-07/run/opencode/")
+    # The full record, read when the cell opens, agrees with the index.
+    cell = read_cell(row)
+    assert isinstance(cell, Cell) and cell.sweep_id == "2026-07/run" and cell.cell_id == row.cell_id
+
+
+def test_a_bad_line_shows_in_the_sweep_its_neighbours_name(tmp_path: Path) -> None:
+    lines = [line for line in public_lines() if b"expansion-20260616" in line]
+    folder = tmp_path / "export"
+    make_sweep(folder, [lines[0], b"{broken\n", *lines[1:]])
+    (folder / "sweep.json").write_text("[]")
+    results = load(folder)
+    # No sweep named after the folder holds only the problems: they sit with the cells.
+    assert [(s.sweep_id, len(s.cells), len(s.problems)) for s in results.sweeps] == [
+        ("expansion-20260616", 6, 2)]
+    assert where(results) == [(str(folder / "sweep.json"), 1), (str(folder / "cells.jsonl"), 2)]
+
+
+def test_an_unreadable_folder_is_a_problem_and_the_rest_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    make_sweep(tmp_path / "r" / "good", public_lines()[:3])
+    locked = tmp_path / "r" / "locked"
+    make_sweep(locked, public_lines()[3:])
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:  # root cannot lose a permission; os.walk lists with this
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    results = load(tmp_path / "r")
+    assert len(all_cells(results)) == 3
+    assert [(p.file, p.line, p.message) for p in results.problems] == [
+        (str(locked), 0, "cannot read this folder: Permission denied; skipped")]
+    assert results.sweep("locked") is not None
+
+
+def test_an_unreadable_root_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_sweep(tmp_path / "r" / "good", public_lines()[:3])
+
+    def scandir(path: Any) -> Any:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: scandir(self))
+    with pytest.raises(UnreadablePath, match="r: Permission denied"):
+        load(tmp_path / "r")
+
+
 # --- bad input -----------------------------------------------------------------------------------
 
 GOOD_FIRST, GOOD_LAST = 0, 9
