@@ -13,13 +13,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.loader import Results, UnreadablePath, load
 from cabtui.data.query import Grid, LeaderRow, leaderboard, pivot
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
+from cabtui.ui.widgets.footer import KeyFooter
 
 RECORDING_SUFFIXES = (".cast", ".gz")
 
@@ -39,7 +40,7 @@ class LoadingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Loading {visible(str(self.path))} …"), id="loading-text")
         yield ProgressBar(id="loading-bar", show_eta=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show a failure that came before this screen did."""

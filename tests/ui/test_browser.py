@@ -261,3 +261,32 @@ async def test_a_slow_load_shows_its_progress_then_the_sweep(mini: Path, monkeyp
 
 def test_records_written_are_json() -> None:
     assert json.loads(json.dumps(mini_records()[0]))["tui"] == "aider"
+
+
+async def test_the_footer_shows_each_tabs_keys_and_is_rebuilt_only_when_they_change(mini: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(mini.parent)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+
+        async def footer_keys() -> list[FooterKey]:
+            await pilot.pause()
+            return list(app.screen.query(FooterKey))
+
+        def descriptions(keys: list[FooterKey]) -> list[str]:
+            return [key.description for key in keys]
+
+        on_grid = await footer_keys()
+        assert "Axis" in descriptions(on_grid) and "Sort" not in descriptions(on_grid)
+        await pilot.press("3")
+        on_cells = await footer_keys()
+        assert {"Sort", "Reverse", "Filter", "Failed only"} <= set(descriptions(on_cells))
+        assert "Axis" not in descriptions(on_cells)
+        # Textual signals a bindings change on every focus move; when the keys are the
+        # same, the same footer widgets stay on show.
+        await pilot.press("f", "down")
+        app.screen.refresh_bindings()
+        assert await footer_keys() == on_cells
+        await pilot.press("2")
+        assert descriptions(await footer_keys()) == descriptions(on_grid)

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from cabtui.data.artifacts import CellArtifacts, load_artifacts
 from cabtui.data.index import CellRow
@@ -22,6 +22,7 @@ from cabtui.data.problems import Problem
 from cabtui.data.query import neighbours
 from cabtui.data.text import visible
 from cabtui.ui import cell_page
+from cabtui.ui.widgets.footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class CellScreen(Screen[None]):
             for section, heading in SECTIONS:
                 yield Static(heading, classes="section-title", markup=False)
                 yield Static(id=f"section-{section}", classes="section", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the record and its artifacts off the UI thread."""

@@ -8,13 +8,14 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.asciicast import CastError, load_cast
 from cabtui.data.keyframes import FramePlayer
 from cabtui.data.text import one_line, visible
 from cabtui.ui.screens.playback import PlaybackScreen, frame_for
+from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.transport import TransportBar
 
@@ -50,7 +51,7 @@ class PlayerScreen(PlaybackScreen):
         yield TerminalView(id="player-terminal")
         yield TransportBar(id="transport")
         yield Static(id="player-problems", classes="status-line", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start the clock on the app's time source and read the recording off the UI thread."""

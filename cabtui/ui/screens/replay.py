@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.artifacts import CellArtifacts
@@ -22,6 +22,7 @@ from cabtui.data.trace import Timeline
 from cabtui.format import fmt_ms, fmt_number
 from cabtui.ui.cell_page import key_values
 from cabtui.ui.screens.playback import PlaybackScreen, frame_for
+from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
 
@@ -71,7 +72,7 @@ class ReplayScreen(PlaybackScreen):
                 yield Static(id="replay-calls", markup=False)
             yield TerminalView(id="replay-terminal")
         yield Static(id="replay-status", classes="status-line", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Wire the clock to the app's time source; load the recording off the UI thread."""

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
@@ -29,6 +29,7 @@ from cabtui.data.query import (
 from cabtui.data.text import one_line, visible
 from cabtui.format import fmt_rate
 from cabtui.ui.columns import LEADER_TABLE, axis_label, cell_columns, cell_text, headline_text, leader_text
+from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.grid import GLYPHS, GridView
 from cabtui.ui.widgets.table import Column, VirtualTable
 
@@ -93,7 +94,7 @@ class SweepScreen(Screen[None]):
                 yield Lazy(Vertical(self.cells_table, self.filter_box, self.cells_status))
             with TabPane(f"4 Problems ({len(self.sweep.problems)})", id="problems"):
                 yield Lazy(self.problems_table)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill every tab from the already-loaded sweep."""

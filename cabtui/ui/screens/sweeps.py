@@ -8,12 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from cabtui.data.loader import Results
 from cabtui.data.query import SweepSummary, summarize
 from cabtui.data.text import one_line
 from cabtui.format import NONE, fmt_number, fmt_rate
+from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.table import CellText, Column, VirtualTable
 
 COLUMNS = [
@@ -65,7 +66,7 @@ class SweepsScreen(Screen[None]):
         yield Header()
         yield VirtualTable(id="sweeps-table")
         yield Static(id="sweeps-status", classes="status-line", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the table from the loaded results."""
