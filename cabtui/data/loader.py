@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 import orjson
 from pydantic_core import ValidationError, from_json
 
-from cabtui.data.fields import AXES
+from cabtui.data.fields import AXES, STATUSES
 from cabtui.data.head import CELL_HEAD, SWEEP_HEAD, SweepHead
 from cabtui.data.index import CellRow, Source
 from cabtui.data.problems import Problem
+from cabtui.data.text import one_line
 
 if TYPE_CHECKING:
     from cabtui.data.models import Cell
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 # indexing a published-size sweep, and the browser's first screen needs neither.
 
 KNOWN_AXES = frozenset(AXES)
+KNOWN_STATUSES = frozenset(STATUSES)
 CELLS_FILE = "cells.jsonl"
 SWEEP_FILE = "sweep.json"
 PROGRESS_EVERY = 2000
@@ -303,6 +305,8 @@ class _Loader:
                 if isinstance(got, Problem):
                     problems.append(got)
                 else:
+                    if got.status not in KNOWN_STATUSES:  # kept, as the format says, but said
+                        problems.append(Problem(name, lineno, _unknown_status(got.status)))
                     sweep_id = got.sweep_id
                     named.add(sweep_id)
                     self.sweep(sweep_id, title if sweep_id == default_id else None).cells.append(got)
@@ -336,6 +340,11 @@ def _parse_line(
             message += " (the last line has no newline: truncated?)"
         return Problem(name, lineno, message)
     return CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
+
+
+def _unknown_status(status: str) -> str:
+    named = ", ".join(STATUSES)
+    return f"status {one_line(repr(status), 60)} is none of {named}; shown as given (not counted as a pass)"
 
 
 def _flag_duplicates(results: Results) -> None:

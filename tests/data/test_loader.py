@@ -314,6 +314,20 @@ def test_an_unreadable_root_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyP
         load(tmp_path / "r")
 
 
+def test_an_unknown_status_is_kept_and_said(tmp_path: Path) -> None:
+    records = public_records()[:3]
+    records[1]["status"] = "crashed\x1b[2J"
+    folder = tmp_path / "s"
+    make_sweep(folder, [dumps(r) for r in records])
+    results = load(folder)
+    assert len(all_cells(results)) == 3
+    row = all_cells(results)[1]
+    assert (row.status, row.passed, row.outcome) == ("crashed\x1b[2J", False, "crashed\x1b[2J")
+    assert [(p.file, p.line) for p in results.problems] == [(str(folder / "cells.jsonl"), 2)]
+    message = results.problems[0].message
+    assert "ok, timed_out, incompatible, error" in message and "\x1b" not in message
+
+
 # --- bad input -----------------------------------------------------------------------------------
 
 GOOD_FIRST, GOOD_LAST = 0, 9
