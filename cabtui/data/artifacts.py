@@ -19,6 +19,7 @@ from cabtui.data.loader import describe_validation_error
 from cabtui.data.models import Cell, ModelCall, Span
 from cabtui.data.problems import Problem
 from cabtui.data.text import one_line
+from cabtui.data.trace import SpanTree
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -128,6 +129,11 @@ def load_artifacts(cell: Cell, source: Source) -> CellArtifacts:
     recording_at = _locate(source, named.recording if named else None, RECORDING_FILES, cell)
     spans, trace_note = _load_part(cell.spans, trace_at, Span, problems)
     calls, calls_note = _load_part(cell.model_calls, calls_at, ModelCall, problems)
+    if spans:  # duplicate ids, missing parents and cycles: shown anyway, and said
+        inline = cell.spans is not None
+        where = str(source.path) if inline or not isinstance(trace_at, Path) else str(trace_at)
+        prefix = f"{cell.cell_id}: the record's " if inline else ""
+        problems.extend(Problem(where, 0, prefix + oddity) for oddity in SpanTree.build(spans).problems)
     return CellArtifacts(
         spans=spans,
         calls=tuple(sorted(calls, key=lambda call: call.index)),

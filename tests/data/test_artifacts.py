@@ -92,6 +92,29 @@ def test_empty_inline_lists_say_empty(tmp_path: Path) -> None:
     assert (got.trace_note, got.calls_note) == ("empty", "empty")
 
 
+def test_odd_span_trees_are_problems_and_every_span_stays(tmp_path: Path) -> None:
+    sweep = tmp_path / "s"
+    odd = [*SPAN_LINES, {"span_id": "t1", "start_ms": 20}, {"span_id": "lost", "parent_id": "gone", "start_ms": 30},
+           {"span_id": "a", "parent_id": "b", "start_ms": 1}, {"span_id": "b", "parent_id": "a", "start_ms": 2}]
+    trace = jsonl(sweep / CONVENTIONAL / "trace.jsonl", odd)
+    got = load_artifacts(cell(), source_for(sweep))
+    assert len(got.spans) == 7
+    assert [(p.file, p.line, p.message) for p in got.problems] == [
+        (str(trace), 0, "span 't1': duplicate id; kept the first"),
+        (str(trace), 0, "span 'lost': parent 'gone' not in the trace; shown at the top level"),
+        (str(trace), 0, "span 'a': in a parent cycle; shown at the top level"),
+        (str(trace), 0, "span 'b': in a parent cycle; shown at the top level"),
+    ]
+    inline = load_artifacts(cell(spans=odd[3:5]), source_for(sweep))
+    assert [str(p) for p in inline.problems] == [
+        f"{sweep / 'cells.jsonl'}: {inline_id()}: the record's span 'lost': parent 'gone' not in the trace;"
+        " shown at the top level"]
+
+
+def inline_id() -> str:
+    return cell().cell_id
+
+
 # --- sidecar files named in the record -----------------------------------------------------------
 
 
