@@ -16,6 +16,7 @@ from cabtui.data.keyframes import FramePlayer
 from cabtui.data.text import one_line, visible
 from cabtui.ui.screens.playback import PlaybackScreen, frame_for
 from cabtui.ui.widgets.footer import KeyFooter
+from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.transport import TransportBar
 
@@ -50,7 +51,7 @@ class PlayerScreen(PlaybackScreen):
         yield Header()
         yield TerminalView(id="player-terminal")
         yield TransportBar(id="transport")
-        yield Static(id="player-problems", classes="status-line", markup=False)
+        yield StatusLine(id="player-problems")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from cabtui.format import fmt_ms, fmt_number
 from cabtui.ui.cell_page import key_values
 from cabtui.ui.screens.playback import PlaybackScreen, frame_for
 from cabtui.ui.widgets.footer import KeyFooter
+from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
 
@@ -71,7 +72,7 @@ class ReplayScreen(PlaybackScreen):
                 yield Static(id="span-detail", markup=False)
                 yield Static(id="replay-calls", markup=False)
             yield TerminalView(id="replay-terminal")
-        yield Static(id="replay-status", classes="status-line", markup=False)
+        yield StatusLine(id="replay-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -31,6 +31,7 @@ from cabtui.format import fmt_rate
 from cabtui.ui.columns import LEADER_TABLE, axis_label, cell_columns, cell_text, headline_text, leader_text
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.grid import GLYPHS, GridView
+from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import Column, VirtualTable
 
 TABS = ("leaderboard", "grid", "cells", "problems")
@@ -78,7 +79,7 @@ class SweepScreen(Screen[None]):
         self.cells_table = VirtualTable(id="cells-table")
         self.filter_box = Input(placeholder="filter: words, tui: model: task: category: status:  (enter applies)",
                                 id="cells-filter", classes="-hidden")
-        self.cells_status = Static(id="cells-status", classes="status-line", markup=False)
+        self.cells_status = StatusLine(id="cells-status")
         self.problems_table = VirtualTable(id="problems-table")
 
     def compose(self) -> ComposeResult:
@@ -88,8 +89,8 @@ class SweepScreen(Screen[None]):
                 yield Lazy(self.leader_table)
             with TabPane("2 Grid", id="grid"), Vertical():
                 yield GridView(id="grid-view")
-                yield Static(id="grid-legend", classes="status-line", markup=False)
-                yield Static(id="grid-status", classes="status-line", markup=False)
+                yield StatusLine(id="grid-legend")
+                yield StatusLine(id="grid-status")
             with TabPane("3 Cells", id="cells"):
                 yield Lazy(Vertical(self.cells_table, self.filter_box, self.cells_status))
             with TabPane(f"4 Problems ({len(self.sweep.problems)})", id="problems"):

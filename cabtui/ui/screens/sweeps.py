@@ -15,6 +15,7 @@ from cabtui.data.query import SweepSummary, summarize
 from cabtui.data.text import one_line
 from cabtui.format import NONE, fmt_number, fmt_rate
 from cabtui.ui.widgets.footer import KeyFooter
+from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import CellText, Column, VirtualTable
 
 COLUMNS = [
@@ -65,7 +66,7 @@ class SweepsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield VirtualTable(id="sweeps-table")
-        yield Static(id="sweeps-status", classes="status-line", markup=False)
+        yield StatusLine(id="sweeps-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -19,14 +19,16 @@ class KeyFooter(Footer):
     _shown: Hashable = None
 
     def _keys(self) -> Hashable:
-        """Everything the footer's compose reads, as one comparable value."""
+        """What the footer's compose reads (the keys it shows, the palette key), as one value."""
         if not self._bindings_ready or not self.is_attached:
             return None
+        palette = self.app.COMMAND_PALETTE_BINDING
         return (
             self.show_command_palette,
             tuple(
-                (binding.key, binding.description, binding.action, binding.show, binding.group, enabled, tooltip)
-                for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+                (key, binding.key_display, binding.description, binding.action, binding.group, enabled, tooltip)
+                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                if binding.show or key == palette
             ),
         )
 
