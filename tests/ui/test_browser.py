@@ -290,3 +290,28 @@ async def test_the_footer_shows_each_tabs_keys_and_is_rebuilt_only_when_they_cha
         assert await footer_keys() == on_cells
         await pilot.press("2")
         assert descriptions(await footer_keys()) == descriptions(on_grid)
+
+
+async def test_table_rows_follow_cursor_focus_and_theme(mini: Path) -> None:
+    """The cells table keeps its built rows; a cursor move, focus or a theme still shows at once."""
+    app = make_app(mini.parent)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("3")
+        await pilot.pause()
+        table = app.screen.cells_table
+
+        def background(y: int) -> object:
+            return table.render_line(y)._segments[0].style.bgcolor  # type: ignore[union-attr]
+
+        focused_cursor, plain = background(1), background(2)
+        assert focused_cursor != plain
+        await pilot.press("down")
+        assert (background(1), background(2)) == (plain, focused_cursor)
+        app.set_focus(None)  # the table loses focus: a dimmer cursor row
+        await pilot.pause()
+        blurred_cursor = background(2)
+        assert blurred_cursor not in (focused_cursor, plain)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert background(2) != blurred_cursor and background(1) != plain

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shlex
 from typing import ClassVar
 
@@ -72,7 +73,10 @@ class SweepScreen(Screen[None]):
         self.query_text = ""
         self.failed_only = False
         self.cell_sort: tuple[str, bool] | None = None
-        self.grid = grid if grid is not None else pivot(sweep.cells)
+        if grid is None:
+            grid = pivot(sweep.cells)
+            gc.freeze()  # long-lived, like the index: kept out of the collector's full passes
+        self.grid = grid
         # The hidden tabs mount after the grid has painted (textual.lazy.Lazy), so they are
         # reached through these references, and filled before they mount.
         self.leader_table = VirtualTable(id="leaderboard-table")

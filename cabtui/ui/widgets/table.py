@@ -103,6 +103,14 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cell: Callable[[int, int], CellText] = lambda r, c: ("", None)
         self.sort_key: str | None = None
         self.sort_descending = False
+        self._lines: dict[tuple[int, bool], Strip] = {}
+        """Built rows by (row, is the cursor row): Textual asks for every line again after
+        each focus change, layout or scroll, and a row costs a cell callback per column."""
+        self._styles: dict[str, Style] | None = None
+        """The styles in force; None when they may have changed."""
+        self._built_with: dict[str, Style] = {}
+        """The styles `_lines` were built with."""
+        self._colours: dict[str, Style] = {}
 
     def set_rows(
         self,
@@ -116,6 +124,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.columns = columns
         self.row_count = row_count
         self._cell = cell
+        self._lines.clear()
         width = sum(c.width + 1 for c in columns)
         self.virtual_size = Size(width, row_count + 1)
         cursor = min(self.cursor_row, max(row_count - 1, 0)) if keep_cursor else 0
@@ -169,36 +178,64 @@ class VirtualTable(ScrollView, can_focus=True):
                 self.post_message(self.RowSelected(self, row))
             self.cursor_row = row
 
+    def notify_style_update(self) -> None:
+        """A new theme, or focus (the cursor row is brighter): check the rows' styles."""
+        super().notify_style_update()
+        self._styles = None
+
+    def _current_styles(self) -> dict[str, Style]:
+        """The widget's style ("" key) and its components', read once per style change.
+
+        Textual walks the ancestors on every read of `rich_style`; the built rows are
+        forgotten only when one of these has really changed.
+        """
+        styles = self._styles
+        if styles is None:
+            styles = {"": self.rich_style}
+            styles.update((name, self.get_component_rich_style(name)) for name in sorted(self.COMPONENT_CLASSES))
+            if styles != self._built_with:
+                self._lines.clear()
+                self._colours.clear()
+                self._built_with = styles
+            self._styles = styles
+        return styles
+
     def render_line(self, y: int) -> Strip:
         """Line 0 is the header (it never scrolls away); the rest are rows."""
         width = self.scrollable_content_region.width
         scroll_x = round(self.scroll_offset.x)
+        styles = self._current_styles()
+        base = styles[""]
         if y == 0:
-            strip = self._header()
+            strip = self._header(styles)
         else:
             row = round(self.scroll_offset.y) + y - 1
             if row >= self.row_count:
-                return Strip.blank(width, self.rich_style)
-            strip = self._row(row)
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
+                return Strip.blank(width, base)
+            key = (row, row == self.cursor_row)
+            strip = self._lines.get(key)  # type: ignore[assignment]
+            if strip is None:
+                if len(self._lines) > 1024:
+                    self._lines.clear()
+                strip = self._lines[key] = self._row(row, styles)
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
 
-    def _header(self) -> Strip:
-        base = self.get_component_rich_style("virtual-table--header")
-        sorted_style = self.get_component_rich_style("virtual-table--sorted")
+    def _header(self, styles: dict[str, Style]) -> Strip:
+        base = styles["virtual-table--header"]
         segments: list[Segment] = []
         for column in self.columns:
             label = column.label
             style = base
             if column.key == self.sort_key:
                 label = f"{label}{'▼' if self.sort_descending else '▲'}"
-                style = base + sorted_style
+                style = base + styles["virtual-table--sorted"]
             segments.append(Segment(_fit(label, column.width, column.justify) + " ", style))
-        return Strip(segments)
+        return Strip(Segment.simplify(segments))
 
-    def _row(self, row: int) -> Strip:
-        base = self.rich_style  # read once: Textual walks the ancestors on every read
+    def _row(self, row: int, styles: dict[str, Style]) -> Strip:
+        base = styles[""]
         if row == self.cursor_row:
-            base = base + self.get_component_rich_style("virtual-table--cursor")
+            base = base + styles["virtual-table--cursor"]
         segments: list[Segment] = []
         for index, column in enumerate(self.columns):
             text, component = self._cell(row, index)
@@ -207,12 +244,17 @@ class VirtualTable(ScrollView, can_focus=True):
                 style = base + self._plain(component)
             segments.append(Segment(_fit(text, column.width, column.justify), style))
             segments.append(Segment(" ", base))
-        return Strip(segments)
+        # One segment per run of a style, not two per cell: Textual's line filters and
+        # crops walk every segment on every repaint.
+        return Strip(Segment.simplify(segments))
 
     def _plain(self, component: str) -> Style:
         # Only the foreground: the cursor row's background must show through.
-        style = self.get_component_rich_style(component, partial=True)
-        return Style(color=style.color, bold=style.bold)
+        colour = self._colours.get(component)
+        if colour is None:
+            style = self.get_component_rich_style(component, partial=True)
+            colour = self._colours[component] = Style(color=style.color, bold=style.bold)
+        return colour
 
 
 def _fit(text: str, width: int, justify: str) -> str:
