@@ -263,33 +263,37 @@ def test_records_written_are_json() -> None:
     assert json.loads(json.dumps(mini_records()[0]))["tui"] == "aider"
 
 
-async def test_the_footer_shows_each_tabs_keys_and_is_rebuilt_only_when_they_change(mini: Path) -> None:
+async def test_the_footer_shows_each_tabs_keys_and_reuses_its_key_widgets(mini: Path) -> None:
     from textual.widgets._footer import FooterKey
 
     app = make_app(mini.parent)
     async with app.run_test(size=(160, 40)) as pilot:
         await on_screen(pilot, SweepScreen)
 
-        async def footer_keys() -> list[FooterKey]:
-            await pilot.pause()
-            return list(app.screen.query(FooterKey))
+        async def footer() -> tuple[str, list[FooterKey]]:
+            """The footer line as read on screen, and the key widgets on show."""
+            text = (await shown(pilot)).rstrip("\n").splitlines()[-1]
+            return text, [key for key in app.screen.query(FooterKey) if key.display]
 
-        def descriptions(keys: list[FooterKey]) -> list[str]:
-            return [key.description for key in keys]
-
-        on_grid = await footer_keys()
-        assert "Axis" in descriptions(on_grid) and "Sort" not in descriptions(on_grid)
+        grid_line, on_grid = await footer()
+        assert "a Axis" in grid_line and "Sort" not in grid_line and "^p palette" in grid_line
         await pilot.press("3")
-        on_cells = await footer_keys()
-        assert {"Sort", "Reverse", "Filter", "Failed only"} <= set(descriptions(on_cells))
-        assert "Axis" not in descriptions(on_cells)
-        # Textual signals a bindings change on every focus move; when the keys are the
-        # same, the same footer widgets stay on show.
+        cells_line, on_cells = await footer()
+        assert all(word in cells_line for word in ("s Sort", "S Reverse", "/ Filter", "f Failed only"))
+        assert "Axis" not in cells_line
+        # Textual signals a bindings change on every focus move; same keys, same widgets.
         await pilot.press("f", "down")
         app.screen.refresh_bindings()
-        assert await footer_keys() == on_cells
+        assert await footer() == (cells_line, on_cells)
+        # The filter box takes the letter keys; leaving it shows the very same widgets again.
+        await pilot.press("slash")
+        typing_line, _ = await footer()
+        assert "s Sort" not in typing_line
+        await pilot.press("enter")
+        assert await footer() == (cells_line, on_cells)
+        # Back on the grid: its keys, from the widgets first mounted for it.
         await pilot.press("2")
-        assert descriptions(await footer_keys()) == descriptions(on_grid)
+        assert await footer() == (grid_line, on_grid)
 
 
 async def test_table_rows_follow_cursor_focus_and_theme(mini: Path) -> None:
