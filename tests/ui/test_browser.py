@@ -319,3 +319,24 @@ async def test_table_rows_follow_cursor_focus_and_theme(mini: Path) -> None:
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         assert background(2) != blurred_cursor and background(1) != plain
+
+
+async def test_grid_squares_follow_the_cursor_and_the_theme(mini: Path) -> None:
+    """The grid keeps its drawn lines; a cursor move or a new theme still shows at once."""
+    app = make_app(mini.parent)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        grid = app.screen.query_one(GridView)
+        first_row = 2  # below the two header lines
+
+        def styles(y: int) -> list[object]:
+            return [segment.style for segment in grid.render_line(y)._segments]
+
+        before = styles(first_row)
+        await pilot.press("down")
+        assert styles(first_row) != before  # the cursor left this row
+        assert styles(first_row + 1) != styles(first_row)
+        unfocused = styles(first_row)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert styles(first_row) != unfocused

@@ -18,11 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from cabtui.data.fields import LOWER_IS_BETTER
 from cabtui.data.query import Grid, Square
 from cabtui.data.text import visible
+from cabtui.ui.widgets.line_styles import LineStyles
 from cabtui.ui.widgets.table import _fit
 
 SQUARE = 4
@@ -52,7 +52,7 @@ def square_text(square: Square) -> str:
     return GLYPHS.get(square.outcome, "?")
 
 
-class GridView(Widget, can_focus=True):
+class GridView(LineStyles, can_focus=True):
     """The heat-map grid with a square cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -113,6 +113,7 @@ class GridView(Widget, can_focus=True):
         self._scale: tuple[Color | None, ...] = ()
         self._shades: dict[int, Style] = {}
         """The style of each heat level, for the current colour scale."""
+        self._empty_style = Style()
         self._lines: dict[tuple[int, ...], Strip] = {}
         """Drawn lines by what they show: a cursor move redraws two rows, not the screen."""
 
@@ -225,14 +226,17 @@ class GridView(Widget, can_focus=True):
         fg = Color.parse("black") if (rgb.red * 299 + rgb.green * 587 + rgb.blue * 114) > 128000 else None
         return Style(bgcolor=Color.from_triplet(rgb), color=fg or Color.parse("white"), bold=True)
 
-    def notify_style_update(self) -> None:
-        """A new theme or stylesheet: draw every line again (as Textual's DataTable does)."""
-        super().notify_style_update()
+    def styles_changed(self, styles: dict[str, Style]) -> None:
+        """A new theme or stylesheet: new heat shades, and every line drawn again."""
+        self._scale = tuple(styles[f"grid--{name}"].bgcolor for name in ("bad", "mid", "good"))
+        self._shades = {}
+        self._empty_style = styles["grid--empty"]
         self._lines.clear()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """Two header lines (categories, column numbers), then one line per row."""
+        styles = self.line_styles()
         width = self.size.width
         col, cursor_row = self.cursor
         row = self._row_top + y - HEADER_LINES
@@ -244,14 +248,14 @@ class GridView(Widget, can_focus=True):
         if line is None:
             if len(self._lines) > 4096:
                 self._lines.clear()
-            line = self._lines[key] = self._render_line(y, row, width)
+            line = self._lines[key] = self._render_line(y, row, width, styles)
         return line
 
-    def _render_line(self, y: int, row: int, width: int) -> Strip:
-        base = self.rich_style  # not cached by Textual: it walks the ancestors on every read
+    def _render_line(self, y: int, row: int, width: int, styles: dict[str, Style]) -> Strip:
+        base = styles[""]
         label_w = self.label_width
         cols = range(self._col_left, min(len(self.grid.columns), self._col_left + self._visible_columns()))
-        header = self.get_component_rich_style("grid--header")
+        header = styles["grid--header"]
         if y == 0:
             segments = [Segment(" " * (label_w + 1), header), *self._category_segments(cols, header)]
         elif y == 1:
@@ -261,7 +265,7 @@ class GridView(Widget, can_focus=True):
         else:
             if row >= len(self.grid.rows):
                 return Strip.blank(width, base)
-            segments = self._row_segments(row, cols, label_w, base)
+            segments = self._row_segments(row, cols, label_w, styles)
         return Strip(segments).crop(0, width).extend_cell_length(width, base)
 
     def _category_segments(self, cols: range, style: Style) -> list[Segment]:
@@ -274,18 +278,14 @@ class GridView(Widget, can_focus=True):
                 out.append(Segment(_fit(f"├{visible(name)}", len(shown) * SQUARE, "left"), style))
         return out
 
-    def _row_segments(self, row: int, cols: range, label_w: int, base: Style) -> list[Segment]:
+    def _row_segments(self, row: int, cols: range, label_w: int, styles: dict[str, Style]) -> list[Segment]:
         tui, model = self.grid.rows[row]
         cursor_col, cursor_row = self.cursor
-        label_style = self.get_component_rich_style("grid--label")
+        base, empty, cursor_style = styles[""], styles["grid--empty"], styles["grid--cursor"]
+        label_style = styles["grid--label"]
         if row == cursor_row:
             label_style = label_style + Style(bold=True, reverse=True)
         out = [Segment(_fit(visible(f"{tui} × {model}"), label_w, "left") + " ", label_style)]
-        empty = self._empty_style = self.get_component_rich_style("grid--empty")
-        scale = tuple(self.get_component_rich_style(f"grid--{n}").bgcolor for n in ("bad", "mid", "good"))
-        if scale != self._scale:  # a new theme
-            self._scale, self._shades = scale, {}
-        cursor_style = self.get_component_rich_style("grid--cursor")
         for col in cols:
             square = self.grid.square(row, col)
             if square is None:

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from cabtui.ui.widgets.line_styles import LineStyles
+
 CellText = tuple[str, str | None]
 """A cell's (already visible-safe) text and the component class that colours it, if any."""
 
@@ -36,7 +38,7 @@ class Column:
     justify: Literal["left", "right"] = "left"
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(ScrollView, LineStyles, can_focus=True):
     """Rows come from `cell(row, column_index)`; only visible lines are ever built."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -106,10 +108,6 @@ class VirtualTable(ScrollView, can_focus=True):
         self._lines: dict[tuple[int, bool], Strip] = {}
         """Built rows by (row, is the cursor row): Textual asks for every line again after
         each focus change, layout or scroll, and a row costs a cell callback per column."""
-        self._styles: dict[str, Style] | None = None
-        """The styles in force; None when they may have changed."""
-        self._built_with: dict[str, Style] = {}
-        """The styles `_lines` were built with."""
         self._colours: dict[str, Style] = {}
 
     def set_rows(
@@ -178,33 +176,16 @@ class VirtualTable(ScrollView, can_focus=True):
                 self.post_message(self.RowSelected(self, row))
             self.cursor_row = row
 
-    def notify_style_update(self) -> None:
-        """A new theme, or focus (the cursor row is brighter): check the rows' styles."""
-        super().notify_style_update()
-        self._styles = None
-
-    def _current_styles(self) -> dict[str, Style]:
-        """The widget's style ("" key) and its components', read once per style change.
-
-        Textual walks the ancestors on every read of `rich_style`; the built rows are
-        forgotten only when one of these has really changed.
-        """
-        styles = self._styles
-        if styles is None:
-            styles = {"": self.rich_style}
-            styles.update((name, self.get_component_rich_style(name)) for name in sorted(self.COMPONENT_CLASSES))
-            if styles != self._built_with:
-                self._lines.clear()
-                self._colours.clear()
-                self._built_with = styles
-            self._styles = styles
-        return styles
+    def styles_changed(self, styles: dict[str, Style]) -> None:
+        """A new theme, or focus (the cursor row is brighter): build the rows again."""
+        self._lines.clear()
+        self._colours.clear()
 
     def render_line(self, y: int) -> Strip:
         """Line 0 is the header (it never scrolls away); the rest are rows."""
         width = self.scrollable_content_region.width
         scroll_x = round(self.scroll_offset.x)
-        styles = self._current_styles()
+        styles = self.line_styles()
         base = styles[""]
         if y == 0:
             strip = self._header(styles)
