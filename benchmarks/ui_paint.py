@@ -12,7 +12,7 @@ prints:
 2. on a 100,000-cell sweep loaded by the app itself, in-process with
    `App.run_test(size=(160, 45))`: the app's own first paint once the sweep is
    loaded (from `CabApp._loaded` to the first SweepScreen frame), pushing a fresh
-   SweepScreen as the app does (pivot and leaderboard from the loading worker),
+   SweepScreen as the app does (its views from the loading worker),
    a filter (the real `/` key, typing, enter), `f`, `s`, `S`, `a`, tab switches
    and a page of the grid and table cursors (target <= 0.2 s each).
 
@@ -310,7 +310,7 @@ async def _interact(path: Path, repeat: int) -> None:
     """Section 2: the app loads the large sweep, then every figure is taken on its SweepScreen."""
     from textual.widgets import Input
 
-    from cabtui.data.query import leaderboard, pivot
+    from cabtui.data.query import sweep_views
     from cabtui.ui.app import CabApp, make_app
     from cabtui.ui.screens.sweep import SweepScreen
     from cabtui.ui.widgets.table import VirtualTable
@@ -338,8 +338,8 @@ async def _interact(path: Path, repeat: int) -> None:
 
         await _keys(pilot, rows, "no-op key (Pilot's own waits)", ["z"] * repeat, target=False)
 
-        # A fresh SweepScreen as the app opens one: the loading worker has built the pivot, its
-        # pass-rate range and the leaderboard off the UI thread; construct, mount, paint.
+        # A fresh SweepScreen as the app opens one: the loading worker has built its views
+        # (query.sweep_views) off the UI thread; construct, mount, paint.
         first = app.screen
         assert isinstance(first, SweepScreen)
         row = Row("sweep screen first paint")
@@ -347,7 +347,7 @@ async def _interact(path: Path, repeat: int) -> None:
         for _ in range(repeat):
             async def push() -> None:
                 t0 = time.perf_counter()
-                screen = SweepScreen(sweep, grid=first.grid, leaders=first.leaders)
+                screen = SweepScreen(sweep, views=first.views)
                 builds.append(time.perf_counter() - t0)
                 await app.push_screen(screen)
 
@@ -355,12 +355,11 @@ async def _interact(path: Path, repeat: int) -> None:
             await app.pop_screen()
             await pilot.pause()
         t0 = time.perf_counter()
-        pivot(sweep.cells).value_range("pass_rate")
-        leaderboard(sweep.cells)
+        sweep_views(sweep.cells)
         views = time.perf_counter() - t0
         gc.collect()  # that copy is garbage: not left for a collection inside a timed key
-        row.note = (f"(SweepScreen(...) alone: {statistics.median(builds) * 1000:.0f} ms; the pivot, its range and "
-                    f"the leaderboard, built in the loading worker: {views * 1000:.0f} ms)")
+        row.note = (f"(SweepScreen(...) alone: {statistics.median(builds) * 1000:.0f} ms; the pivot, its range, "
+                    f"the leaderboard, axes and pass count, built in the loading worker: {views * 1000:.0f} ms)")
         rows.append(row)
         row = Row("  the app's own: results in, to paint")
         row.runs.append(Run(0.0, None, PAINTED[0] - PAINTED[1] if len(PAINTED) == 2 else None, 0.0))

@@ -358,9 +358,29 @@ def axes_of(cells: Iterable[CellRow]) -> list[str]:
     """The known axes, then every extra axis any cell carries, in first-seen order."""
     extra: dict[str, None] = {}
     for cell in cells:
-        for name, _ in cell.extra_headlines:
-            extra.setdefault(name, None)
+        if cell.extra_headlines:  # rarely: most records carry only the known axes
+            for name, _ in cell.extra_headlines:
+                extra.setdefault(name, None)
     return [*HEADLINE_AXES, *extra]
+
+
+@dataclass(frozen=True)
+class SweepViews:
+    """What the sweep screen opens on, built once off the UI thread at 100,000 cells."""
+
+    grid: Grid
+    """The pivot, its pass-rate range (the grid's first colouring) already computed."""
+    leaders: list[LeaderRow]
+    axes: list[str]
+    passed: int
+    """How many cells passed."""
+
+
+def sweep_views(cells: Sequence[CellRow]) -> SweepViews:
+    """The pivot, leaderboard, axes and pass count of a sweep's cells."""
+    grid = pivot(cells)
+    grid.value_range("pass_rate")
+    return SweepViews(grid, leaderboard(cells), axes_of(cells), sum(1 for c in cells if c.passed))
 
 
 NEIGHBOUR_GROUPS: Final = ("Other CLIs on this task", "Other models with this CLI", "Other tasks in this category")

@@ -18,7 +18,7 @@ from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.loader import Results, UnreadablePath, load
-from cabtui.data.query import Grid, LeaderRow, leaderboard, pivot
+from cabtui.data.query import SweepViews, sweep_views
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
 from cabtui.ui.widgets.footer import KeyFooter
@@ -116,9 +116,7 @@ class CabApp(App[None]):
         # A single sweep opens at once: its pivot and leaderboard are built here, off the UI thread.
         views = None
         if len(results.sweeps) == 1:
-            grid = pivot(results.sweeps[0].cells)
-            grid.value_range("pass_rate")  # the grid opens coloured by pass rate
-            views = (grid, leaderboard(results.sweeps[0].cells))
+            views = sweep_views(results.sweeps[0].cells)
             # Out of the collector's sight, as the index is: a full collection walking the
             # pivot's objects took 30 to 90 ms of a tab switch at 100,000 cells.
             gc.freeze()
@@ -137,7 +135,7 @@ class CabApp(App[None]):
         else:
             self.push_screen(LoadingScreen(self.path, failure=message))
 
-    def _loaded(self, results: Results, views: tuple[Grid, list[LeaderRow]] | None) -> None:
+    def _loaded(self, results: Results, views: SweepViews | None) -> None:
         from cabtui.ui.screens.sweep import SweepScreen
         from cabtui.ui.screens.sweeps import SweepsScreen
 
@@ -148,8 +146,7 @@ class CabApp(App[None]):
         if self._show_loading is not None:
             self._show_loading.stop()
         if len(results.sweeps) == 1:
-            grid, leaders = views or (None, None)
-            screen: Screen[None] = SweepScreen(results.sweeps[0], grid=grid, leaders=leaders)
+            screen: Screen[None] = SweepScreen(results.sweeps[0], views=views)
         else:
             screen = SweepsScreen(results)
         if isinstance(self.screen, LoadingScreen):

@@ -23,6 +23,7 @@ from cabtui.data.query import (
     sort_cells,
     sort_leaderboard,
     summarize,
+    sweep_views,
 )
 
 FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
@@ -414,6 +415,18 @@ def test_pivot_public_cells() -> None:
 def test_pivot_of_nothing() -> None:
     grid = pivot([])
     assert (grid.rows, grid.columns, grid.categories, grid.squares) == ((), (), (), {})
+
+
+def test_sweep_views_are_the_pivot_leaderboard_axes_and_pass_count() -> None:
+    rows = public_rows()
+    views = sweep_views(rows)
+    assert views.grid == pivot(rows)
+    assert views.grid.value_range("pass_rate") == pivot(rows).value_range("pass_rate")
+    assert views.leaders == leaderboard(rows)
+    assert views.axes == axes_of(rows)
+    assert views.passed == 3 == sum(1 for r in rows if r.passed)
+    empty = sweep_views([])
+    assert (empty.leaders, empty.passed, empty.grid.squares) == ([], 0, {})
 
 
 # --- summarize -----------------------------------------------------------------------------------

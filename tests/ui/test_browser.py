@@ -93,12 +93,16 @@ async def test_cells_filter_failed_only_and_sort(mini: Path) -> None:
         await pilot.press("3")
         assert screen.active_tab == "cells"
         assert len(screen.shown) == 13
+        passed = sum(1 for r in screen.sweep.cells if r.passed)
+        assert f"13 of 13 cells  ·  {passed} passed" in await shown(pilot)
         await pilot.press("slash", *"tui:opencode", "enter")
         assert {r.tui for r in screen.shown} == {"opencode"}
         assert len(screen.shown) == 6
-        assert "6 of 13 cells" in await shown(pilot)
+        passed = sum(1 for r in screen.shown if r.passed)
+        assert f"6 of 13 cells  ·  {passed} passed" in await shown(pilot)
         await pilot.press("f")
         assert all(not r.passed for r in screen.shown)
+        assert "4 of 13 cells  ·  0 passed" in await shown(pilot)
         assert [r.task for r in screen.shown] == ["polyglot/rust-lifetime-fix", "polyglot/java-exception-handling"] * 2
         await pilot.press("slash", "ctrl+u", *"status:timed", "enter")
         assert [r.outcome for r in screen.shown] == ["timed_out"]

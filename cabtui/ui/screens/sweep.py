@@ -17,15 +17,13 @@ from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
 from cabtui.data.query import (
-    Grid,
     LeaderRow,
-    axes_of,
+    SweepViews,
     filter_cells,
-    leaderboard,
     parse_query,
-    pivot,
     sort_cells,
     sort_leaderboard,
+    sweep_views,
 )
 from cabtui.data.text import one_line, visible
 from cabtui.format import fmt_rate
@@ -54,18 +52,19 @@ class SweepScreen(Screen[None]):
         Binding("escape", "back", "Back", id="sweep.back"),
     ]
 
-    def __init__(
-        self, sweep: Sweep, *, single: bool = True, grid: Grid | None = None,
-        leaders: list[LeaderRow] | None = None,
-    ) -> None:
-        """`grid` and `leaders` are the sweep's pivot and leaderboard when the loading
-        worker already built them off the UI thread; otherwise they are built here."""
+    def __init__(self, sweep: Sweep, *, single: bool = True, views: SweepViews | None = None) -> None:
+        """`views` are the sweep's pivot, leaderboard and axes when the loading worker already
+        built them off the UI thread; otherwise they are built here."""
         super().__init__()
         self.sweep = sweep
         self.single = single
-        self.axes = axes_of(sweep.cells)
+        if views is None:
+            views = sweep_views(sweep.cells)
+            gc.freeze()  # long-lived, like the index: kept out of the collector's full passes
+        self.views = views
+        self.grid = views.grid
+        self.axes = views.axes
         self.axis = "pass_rate"
-        self._leaders: list[LeaderRow] | None = leaders
         self._leader_rows: list[LeaderRow] = []
         """The leaderboard in its shown order."""
         self.leader_sort: tuple[str, bool] | None = None
@@ -73,10 +72,6 @@ class SweepScreen(Screen[None]):
         self.query_text = ""
         self.failed_only = False
         self.cell_sort: tuple[str, bool] | None = None
-        if grid is None:
-            grid = pivot(sweep.cells)
-            gc.freeze()  # long-lived, like the index: kept out of the collector's full passes
-        self.grid = grid
         # The hidden tabs mount after the grid has painted (textual.lazy.Lazy), so they are
         # reached through these references, and filled before they mount.
         self.leader_table = VirtualTable(id="leaderboard-table")
@@ -129,13 +124,6 @@ class SweepScreen(Screen[None]):
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
 
-    @property
-    def leaders(self) -> list[LeaderRow]:
-        """The leaderboard, built the first time its tab shows (the grid opens first)."""
-        if self._leaders is None:
-            self._leaders = leaderboard(self.sweep.cells)
-        return self._leaders
-
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "leaderboard" and not self._leader_rows:
@@ -169,7 +157,7 @@ class SweepScreen(Screen[None]):
     # ---- leaderboard -------------------------------------------------------
 
     def _fill_leaderboard(self) -> None:
-        rows = self.leaders
+        rows = self.views.leaders
         if self.leader_sort is not None:
             rows = sort_leaderboard(rows, self.leader_sort[0], descending=self.leader_sort[1])
         self._leader_rows = rows
@@ -228,7 +216,12 @@ class SweepScreen(Screen[None]):
         table = self.cells_table
         table.sort_key, table.sort_descending = self.cell_sort or (None, False)
         table.set_rows(columns, len(rows), lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=keep_cursor)
-        passed = sum(1 for r in rows if r.passed)
+        if self.failed_only:
+            passed = 0
+        elif query.empty:
+            passed = self.views.passed
+        else:
+            passed = sum(1 for r in rows if r.passed)
         parts = [f"{len(rows):,} of {len(self.sweep.cells):,} cells", f"{passed:,} passed"]
         if self.failed_only:
             parts.append("failed only (f)")
