@@ -18,8 +18,8 @@ from cabtui.data.index import Source
 from cabtui.data.loader import describe_validation_error
 from cabtui.data.models import Cell, ModelCall, Span
 from cabtui.data.problems import Problem
+from cabtui.data.span_tree import SpanTree
 from cabtui.data.text import one_line
-from cabtui.data.trace import SpanTree
 
 M = TypeVar("M", bound=BaseModel)
 
