@@ -70,9 +70,10 @@ class JumpProvider(Provider):
         self.app.notify("Open a sweep first.", severity="warning")
 
     def _sweep(self, sweep: Sweep) -> None:
-        from cabtui.ui.screens.sweep import SweepScreen
+        from cabtui.ui.app import CabApp
 
-        self.app.push_screen(SweepScreen(sweep, single=False))
+        assert isinstance(self.app, CabApp)
+        self.app.open_sweep(sweep)
 
     def _cell(self, sweep: Sweep, row: CellRow) -> None:
         from cabtui.ui.screens.cell import CellScreen

@@ -344,3 +344,42 @@ async def test_grid_squares_follow_the_cursor_and_the_theme(mini: Path) -> None:
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         assert styles(first_row) != unfocused
+
+
+async def test_opening_a_sweep_builds_its_views_off_the_ui_thread_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    import cabtui.ui.app as app_module
+    from cabtui.data.query import sweep_views
+
+    folder = tmp_path / "fixtures"
+    folder.mkdir()
+    (folder / "public-cells.jsonl").write_bytes(PUBLIC_CELLS.read_bytes())
+    built: list[str] = []
+    release = threading.Event()
+
+    def slow_views(cells: list) -> object:  # as a 100,000-cell sweep would take
+        built.append(cells[0].sweep_id)
+        release.wait(5)
+        return sweep_views(cells)
+
+    monkeypatch.setattr(app_module, "sweep_views", slow_views)
+    app = make_app(folder)
+    async with app.run_test(size=(160, 40)) as pilot:
+        sweeps = await on_screen(pilot, SweepsScreen)
+        table = sweeps.query_one(VirtualTable)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: built == ["newmodels-20260620"])
+        # Still on the sweeps screen, and it answers keys while the views are built.
+        await pilot.press("down")
+        assert isinstance(app.screen, SweepsScreen) and table.cursor_row == 1
+        release.set()
+        screen = await on_screen(pilot, SweepScreen)
+        assert screen.sweep.sweep_id == "newmodels-20260620"
+        grid = screen.grid
+        await pilot.press("escape")
+        await pilot.press("up", "enter")
+        screen = await on_screen(pilot, SweepScreen)
+        assert screen.grid is grid and built == ["newmodels-20260620"]  # built once

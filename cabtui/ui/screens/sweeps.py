@@ -83,6 +83,7 @@ class SweepsScreen(Screen[None]):
 
     @on(VirtualTable.RowSelected)
     def _open(self, event: VirtualTable.RowSelected) -> None:
-        from cabtui.ui.screens.sweep import SweepScreen
+        from cabtui.ui.app import CabApp
 
-        self.app.push_screen(SweepScreen(self.results.sweeps[event.row], single=False))
+        assert isinstance(self.app, CabApp)
+        self.app.open_sweep(self.results.sweeps[event.row])
