@@ -36,6 +36,23 @@ LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius"})
 STATUSES: Final = ("ok", "timed_out", "incompatible", "error")
 """The statuses the format names; others are kept as given."""
 
+_OUTCOME_WORDS: Final = frozenset({"ok", "pass", "fail", "mixed"})
+
+
+def outcome_of(status: str, passed: bool) -> str:
+    """What a cell's run came to: pass or fail when it finished (`ok`), else its status.
+
+    A status the format does not name is kept in lower case (the filter compares
+    lower case), with a `?` where it would read as an outcome of its own (`PASS`
+    shows as `pass?`, not as a pass the counts disagree with).
+    """
+    if status == "ok":
+        return "pass" if passed else "fail"
+    if status in STATUSES:
+        return status
+    shown = status.lower()
+    return f"{shown}?" if shown in _OUTCOME_WORDS else shown
+
 
 _RUN_SUFFIX = re.compile(r"#run(\d+)$")
 

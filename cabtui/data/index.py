@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value
+from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value, outcome_of
 from cabtui.data.head import CellHead, SweepHead
 
 HEADLINE_AXES: Final = AXES
@@ -103,7 +103,7 @@ class CellRow:
             run, status, head.get("exit_code"),
             as_utc(head.get("started_at")), as_utc(head.get("ended_at")),
             headlines, extra, _recorded_tokens(tokens), source, line, offset,
-            passed, "pass" if passed else "fail" if status == "ok" else status,
+            passed, intern(outcome_of(status, passed)),
         )
 
     def headline(self, axis: str) -> float | None:

@@ -53,7 +53,9 @@ def cell_text(row: CellRow, column: Column) -> CellText:
     """The text and colour class of one cell of the Cells table."""
     key = column.key
     if key == "status":
-        return OUTCOME_WORDS.get(row.outcome, visible(row.outcome)), f"outcome--{row.outcome}"
+        if row.outcome not in OUTCOME_WORDS:  # a status the format does not name: no colour of its own
+            return visible(row.outcome), "text--bad"
+        return OUTCOME_WORDS[row.outcome], f"outcome--{row.outcome}"
     if key == "run":
         return str(row.run), None
     if key in ("tui", "model", "task"):

@@ -302,6 +302,59 @@ def test_an_unreadable_folder_is_a_problem_and_the_rest_loads(
     assert results.sweep("locked") is not None
 
 
+def _unlistable(monkeypatch: pytest.MonkeyPatch, *locked: Path) -> None:
+    """os.walk cannot list these folders (root loses no permission, so os.scandir is patched)."""
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path) in locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+def test_an_unreadable_folder_inside_a_sweep_is_that_sweeps_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = [strip_identity(r) for r in public_records()]
+    make_sweep(tmp_path / "r" / "a", [dumps(r) for r in records[:3]])
+    make_sweep(tmp_path / "r" / "b", [dumps(r) for r in records[3:]])
+    notes = tmp_path / "r" / "b" / "notes"
+    notes.mkdir()
+    _unlistable(monkeypatch, notes)
+    results = load(tmp_path / "r")
+    assert [(s.sweep_id, len(s.cells), [p.file for p in s.problems]) for s in results.sweeps] == [
+        ("a", 3, []), ("b", 7, [str(notes)])]
+
+
+def test_an_unreadable_folder_beside_the_only_sweep_is_its_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = [strip_identity(r) for r in public_records()]
+    make_sweep(tmp_path / "r" / "only", [dumps(r) for r in records])
+    (tmp_path / "r" / "lost+found").mkdir()
+    _unlistable(monkeypatch, tmp_path / "r" / "lost+found")
+    results = load(tmp_path / "r")
+    assert [(s.sweep_id, len(s.problems)) for s in results.sweeps] == [("only", 1)]  # still opens straight away
+
+
+def test_unreadable_folders_and_no_sweep_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "r" / "x").mkdir(parents=True)
+    _unlistable(monkeypatch, tmp_path / "r" / "x")
+    with pytest.raises(UnreadablePath, match="1 folder could not be read, first .*x: Permission denied"):
+        load(tmp_path / "r")
+
+
+def test_a_sweep_at_path_and_its_namesake_below_keep_distinct_names(tmp_path: Path) -> None:
+    records = [strip_identity(r) for r in public_records()]
+    make_sweep(tmp_path / "run", [dumps(r) for r in records[:2]])
+    make_sweep(tmp_path / "run" / "old" / "run", [dumps(r) for r in records[2:5]])
+    make_sweep(tmp_path / "run" / "x" / "run" / "run", [dumps(r) for r in records[5:]])
+    results = load(tmp_path / "run")
+    assert [(s.sweep_id, len(s.cells)) for s in results.sweeps] == [("run", 2), ("old/run", 3), ("x/run/run", 5)]
+
+
 def test_an_unreadable_root_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_sweep(tmp_path / "r" / "good", public_lines()[:3])
 
@@ -322,10 +375,23 @@ def test_an_unknown_status_is_kept_and_said(tmp_path: Path) -> None:
     results = load(folder)
     assert len(all_cells(results)) == 3
     row = all_cells(results)[1]
-    assert (row.status, row.passed, row.outcome) == ("crashed\x1b[2J", False, "crashed\x1b[2J")
+    assert (row.status, row.passed, row.outcome) == ("crashed\x1b[2J", False, "crashed\x1b[2j")
     assert [(p.file, p.line) for p in results.problems] == [(str(folder / "cells.jsonl"), 2)]
     message = results.problems[0].message
     assert "ok, timed_out, incompatible, error" in message and "\x1b" not in message
+
+
+@pytest.mark.parametrize(("status", "outcome"), [
+    ("Weird", "weird"), ("PASS", "pass?"), ("pass", "pass?"), ("OK", "ok?"), ("Mixed", "mixed?"),
+    ("TIMED_OUT", "timed_out"), ("timed_out", "timed_out"), ("ok", "pass"),
+])
+def test_an_unknown_status_never_reads_as_a_pass(tmp_path: Path, status: str, outcome: str) -> None:
+    record = public_records()[1]  # a passing record
+    record["status"] = status
+    make_sweep(tmp_path / "s", [dumps(record)])
+    row = all_cells(load(tmp_path / "s"))[0]
+    assert row.outcome == outcome
+    assert row.passed is (status == "ok")
 
 
 # --- bad input -----------------------------------------------------------------------------------

@@ -383,3 +383,21 @@ async def test_opening_a_sweep_builds_its_views_off_the_ui_thread_once(
         await pilot.press("up", "enter")
         screen = await on_screen(pilot, SweepScreen)
         assert screen.grid is grid and built == ["newmodels-20260620"]  # built once
+
+
+async def test_an_unknown_status_shows_in_every_tab_without_a_crash(tmp_path: Path) -> None:
+    records = mini_records()
+    records[1]["status"] = "OK"  # not a status the format names (it is case-sensitive)
+    records[2]["status"] = "Crashed"
+    folder = write_sweep(tmp_path / "odd", records)
+    app = make_app(folder)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await on_screen(pilot, SweepScreen)
+        assert "4 Problems (2)" in await shown(pilot)
+        await pilot.press("3")
+        text = await shown(pilot)
+        assert "ok?" in text and "crashed" in text
+        await pilot.press("slash", *"status:crash", "enter")
+        assert [r.status for r in screen.shown] == ["Crashed"]
+        await pilot.press("1", "2", "4")
+        assert "status 'OK' is none of ok, timed_out, incompatible, error" in await shown(pilot)
