@@ -113,7 +113,12 @@ def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
     if not found:
         if errors and Path(errors[0].filename or "") == path:
             raise UnreadablePath(f"{path}: {errors[0].strerror or errors[0]}")
-        raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file)")
+        unlisted = ""
+        if errors:
+            first = errors[0]
+            count = f"{len(errors)} folder{'s' if len(errors) > 1 else ''}"
+            unlisted = f"; {count} could not be read, first {first.filename}: {first.strerror or first}"
+        raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file{unlisted})")
     if unreadable is not None:
         unreadable.extend(errors)
     return found
@@ -183,16 +188,14 @@ def load(
     files = discover(path, unreadable)
     results = Results(path=path)
     loader = _Loader(results, sum(_size(f) for f in files), progress, should_stop, full)
-    for err in unreadable:  # shown as a sweep of its own: it may have held one
-        folder = str(err.filename)
-        loader.problem(Problem(folder, 0, f"cannot read this folder: {err.strerror or err}; skipped"),
-                       Path(folder).name or folder, None)
     names = folder_names(path, files)
     with _gc_paused():
         for file in files:
             if loader.stopped():
                 break
             loader.read_file(file, names[file.parent])
+    for err in unreadable:
+        loader.unreadable_folder(err, path)
     results.sweeps = [s for s in loader.by_id.values() if s.cells or s.problems]
     _flag_duplicates(results)
     return results
@@ -202,18 +205,25 @@ def folder_names(root: Path, files: list[Path]) -> dict[Path, str]:
     """The sweep id each file's folder gives records that name none (when sweep.json names none either).
 
     The folder's own name, unless two folders share it (`2026-06/run`, `2026-07/run`):
-    then their paths below ROOT, so that two sweeps never merge into one by name.
+    then their paths below ROOT (ROOT itself keeps its name), so that two sweeps never
+    merge into one by name; full paths if even those collide.
     """
     folders = list(dict.fromkeys(f.parent for f in files))
     names = {folder: folder.resolve().name for folder in folders}
-    taken = Counter(names.values())
-    for folder in folders:
-        if taken[names[folder]] > 1:
-            try:
-                names[folder] = folder.resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:  # not below root (cannot happen from discover): keep the full path
-                names[folder] = folder.resolve().as_posix()
+    base = root.resolve()
+    for folder in _shared(names):
+        where = folder.resolve()
+        if where != base and where.is_relative_to(base):
+            names[folder] = where.relative_to(base).as_posix()
+    for folder in _shared(names):
+        names[folder] = folder.resolve().as_posix()
     return names
+
+
+def _shared(names: dict[Path, str]) -> list[Path]:
+    """The folders whose name another folder has too."""
+    taken = Counter(names.values())
+    return [folder for folder, name in names.items() if taken[name] > 1]
 
 
 def _size(file: Path) -> int:
@@ -237,6 +247,8 @@ class _Loader:
         self.full = full
         self.results = results
         self.by_id: dict[str, Sweep] = {}
+        self.folder_ids: dict[Path, str] = {}
+        """The sweep id each sweep folder gives records that name none."""
         self.total = total
         self.done = 0
         self.progress = progress
@@ -255,6 +267,20 @@ class _Loader:
         self.results.problems.append(problem)
         self.sweep(sweep_id, title).problems.append(problem)
 
+    def unreadable_folder(self, err: OSError, root: Path) -> None:
+        """A folder that could not be listed: said in the sweep whose folder holds it, else in
+        the only sweep, else in a sweep of its own named by its path below ROOT."""
+        folder = Path(str(err.filename))
+        holders = [f for f in self.folder_ids if folder.is_relative_to(f)]
+        if holders:
+            sweep_id = self.folder_ids[max(holders, key=lambda f: len(f.parts))]
+        elif len(self.by_id) == 1:
+            sweep_id = next(iter(self.by_id))
+        else:
+            sweep_id = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+        self.problem(Problem(str(folder), 0, f"cannot read this folder: {err.strerror or err}; skipped"),
+                     sweep_id, None)
+
     def read_file(self, file: Path, folder_name: str) -> None:
         """Index one cells file.
 
@@ -265,6 +291,7 @@ class _Loader:
         problems: list[Problem] = []
         info = read_sweep_info(folder, problems, full=self.full)
         default_id = (info.get("sweep_id") if info else None) or folder_name
+        self.folder_ids[folder] = default_id
         title = info.get("title") if info else None
         named: set[str] = set()
         source = Source(path=file, folder=folder, info=info, sweep_id=default_id)
@@ -306,7 +333,7 @@ class _Loader:
                     problems.append(got)
                 else:
                     if got.status not in KNOWN_STATUSES:  # kept, as the format says, but said
-                        problems.append(Problem(name, lineno, _unknown_status(got.status)))
+                        problems.append(Problem(name, lineno, _unknown_status(got.status, got.outcome)))
                     sweep_id = got.sweep_id
                     named.add(sweep_id)
                     self.sweep(sweep_id, title if sweep_id == default_id else None).cells.append(got)
@@ -342,9 +369,10 @@ def _parse_line(
     return CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
 
 
-def _unknown_status(status: str) -> str:
+def _unknown_status(status: str, outcome: str) -> str:
     named = ", ".join(STATUSES)
-    return f"status {one_line(repr(status), 60)} is none of {named}; shown as given (not counted as a pass)"
+    return (f"status {one_line(repr(status), 60)} is none of {named}; kept, shown as "
+            f"{one_line(repr(outcome), 60)}, not counted as a pass")
 
 
 def _flag_duplicates(results: Results) -> None:

@@ -46,13 +46,15 @@ class KeyFooter(Footer):
 
     async def recompose(self) -> None:
         """Show the screen's keys now, reusing the key widgets already mounted."""
+        if not self.is_attached or self._pruning:  # as Widget.recompose: nothing to show on
+            return
         keys = self._keys()
         if keys is not None and keys == self._shown:
             return
         self._shown = keys
         wanted = compose(self)  # what Textual's own rebuild would mount
-        keys_only = [widget for widget in wanted if isinstance(widget, FooterKey)]
-        if len(keys_only) != len(wanted) or not await self._show_keys(keys_only):
+        only_keys = all(isinstance(widget, FooterKey) for widget in [*wanted, *self.children])
+        if not only_keys or not await self._show_keys(wanted):  # type: ignore[arg-type]
             await super().recompose()  # binding groups, or a new order: Textual's own rebuild
 
     async def _show_keys(self, wanted: list[FooterKey]) -> bool:
