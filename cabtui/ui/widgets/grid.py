@@ -231,8 +231,7 @@ class GridView(LineStyles, can_focus=True):
         self._scale = tuple(styles[f"grid--{name}"].bgcolor for name in ("bad", "mid", "good"))
         self._shades = {}
         self._empty_style = styles["grid--empty"]
-        self._lines.clear()
-        self.refresh()
+        self._lines.clear()  # read while drawing: the lines being drawn already use the new styles
 
     def render_line(self, y: int) -> Strip:
         """Two header lines (categories, column numbers), then one line per row."""
