@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -122,9 +121,6 @@ class CabApp(App[None]):
         views = None
         if len(results.sweeps) == 1:
             views = sweep_views(results.sweeps[0].cells)
-            # Out of the collector's sight, as the index is: a full collection walking the
-            # pivot's objects took 30 to 90 ms of a tab switch at 100,000 cells.
-            gc.freeze()
         if not worker.is_cancelled:
             self.call_from_thread(self._loaded, results, views)
 
@@ -185,7 +181,6 @@ class CabApp(App[None]):
             self.call_from_thread(self.notify, f"{visible(sweep.sweep_id)}: could not be opened ({err!r})",
                                   severity="error")
             return
-        gc.freeze()  # long-lived, like the index: kept out of the collector's full passes
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._views_built, sweep, views)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import shlex
 from typing import ClassVar
 
@@ -58,12 +57,9 @@ class SweepScreen(Screen[None]):
         super().__init__()
         self.sweep = sweep
         self.single = single
-        if views is None:
-            views = sweep_views(sweep.cells)
-            gc.freeze()  # long-lived, like the index: kept out of the collector's full passes
-        self.views = views
-        self.grid = views.grid
-        self.axes = views.axes
+        self.views = views or sweep_views(sweep.cells)
+        self.grid = self.views.grid
+        self.axes = self.views.axes
         self.axis = "pass_rate"
         self._leader_rows: list[LeaderRow] = []
         """The leaderboard in its shown order."""
