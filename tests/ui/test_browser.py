@@ -401,3 +401,22 @@ async def test_an_unknown_status_shows_in_every_tab_without_a_crash(tmp_path: Pa
         assert [r.status for r in screen.shown] == ["Crashed"]
         await pilot.press("1", "2", "4")
         assert "status 'OK' is none of ok, timed_out, incompatible, error" in await shown(pilot)
+
+
+async def test_keys_typed_in_a_burst_after_slash_go_to_the_filter_box(mini: Path) -> None:
+    """A paste, or a fast typist: every key after `/` lands in the box, none runs a binding."""
+    from textual import events
+
+    app = make_app(mini.parent)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await on_screen(pilot, SweepScreen)
+        await pilot.press("3")
+        for key, char in [("slash", "/"), ("s", "s"), ("f", "f"), ("j", "j")]:
+            app.post_message(events.Key(key, char))  # queued together, as a terminal delivers a paste
+        await pilot.pause()
+        assert screen.filter_box.value == "sfj"
+        assert (screen.cell_sort, screen.failed_only, screen.cells_table.cursor_row) == (None, False, 0)
+        await pilot.press("slash", "x")  # in the box, `/` is text
+        assert screen.filter_box.value == "sfj/x"
+        await pilot.press("enter")
+        assert screen.query_text == "sfj/x" and app.focused is screen.cells_table

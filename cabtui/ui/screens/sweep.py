@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.lazy import Lazy
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from cabtui.data.index import CellRow
@@ -46,7 +47,10 @@ class SweepScreen(Screen[None]):
         Binding("a", "cycle_axis", "Axis", id="sweep.axis", tooltip="Colour the grid by the next axis"),
         Binding("s", "sort(1)", "Sort", id="sweep.sort", tooltip="Sort by the next column"),
         Binding("S", "sort(-1)", "Reverse", id="sweep.reverse", tooltip="Reverse the sort order"),
-        Binding("slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ..."),
+        # A priority key: taken before the key is passed to the focused widget, so the keys
+        # typed right after it (a paste, type-ahead while a 100,000-row table redraws) reach the box.
+        Binding("slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ...",
+                priority=True),
         Binding("f", "failed_only", "Failed only", id="sweep.failed", tooltip="Show only cells that did not pass"),
         Binding("escape", "back", "Back", id="sweep.back"),
     ]
@@ -73,7 +77,8 @@ class SweepScreen(Screen[None]):
         self.leader_table = VirtualTable(id="leaderboard-table")
         self.cells_table = VirtualTable(id="cells-table")
         self.filter_box = Input(placeholder="filter: words, tui: model: task: category: status:  (enter applies)",
-                                id="cells-filter", classes="-hidden")
+                                id="cells-filter")
+        self.filter_box.display = False  # shown by `/`; set inline, so it can take focus at once
         self.cells_status = StatusLine(id="cells-status")
         self.problems_table = VirtualTable(id="problems-table")
 
@@ -133,6 +138,14 @@ class SweepScreen(Screen[None]):
         if target is not None:
             target.focus()
 
+    def _focus_now(self, widget: Widget) -> None:
+        """Focus `widget` before the next key is handled: `Widget.focus` waits a turn of the
+        message queue, and keys already typed (a paste, a fast typist) would reach the old one."""
+        if widget.is_mounted:
+            self.set_focus(widget)
+        if self.focused is not widget:  # not focusable yet (a tab still hidden, not mounted): next turn
+            widget.focus()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show each tab's keys only where they do something."""
         tab = self.active_tab if self.is_mounted else "grid"
@@ -140,7 +153,9 @@ class SweepScreen(Screen[None]):
             return tab == "grid"
         if action == "sort":
             return tab in ("leaderboard", "cells")
-        if action in ("filter", "failed_only"):
+        if action == "filter":  # in the box itself, `/` is text (task:polyglot/rust)
+            return tab == "cells" and not self.filter_box.has_focus
+        if action == "failed_only":
             return tab == "cells"
         if action == "back":
             return not self.single
@@ -263,17 +278,17 @@ class SweepScreen(Screen[None]):
     def action_filter(self) -> None:
         """Show the filter box."""
         box = self.filter_box
-        box.remove_class("-hidden")
+        box.display = True
         box.value = self.query_text
-        box.focus()
+        self._focus_now(box)
 
     @on(Input.Submitted, "#cells-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self.query_text = event.value.strip()
         self._fill_cells()
         if not self.query_text:
-            event.input.add_class("-hidden")
-        self.cells_table.focus()
+            event.input.display = False
+        self._focus_now(self.cells_table)
 
     def action_failed_only(self) -> None:
         """Show only the cells that did not pass, or all again."""
