@@ -154,7 +154,7 @@ class SweepScreen(Screen[None]):
         if action == "sort":
             return tab in ("leaderboard", "cells")
         if action == "filter":  # in the box itself, `/` is text (task:polyglot/rust)
-            return tab == "cells" and not self.filter_box.has_focus
+            return tab == "cells" and self.focused is not self.filter_box  # set at once, unlike has_focus
         if action == "failed_only":
             return tab == "cells"
         if action == "back":
