@@ -29,8 +29,9 @@ from typing import Any
 
 import orjson
 
+from cabtui.data.filter import filter_cells, parse_query
 from cabtui.data.loader import load
-from cabtui.data.query import filter_cells, leaderboard, parse_query, pivot, sort_cells
+from cabtui.data.query import leaderboard, pivot, sort_cells
 
 HERE = Path(__file__).resolve().parent
 

@@ -17,7 +17,8 @@ from typing import NoReturn
 import orjson
 
 from cabtui import __version__
-from cabtui.data.loader import Results, UnreadablePath, load
+from cabtui.data.discovery import UnreadablePath
+from cabtui.data.loader import Results, load
 from cabtui.data.query import leaderboard
 from cabtui.data.text import utf8_safe
 from cabtui.demo import demo_path

@@ -1,4 +1,4 @@
-"""Find sweeps under a path and stream their cells.jsonl into a compact index.
+"""Stream the cells.jsonl files a PATH names (found by discovery.py) into a compact index.
 
 Problems are collected, not raised: a bad line is reported as `FILE:LINE:
 message` and skipped, and the rest still loads. Files are opened read-only;
@@ -8,8 +8,6 @@ nothing is ever written under a results folder.
 from __future__ import annotations
 
 import gc
-import os
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING
 import orjson
 from pydantic_core import ValidationError, from_json
 
+from cabtui.data.discovery import discover, folder_names
 from cabtui.data.fields import AXES, STATUSES
 from cabtui.data.head import CELL_HEAD, SWEEP_HEAD, SweepHead
 from cabtui.data.index import CellRow, Source
@@ -34,17 +33,12 @@ if TYPE_CHECKING:
 
 KNOWN_AXES = frozenset(AXES)
 KNOWN_STATUSES = frozenset(STATUSES)
-CELLS_FILE = "cells.jsonl"
 SWEEP_FILE = "sweep.json"
 PROGRESS_EVERY = 2000
 """Lines between two progress callbacks."""
 
 Progress = Callable[[int, int], None]
 """Called with (bytes read, bytes in all) while loading."""
-
-
-class UnreadablePath(Exception):
-    """The PATH given cannot be read at all (missing, not a results folder)."""
 
 
 @dataclass
@@ -82,56 +76,6 @@ def describe_validation_error(err: ValidationError, what: str = "a cell record")
     text = f"{where}: {first['msg']}" if where else first["msg"]
     more = len(errors) - 1
     return f"not {what}: {text}" + (f" (+{more} more)" if more else "")
-
-
-def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
-    """The cells files PATH names: itself if a .jsonl file, else every cells.jsonl below it.
-
-    Folders below PATH that cannot be listed are skipped and added to `unreadable`.
-
-    Raises:
-        UnreadablePath: PATH does not exist, or holds no sweep.
-    """
-    try:
-        exists, is_file = path.exists(), path.is_file()
-    except OSError as err:
-        raise UnreadablePath(f"{path}: {err.strerror or err}") from err
-    if not exists:
-        raise UnreadablePath(f"{path}: no such file or folder")
-    if is_file:
-        if path.suffix != ".jsonl":
-            raise UnreadablePath(f"{path}: not a .jsonl cells file, a .cast recording or a folder")
-        return [path]
-    errors: list[OSError] = []
-    found = sorted(_walk_cells(path, errors.append))
-    if not found:
-        # A folder of exported cell files (public-cells.jsonl...) opens too.
-        try:
-            found = sorted(p for p in path.glob("*.jsonl") if p.is_file())
-        except OSError as err:
-            errors.append(err)
-    if not found:
-        if errors and Path(errors[0].filename or "") == path:
-            raise UnreadablePath(f"{path}: {errors[0].strerror or errors[0]}")
-        unlisted = ""
-        if errors:
-            first = errors[0]
-            count = f"{len(errors)} folder{'s' if len(errors) > 1 else ''}"
-            unlisted = f"; {count} could not be read, first {first.filename}: {first.strerror or first}"
-        raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file{unlisted})")
-    if unreadable is not None:
-        unreadable.extend(errors)
-    return found
-
-
-def _walk_cells(root: Path, onerror: Callable[[OSError], None]) -> Iterator[Path]:
-    # Artifact trees (cells/<tui>/...) can be huge; a sweep folder's own
-    # cells/ subtree never holds another sweep, so it is not descended.
-    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
-        if CELLS_FILE in files:
-            yield Path(folder) / CELLS_FILE
-            dirs[:] = [d for d in dirs if d != "cells"]
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
 
 
 def read_sweep_info(folder: Path, problems: list[Problem], *, full: bool = False) -> SweepHead | None:
@@ -199,31 +143,6 @@ def load(
     results.sweeps = [s for s in loader.by_id.values() if s.cells or s.problems]
     _flag_duplicates(results)
     return results
-
-
-def folder_names(root: Path, files: list[Path]) -> dict[Path, str]:
-    """The sweep id each file's folder gives records that name none (when sweep.json names none either).
-
-    The folder's own name, unless two folders share it (`2026-06/run`, `2026-07/run`):
-    then their paths below ROOT (ROOT itself keeps its name), so that two sweeps never
-    merge into one by name; full paths if even those collide.
-    """
-    folders = list(dict.fromkeys(f.parent for f in files))
-    names = {folder: folder.resolve().name for folder in folders}
-    base = root.resolve()
-    for folder in _shared(names):
-        where = folder.resolve()
-        if where != base and where.is_relative_to(base):
-            names[folder] = where.relative_to(base).as_posix()
-    for folder in _shared(names):
-        names[folder] = folder.resolve().as_posix()
-    return names
-
-
-def _shared(names: dict[Path, str]) -> list[Path]:
-    """The folders whose name another folder has too."""
-    taken = Counter(names.values())
-    return [folder for folder, name in names.items() if taken[name] > 1]
 
 
 def _size(file: Path) -> int:

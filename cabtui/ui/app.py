@@ -16,7 +16,8 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from cabtui.data.loader import Results, Sweep, UnreadablePath, load
+from cabtui.data.discovery import UnreadablePath
+from cabtui.data.loader import Results, Sweep, load
 from cabtui.data.query import SweepViews, sweep_views
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider

@@ -15,8 +15,9 @@ import orjson
 import pytest
 
 from cabtui.data.artifacts import load_artifacts
+from cabtui.data.discovery import UnreadablePath, discover
 from cabtui.data.index import CellRow
-from cabtui.data.loader import Results, UnreadablePath, discover, load, read_cell
+from cabtui.data.loader import Results, load, read_cell
 from cabtui.data.models import Cell
 from cabtui.data.problems import Problem
 

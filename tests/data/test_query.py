@@ -9,16 +9,14 @@ from typing import Any
 import pytest
 
 from cabtui.data.fields import AXES
+from cabtui.data.filter import Query, filter_cells, parse_query
 from cabtui.data.head import CELL_HEAD
 from cabtui.data.index import CellRow, Source
 from cabtui.data.loader import Sweep, load
 from cabtui.data.query import (
-    Query,
     axes_of,
-    filter_cells,
     leaderboard,
     neighbours,
-    parse_query,
     pivot,
     sort_cells,
     sort_leaderboard,

@@ -14,13 +14,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
+from cabtui.data.filter import filter_cells, parse_query
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
 from cabtui.data.query import (
     LeaderRow,
     SweepViews,
-    filter_cells,
-    parse_query,
     sort_cells,
     sort_leaderboard,
     sweep_views,

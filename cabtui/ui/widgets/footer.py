@@ -64,14 +64,9 @@ class KeyFooter(Footer):
         shown: list[FooterKey] = []
         for key in wanted:
             have = mounted.get(_identity(key))
-            if have is None:
-                after = shown[-1] if shown else None
-                if after is not None:
-                    mounting.append(self.mount(key, after=after))
-                elif self.children:
-                    mounting.append(self.mount(key, before=0))
-                else:
-                    mounting.append(self.mount(key))
+            if have is None:  # right after the key before it, else first
+                where = {"after": shown[-1]} if shown else {"before": 0} if self.children else {}
+                mounting.append(self.mount(key, **where))
                 have = mounted[_identity(key)] = key
             elif have.tooltip != key.tooltip:
                 have.tooltip = key.tooltip

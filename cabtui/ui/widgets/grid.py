@@ -110,10 +110,8 @@ class GridView(LineStyles, can_focus=True):
         self._row_top = 0
         self._col_left = 0
         self._longest_label = 10
-        self._scale: tuple[Color | None, ...] = ()
         self._shades: dict[int, Style] = {}
         """The style of each heat level, for the current colour scale."""
-        self._empty_style = Style()
         self._lines: dict[tuple[int, ...], Strip] = {}
         """Drawn lines by what they show: a cursor move redraws two rows, not the screen."""
 
@@ -200,10 +198,10 @@ class GridView(LineStyles, can_focus=True):
                 self.action_open()
             self.cursor = (col, row)
 
-    def _heat(self, square: Square) -> Style:
+    def _heat(self, square: Square, styles: dict[str, Style]) -> Style:
         value = square.value(self.axis)
         if value is None:
-            return self._empty_style
+            return styles["grid--empty"]
         if self.axis in LOG_AXES:
             value = math.log10(max(value, 1e-3))
         low, high = self._range
@@ -213,24 +211,12 @@ class GridView(LineStyles, can_focus=True):
         level = round(t * HEAT_LEVELS)
         style = self._shades.get(level)
         if style is None:
-            style = self._shades[level] = self._shade(level / HEAT_LEVELS)
+            style = self._shades[level] = _shade(level / HEAT_LEVELS, styles)
         return style
-
-    def _shade(self, t: float) -> Style:
-        """The colour at `t` from worst (0) through middling to best (1), and a legible text colour on it."""
-        bad, mid, good = self._scale
-        if bad is None or mid is None or good is None:
-            return Style()
-        a, b, f = (bad, mid, t * 2) if t < 0.5 else (mid, good, (t - 0.5) * 2)
-        rgb = blend_rgb(a.get_truecolor(), b.get_truecolor(), f)
-        fg = Color.parse("black") if (rgb.red * 299 + rgb.green * 587 + rgb.blue * 114) > 128000 else None
-        return Style(bgcolor=Color.from_triplet(rgb), color=fg or Color.parse("white"), bold=True)
 
     def styles_changed(self, styles: dict[str, Style]) -> None:
         """A new theme or stylesheet: new heat shades, and every line drawn again."""
-        self._scale = tuple(styles[f"grid--{name}"].bgcolor for name in ("bad", "mid", "good"))
         self._shades = {}
-        self._empty_style = styles["grid--empty"]
         self._lines.clear()  # read while drawing: the lines being drawn already use the new styles
 
     def render_line(self, y: int) -> Strip:
@@ -290,9 +276,20 @@ class GridView(LineStyles, can_focus=True):
             if square is None:
                 out.append(Segment(" · ".center(SQUARE - 1), empty))
             else:
-                style = self._heat(square)
+                style = self._heat(square, styles)
                 if (col, row) == (cursor_col, cursor_row):
                     style = style + cursor_style
                 out.append(Segment(square_text(square).center(SQUARE - 1), style))
             out.append(Segment(" ", base))
         return out
+
+
+def _shade(t: float, styles: dict[str, Style]) -> Style:
+    """The colour at `t` from worst (0) through middling to best (1), and a legible text colour on it."""
+    bad, mid, good = (styles[f"grid--{name}"].bgcolor for name in ("bad", "mid", "good"))
+    if bad is None or mid is None or good is None:
+        return Style()
+    a, b, f = (bad, mid, t * 2) if t < 0.5 else (mid, good, (t - 0.5) * 2)
+    rgb = blend_rgb(a.get_truecolor(), b.get_truecolor(), f)
+    fg = Color.parse("black") if (rgb.red * 299 + rgb.green * 587 + rgb.blue * 114) > 128000 else None
+    return Style(bgcolor=Color.from_triplet(rgb), color=fg or Color.parse("white"), bold=True)
