@@ -13,7 +13,7 @@ import pytest
 from cabtui import __version__
 from cabtui.cli import main
 
-FIXTURES = Path(__file__).resolve().parents[1] / ".." / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"
 
 

@@ -13,7 +13,7 @@ from cabtui.data.index import Source
 from cabtui.data.loader import load, read_cell
 from cabtui.data.models import Cell
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"
 
 RUST = "polyglot/rust-lifetime-fix"

@@ -63,7 +63,7 @@ def outcome(validate: Any, raw: bytes) -> Any:
 
 
 def lines() -> list[bytes]:
-    files = [ROOT / "recordings" / "demo-20261125" / "cells.jsonl", ROOT.parent / "shared" / "fixtures" /
+    files = [ROOT / "recordings" / "demo-20261125" / "cells.jsonl", ROOT / "tests" / "fixtures" / "public" /
              "public-cells.jsonl", ROOT / "tests" / "fixtures" / "mini-sweep" / "cells.jsonl"]
     return [line for f in files if f.exists() for line in f.read_bytes().splitlines() if line.strip()]
 

@@ -21,7 +21,7 @@ from cabtui.data.loader import Results, load, read_cell
 from cabtui.data.models import Cell
 from cabtui.data.problems import Problem
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"
 
 

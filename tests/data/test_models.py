@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from cabtui.data.fields import AXES
 from cabtui.data.models import Cell, RefusalScore, Scores, Span, SweepInfo
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"
 
 HEADLINE_KEYS = {

@@ -24,7 +24,7 @@ from cabtui.data.query import (
     sweep_views,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"
 SOURCE = Source(path=Path("cells.jsonl"), folder=Path("."))
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC_CELLS = FIXTURES / "public-cells.jsonl"
 DEMO = Path(__file__).resolve().parents[2] / "recordings"
 
