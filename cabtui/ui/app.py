@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
@@ -82,6 +83,23 @@ class CabApp(App[None]):
         """Each opened sweep's pivot, leaderboard and axes, by sweep id: built once."""
         self._show_loading: Timer | None = None
         """Puts up the loading screen if the load is still running after LOADING_DELAY_S."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text, whatever the caller asked.
+
+        Messages name sweeps, cells and files from the data; read as markup, a
+        name such as `[/x]` would raise and `[@click=...]` would run an action.
+        Screens' and widgets' `notify` come here too.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         """Open a recording straight away, or load the sweeps in a worker."""
@@ -158,8 +176,9 @@ class CabApp(App[None]):
         else:
             self.push_screen(screen)
         if results.problems:
-            self.notify(f"{len(results.problems)} problems while loading: see the Problems tab.",
-                        severity="warning", timeout=6)
+            self.notify(
+                f"{len(results.problems)} problems while loading: see the Problems tab.", severity="warning", timeout=6
+            )
 
     def open_sweep(self, sweep: Sweep) -> None:
         """Push a sweep's screen (escape comes back); its views are built in a thread, once.
@@ -179,8 +198,9 @@ class CabApp(App[None]):
         try:
             views = sweep_views(sweep.cells)
         except Exception as err:  # noqa: BLE001 - said on screen, never a silent dead worker
-            self.call_from_thread(self.notify, f"{visible(sweep.sweep_id)}: could not be opened ({err!r})",
-                                  severity="error")
+            self.call_from_thread(
+                self.notify, f"{visible(sweep.sweep_id)}: could not be opened ({err!r})", severity="error"
+            )
             return
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._views_built, sweep, views)

@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
-from textual.markup import escape
+from textual.fuzzy import Matcher
 
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
@@ -14,6 +14,21 @@ from cabtui.data.text import one_line
 
 MAX_CELL_HITS = 40
 """Cells offered per query: enough to choose from, few enough to stay instant at 250k."""
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """`text` as plain Content with the fuzzy match marked.
+
+    `Matcher.highlight` parses its candidate as markup, and these candidates hold
+    sweep ids and cell ids from the data, so the match is marked here instead.
+    """
+    content = Content(text)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    if score:
+        for offset in offsets:
+            if not text[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class JumpProvider(Provider):
@@ -29,8 +44,11 @@ class JumpProvider(Provider):
             yield DiscoveryHit(f"Go to tab: {tab}", partial(self._tab, tab), help="sweep screen")
         for sweep in self._sweeps():
             # Content, not str: a str is read as markup, and sweep ids are untrusted.
-            yield DiscoveryHit(Content(f"Open sweep: {one_line(sweep.sweep_id, 80)}"), partial(self._sweep, sweep),
-                               help=f"{len(sweep.cells):,} cells")
+            yield DiscoveryHit(
+                Content(f"Open sweep: {one_line(sweep.sweep_id, 80)}"),
+                partial(self._sweep, sweep),
+                help=f"{len(sweep.cells):,} cells",
+            )
 
     async def search(self, query: str) -> Hits:
         """Tabs and sweeps by fuzzy match; cells whose id holds every word typed."""
@@ -38,11 +56,11 @@ class JumpProvider(Provider):
         for tab in ("leaderboard", "grid", "cells", "problems"):
             text = f"Go to tab: {tab}"
             if (score := matcher.match(text)) > 0:
-                yield Hit(score, matcher.highlight(text), partial(self._tab, tab))
+                yield Hit(score, highlight(matcher, text), partial(self._tab, tab), text=text)
         for sweep in self._sweeps():
             text = f"Open sweep: {one_line(sweep.sweep_id, 80)}"
             if (score := matcher.match(text)) > 0:
-                yield Hit(score, matcher.highlight(text), partial(self._sweep, sweep))
+                yield Hit(score, highlight(matcher, text), partial(self._sweep, sweep), text=text)
         words = query.lower().split()
         if not words:
             return
@@ -52,8 +70,9 @@ class JumpProvider(Provider):
                 cell_id = row.cell_id.lower()
                 if all(w in cell_id for w in words):
                     text = f"Open cell: {one_line(row.cell_id, 120)}"
-                    yield Hit(0.5 + 0.5 / (1 + len(cell_id)), Content(text), partial(self._cell, sweep, row),
-                              text=text, help=escape(one_line(row.outcome, 40)))
+                    # The outcome goes in the prompt: a Hit's help is always read as markup.
+                    prompt = Content.assemble(text, ("  " + one_line(row.outcome, 40), "dim"))
+                    yield Hit(0.5 + 0.5 / (1 + len(cell_id)), prompt, partial(self._cell, sweep, row), text=text)
                     found += 1
                     if found >= MAX_CELL_HITS:
                         return
@@ -67,7 +86,7 @@ class JumpProvider(Provider):
                     self.app.pop_screen()
                 screen.action_tab(tab)
                 return
-        self.app.notify("Open a sweep first.", severity="warning")
+        self.app.notify("Open a sweep first.", severity="warning", markup=False)
 
     def _sweep(self, sweep: Sweep) -> None:
         from cabtui.ui.app import CabApp
