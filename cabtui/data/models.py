@@ -8,18 +8,45 @@ add axes, and cabtui shows them rather than dropping them.
 from __future__ import annotations
 
 import math
+import types
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError, ValidationError, from_json
 
 from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value
+from cabtui.data.head import HEAD_KEYS
 
 
 class Record(BaseModel):
-    """Base of every record: immutable, and keeps what it does not know."""
+    """Base of every record: immutable, and keeps what it does not know.
+
+    `null` in an optional field means "not recorded": it gets the field's default
+    (an empty list, "", ...) where the field's type has no None of its own.
+    """
 
     model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True, allow_inf_nan=False)
+    _null_is_default: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._null_is_default = frozenset(
+            key for name, f in cls.model_fields.items() if not f.is_required() and not _takes_none(f.annotation)
+            for key in (name, f.alias or name)
+        )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_not_recorded(cls, data: Any) -> Any:
+        if isinstance(data, dict) and cls._null_is_default:
+            return {k: v for k, v in data.items() if v is not None or k not in cls._null_is_default}
+        return data
+
+
+def _takes_none(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
 
 
 class PassRateScore(Record):
@@ -120,7 +147,7 @@ class Scores(Record):
     @model_validator(mode="after")
     def _extra_axes_are_objects(self) -> Scores:
         for name, value in (self.model_extra or {}).items():
-            if not isinstance(value, dict):
+            if value is not None and not isinstance(value, dict):
                 raise ValueError(f"axis {name!r} must be an object, got {type(value).__name__}")
         return self
 
@@ -132,7 +159,8 @@ class Scores(Record):
             if axis is not None:
                 out[name] = axis.model_dump(by_alias=True, exclude_unset=True)
         for name, value in (self.model_extra or {}).items():
-            out[name] = value
+            if value is not None:  # null: not recorded
+                out[name] = value
         return out
 
     def headline(self, axis: str) -> float | None:
@@ -227,6 +255,7 @@ class Cell(Record):
     model_build_id: str | None = None
     run: int = Field(default=1, ge=1)
     container_image: str = ""
+    """"" where not recorded (empty or null in the record)."""
     image_digest: str = ""
     exit_code: int | None = None
     status: str = "ok"
@@ -252,17 +281,25 @@ class Cell(Record):
             raise ValueError(f"a cell record must be an object, got {type(data).__name__}")
         data = dict(data)
         context = info.context or {}
-        identity = [data.get(k) for k in ("tui", "model", "task")]
-        if all(isinstance(v, str) for v in identity):
-            run = data.get("run")
+        tui, model, task = (data.get(k) for k in ("tui", "model", "task"))
+        sweep_id, cell_id, run = data.get("sweep_id"), data.get("cell_id"), data.get("run")
+        status, exit_code = data.get("status"), data.get("exit_code")
+        # Defaults come only from values of the right type; the fields' own checks refuse the rest.
+        if not all(isinstance(v, str) for v in (tui, model, task)) or not all(
+            v is None or isinstance(v, str) for v in (sweep_id, cell_id, status)
+        ):
+            return data
+        try:
             derived = derive_identity(
-                context.get("sweep_id", ""), data.get("sweep_id"), data.get("cell_id"), *identity,
+                context.get("sweep_id", ""), sweep_id, cell_id, tui, model, task,
                 run if isinstance(run, int) and not isinstance(run, bool) else None,
-                data.get("status"), data.get("exit_code"),
+                status, exit_code if isinstance(exit_code, int) else None,
             )
-            data["sweep_id"], data["cell_id"], data["status"] = derived[0], derived[1], derived[3]
-            if "run" not in data and derived[2] != 1:
-                data["run"] = derived[2]
+        except ValueError as err:  # the same words as the index's (loader.py)
+            raise PydanticCustomError("run_suffix", str(err)) from None
+        data["sweep_id"], data["cell_id"], data["status"] = derived[0], derived[1], derived[3]
+        if run is None and derived[2] != 1:
+            data["run"] = derived[2]
         return data
 
     @property
@@ -292,3 +329,93 @@ class SweepInfo(Record):
     methodology_version: str | None = None
     snapshot_date: str | None = None
     composite_weights: dict[str, float] = {}
+
+
+STRICT_FIELDS = frozenset({"tui", "model", "task", "scores", "cell_id", "sweep_id", "run", "status", "exit_code",
+                           "started_at", "ended_at"})
+"""What the sweep index reads (head.py): a wrong type there and the line is no cell record."""
+_MAX_PASSES = 20
+
+
+def _is_strict(loc: tuple[int | str, ...]) -> bool:
+    """Whether an error at `loc` is in what the index reads too (then the record is refused)."""
+    if not loc or loc[0] in STRICT_FIELDS and loc[0] != "scores":
+        return True
+    if loc[0] == "usage":
+        return len(loc) == 1 or loc[1] in ("prompt_tokens", "completion_tokens")
+    if loc[0] != "scores":
+        return False
+    return len(loc) < 3 or loc[1] not in HEAD_KEYS or loc[2] in HEAD_KEYS[str(loc[1])]
+
+
+def _leave_out(data: Any, loc: tuple[int | str, ...], missing: bool) -> tuple[int | str, ...] | None:
+    """Remove what an error at `loc` is about from `data`: the list item it is in, else its value.
+
+    Returns the place removed, or None when it is gone already. A `missing` field's item
+    goes whole; a key `loc` names past the data is a union member's tag (`refusal_correct.bool`).
+    """
+    node, removed = data, None
+    for depth, part in enumerate(loc):
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            removed = (node, part, depth)
+            break
+        if isinstance(node, dict) and part in node:
+            removed = (node, part, depth)
+            node = node[part]
+            continue
+        if missing or isinstance(part, int):
+            return None
+        break
+    if removed is None:
+        return None
+    parent, key, depth = removed
+    del parent[key]
+    return loc[: depth + 1]
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def parse_cell(raw: bytes | str, default_sweep: str) -> tuple[Cell | None, list[str]]:
+    """A cells.jsonl line as a `Cell`, with the same verdict as the index's (head.py).
+
+    A line is refused (None, and why) only for what the index reads too. Any other
+    field of a wrong type is left out, as if not recorded, and said: `(cell, notes)`.
+    """
+    from cabtui.data.loader import describe_validation_error
+
+    context = {"sweep_id": default_sweep}
+    try:
+        return Cell.model_validate_json(raw, context=context), []
+    except ValidationError as err:
+        failed = err
+    data: Any = None
+    notes: list[str] = []
+    for _ in range(_MAX_PASSES):
+        errors = failed.errors(include_url=False)
+        if any(_is_strict(e["loc"]) for e in errors):
+            return None, [describe_validation_error(failed)]
+        if data is None:  # valid JSON: only a field beyond the index's is wrong
+            data = from_json(raw)
+        # Last first: pydantic lists a list's items in order, so earlier indexes still hold.
+        removed: list[tuple[int | str, ...]] = []
+        said: list[str] = []
+        for e in reversed(errors):
+            loc = e["loc"]
+            if any(loc[: len(r)] == r for r in removed):
+                continue  # its value or item is already left out
+            place = _leave_out(data, loc, e["type"] == "missing")
+            if place is not None:
+                removed.append(place)
+                item = isinstance(place[-1], int) and place != loc
+                said.append(f"{_dotted(loc)}: {e['msg']}; {_dotted(place)} left out" if item
+                            else f"{_dotted(place)}: {e['msg']}; left out")
+        notes.extend(reversed(said))
+        if not removed:
+            break
+        try:
+            return Cell.model_validate(data, context=context), notes
+        except ValidationError as err:
+            failed = err
+    return None, [describe_validation_error(failed)]
