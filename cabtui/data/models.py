@@ -331,6 +331,22 @@ class SweepInfo(Record):
     composite_weights: dict[str, float] = {}
 
 
+def cell_schema() -> dict[str, Any]:
+    """The JSON Schema of a cell record (`cabtui schema`), with null allowed in every optional field."""
+    schema = Cell.model_json_schema(by_alias=True)
+    for part in [schema, *schema.get("$defs", {}).values()]:
+        required = set(part.get("required", ()))
+        for name, prop in part.get("properties", {}).items():
+            if name not in required and not _schema_takes_null(prop):
+                part["properties"][name] = {"anyOf": [prop, {"type": "null"}], "description": "null: not recorded",
+                                            **{k: prop[k] for k in ("title", "default") if k in prop}}
+    return schema
+
+
+def _schema_takes_null(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "null" or any(p.get("type") == "null" for p in prop.get("anyOf", ()))
+
+
 STRICT_FIELDS = frozenset({"tui", "model", "task", "scores", "cell_id", "sweep_id", "run", "status", "exit_code",
                            "started_at", "ended_at"})
 """What the sweep index reads (head.py): a wrong type there and the line is no cell record."""
@@ -354,7 +370,8 @@ def _leave_out(data: Any, loc: tuple[int | str, ...], missing: bool) -> tuple[in
     Returns the place removed, or None when it is gone already. A `missing` field's item
     goes whole; a key `loc` names past the data is a union member's tag (`refusal_correct.bool`).
     """
-    node, removed = data, None
+    node: Any = data
+    removed: tuple[Any, Any, int] | None = None
     for depth, part in enumerate(loc):
         if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             removed = (node, part, depth)
