@@ -8,7 +8,7 @@ The validators are pydantic-core schemas written out, not `TypeAdapter`s of the
 TypedDicts: importing pydantic and building its schemas would cost more than
 loading a published-size sweep, and this module is on the path to the first
 screen. tests/data/test_head.py checks that they agree with pydantic's own, and
-with `models.parse_cell` on which records are cells.
+with `verdict.parse_cell` on which records are cells.
 """
 
 from __future__ import annotations

@@ -253,7 +253,7 @@ class _Loader:
                 try:
                     got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
                 except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
-                    got = [Problem(name, lineno, f"cannot read this record: {one_line(f'{type(err).__name__}: {err}')}")]
+                    got = [Problem(name, lineno, _failure(err))]
                 if isinstance(got, list):
                     problems.extend(got)
                     continue
@@ -276,7 +276,7 @@ def _parse_line(
 ) -> tuple[CellRow, list[Problem]] | list[Problem]:
     """One line as an index row and what is wrong with it, or why it is no cell record.
 
-    With `full`, the whole record is checked too (`models.parse_cell`: a field beyond the
+    With `full`, the whole record is checked too (`verdict.parse_cell`: a field beyond the
     index's with a wrong type is left out and said), and its artifact paths.
     """
     try:
@@ -295,7 +295,7 @@ def _parse_line(
     if not full:
         return row, []
     from cabtui.data.artifacts import artifact_problems
-    from cabtui.data.models import parse_cell
+    from cabtui.data.verdict import parse_cell
 
     cell, notes = parse_cell(raw, default_sweep)
     if cell is None:  # the index and the models disagree: a bug, said rather than hidden
@@ -303,6 +303,10 @@ def _parse_line(
     problems = [Problem(name, lineno, note) for note in notes]
     problems.extend(Problem(name, lineno, note) for note in artifact_problems(cell, source))
     return row, problems
+
+
+def _failure(err: Exception) -> str:
+    return f"cannot read this record: {one_line(f'{type(err).__name__}: {err}')}"
 
 
 def _unknown_status(status: str, outcome: str) -> str:
@@ -352,7 +356,7 @@ class OpenedRecord:
 
 def open_record(row: CellRow) -> OpenedRecord:
     """Read the full record of an indexed cell from its line on disk; never raises."""
-    from cabtui.data.models import parse_cell
+    from cabtui.data.verdict import parse_cell
 
     name = str(row.source.path)
     try:
@@ -368,7 +372,7 @@ def open_record(row: CellRow) -> OpenedRecord:
     try:
         cell, notes = parse_cell(raw, _default_sweep(row))
     except Exception as err:  # noqa: BLE001 - a changed file must not take the page down
-        return _unread(row, f"cannot read this record: {one_line(f'{type(err).__name__}: {err}')}")
+        return _unread(row, _failure(err))
     if cell is None:
         return _unread(row, notes[0] + " (the file changed since it was loaded? reload it)")
     if cell.cell_id != row.cell_id:

@@ -17,7 +17,7 @@ from typing_extensions import TypedDict
 from cabtui.data.head import CELL_HEAD, SWEEP_HEAD
 from cabtui.data.index import Source
 from cabtui.data.loader import _parse_line
-from cabtui.data.models import parse_cell
+from cabtui.data.verdict import parse_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ConfigDict(extra="ignore", allow_inf_nan=False)
@@ -191,7 +191,7 @@ def test_every_optional_field_and_axis_takes_null() -> None:
     for line in public.read_bytes().splitlines():
         record = json.loads(line)
         nulled = {**record, **dict.fromkeys(OPTIONAL)}
-        nulled["scores"] = {axis: None for axis in record["scores"]} | {"cost": None}
+        nulled["scores"] = dict.fromkeys(record["scores"]) | {"cost": None}
         raw = json.dumps(nulled).encode()
         assert index_takes(raw) and model_takes(raw), raw
         every_key_null = {**record, "scores": {a: dict.fromkeys(v) for a, v in record["scores"].items()}}

@@ -50,8 +50,9 @@ def test_a_run_suffix_of_5000_digits_is_a_problem_on_its_line(tmp_path: Path) ->
     for full in (False, True):
         results = load(tmp_path, full=full)
         assert cells(results) == 2
-        assert said(results) == [f"{path}:2: not a cell record: cell_id ends in #run and 5,000 digits: "
-                                 "not a run number"]
+        assert said(results) == [
+            f"{path}:2: not a cell record: cell_id ends in #run and 5,000 digits: not a run number"
+        ]
 
 
 def test_any_failure_inside_one_line_is_that_lines_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,16 +99,23 @@ def test_a_non_string_cell_id_is_a_validation_error() -> None:
         Cell.model_validate({**records()[0], "sweep_id": ["x"], "cell_id": None})
 
 
-@pytest.mark.parametrize(("changed", "message"), [
-    ('{"tui": "a", "model": "m", "task": "t", "cell_id": 5, "scores": {}}\n',
-     "not a cell record: cell_id: Input should be a valid string (the file changed since it was loaded? reload it)"),
-    ("{garbled\n", "not JSON: key must be a string at line 1 column 2 (the file changed since it was loaded? "
-     "reload it)"),
-    ("", "the file changed since it was loaded (this line is gone); reload it"),
-    (None, "cannot read: No such file or directory"),
-])
-def test_opening_a_cell_of_a_changed_file_says_what_is_wrong(tmp_path: Path, changed: str | None,
-                                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("changed", "message"),
+    [
+        (
+            '{"tui": "a", "model": "m", "task": "t", "cell_id": 5, "scores": {}}\n',
+            "not a cell record: cell_id: Input should be a valid string"
+            " (the file changed since it was loaded? reload it)",
+        ),
+        (
+            "{garbled\n",
+            "not JSON: key must be a string at line 1 column 2 (the file changed since it was loaded? reload it)",
+        ),
+        ("", "the file changed since it was loaded (this line is gone); reload it"),
+        (None, "cannot read: No such file or directory"),
+    ],
+)
+def test_opening_a_cell_of_a_changed_file_says_what_is_wrong(tmp_path: Path, changed: str | None, message: str) -> None:
     path = write(tmp_path / "s", records()[:1])
     row = load(tmp_path).sweeps[0].cells[0]
     if changed is None:
@@ -180,9 +188,11 @@ def test_a_field_of_a_wrong_type_is_left_out_and_said_alike_everywhere(tmp_path:
     lines[1]["scores"]["blast_radius"]["modified"] = ["src/lib.rs", 7]
     path = write(tmp_path / "s", lines)
     quick, full = load(tmp_path), load(tmp_path, full=True)
-    expected = [f"{path}:2: scores.blast_radius.modified.1: Input should be a valid string; left out",
-                f"{path}:2: model_build_id: Input should be a valid string; left out",
-                f"{path}:2: plugin_stack: Input should be a valid array; left out"]
+    expected = [
+        f"{path}:2: scores.blast_radius.modified.1: Input should be a valid string; left out",
+        f"{path}:2: model_build_id: Input should be a valid string; left out",
+        f"{path}:2: plugin_stack: Input should be a valid array; left out",
+    ]
     assert (cells(quick), cells(full)) == (3, 3)
     assert said(full) == expected
     opened = open_record(next(c for s in quick.sweeps for c in s.cells if c.line == 2))
@@ -228,7 +238,8 @@ def test_median_wall_and_tokens_per_correct_derive_from_the_record(tmp_path: Pat
 
 def test_an_unknown_status_in_the_filter_is_said() -> None:
     assert parse_query("status:nonsense").errors == (
-        "unknown status 'nonsense' (use pass, fail, failed, timed_out, incompatible, error)",)
+        "unknown status 'nonsense' (use pass, fail, failed, timed_out, incompatible, error)",
+    )
     assert parse_query("status:timed status:=pass -status:fail status:failing").errors == ()
 
 
@@ -242,4 +253,3 @@ def test_visible_covers_c1_bidi_and_separators() -> None:
 
 def test_problems_are_visible_text() -> None:
     assert str(Problem("x\x1b]2;PWNED\x07", 1, "m")) == "x␛]2;PWNED␇:1: m"
-
