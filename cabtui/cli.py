@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from cabtui import __version__
 from cabtui.data.discovery import UnreadablePath
 from cabtui.data.loader import Results, load
 from cabtui.data.query import leaderboard
-from cabtui.data.text import utf8_safe
+from cabtui.data.text import utf8_safe, visible
 from cabtui.demo import demo_path
 
 COMMANDS = ("play", "frame", "summary", "validate", "schema")
@@ -77,10 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _open_parser().parse_args(args_list)
         return _open(args.path)
     except UsageError as err:
-        print(err, file=sys.stderr)
+        _say(str(err))
         return 2
     except UnreadablePath as err:
-        print(f"cabtui: {err}", file=sys.stderr)
+        _say(f"cabtui: {err}")
         return 2
     except KeyboardInterrupt:
         return 130
@@ -90,11 +91,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _say(message: str) -> None:
+    """One line on stderr, its untrusted parts (paths, record text) made visible."""
+    print(visible(message), file=sys.stderr)
+
+
+_UNSAFE_IN_JSON = re.compile("[\u0080-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_text(value: object) -> str:
+    """JSON with C1, bidi and other invisible controls written as `\\uXXXX` escapes: the same
+    data to a JSON reader, and nothing that acts on a terminal showing it (orjson escapes C0)."""
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _run_command(args: argparse.Namespace) -> int:
     if args.command == "schema":
-        from cabtui.data.models import Cell
+        from cabtui.data.models import cell_schema
 
-        print(json.dumps(Cell.model_json_schema(by_alias=True), indent=2))
+        print(json.dumps(cell_schema(), indent=2))
         return 0
     if args.command == "summary":
         return _summary(load(args.path), as_json=args.json)
@@ -115,14 +131,14 @@ def _summary(results: Results, *, as_json: bool) -> int:
         for row in leaderboard(sweep.cells)
     ]
     if as_json:
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.write(json_text(rows) + "\n")
         return 0
     from cabtui.summary_text import leaderboard_text
 
     for sweep in results.sweeps:
         print(leaderboard_text(sweep))
     if results.problems:
-        print(f"{len(results.problems)} problems while loading (cabtui validate lists them)", file=sys.stderr)
+        _say(f"{len(results.problems)} problems while loading (cabtui validate lists them)")
     return 0
 
 
@@ -131,7 +147,7 @@ def _validate(results: Results) -> int:
         print(problem)
     cells = sum(len(s.cells) for s in results.sweeps)
     word = "problem" if len(results.problems) == 1 else "problems"
-    print(f"{cells} cells in {len(results.sweeps)} sweeps, {len(results.problems)} {word}", file=sys.stderr)
+    _say(f"{cells} cells in {len(results.sweeps)} sweeps, {len(results.problems)} {word}")
     return 1 if results.problems else 0
 
 
@@ -144,7 +160,7 @@ def _frame(file: Path, at: float, *, ansi: bool) -> int:
     try:
         text = screen_text_at(file, at, ansi=ansi)
     except CastError as err:
-        print(f"cabtui: {err}", file=sys.stderr)
+        _say(f"cabtui: {err}")
         return 1
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -72,7 +72,7 @@ def test_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert rust["median_wall_ms"] == 11734.067
     timed = by_key[("newmodels-20260620", "opencode", "minimaxai/minimax-m3")]
     assert (timed["cells"], timed["passed"], timed["pass_rate"], timed["mean_composite"]) == (1, 0, 0.0, 0.504)
-    assert timed["median_wall_ms"] is None
+    assert timed["median_wall_ms"] == pytest.approx(600_666.043)  # ended_at - started_at: no latency axis
     assert sum(r["cells"] for r in rows) == 10
     assert sum(r["passed"] for r in rows) == 3
     assert {r["sweep_id"] for r in rows} == {"newmodels-20260620", "free-20260527", "expansion-20260616"}
@@ -241,3 +241,62 @@ def test_frame_prints_the_screen_and_exits_2_for_a_missing_file(
     assert main(["frame", str(bad), "--at", "1"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.cast" in err
+
+
+# --- untrusted text in what the CLI prints (issue items 2, 3, 8, 12) -----------------------------
+
+
+def test_an_unreadable_path_with_controls_prints_them_visible(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "x\x1b]2;PWNED\x07"
+    for args in (["validate", str(bad)], ["summary", str(bad)], [str(bad)]):
+        code, out, err = run(capsys, *args)
+        assert code == 2
+        assert "\x1b" not in err and "\x07" not in err
+        assert "x␛]2;PWNED␇: no such file or folder" in err
+
+
+def test_summary_json_escapes_c1_and_bidi_controls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = json.loads(PUBLIC.read_text().splitlines()[1])
+    record.update(tui="a\u009b2Jb", model="m\u202e\u2066x", cell_id="")
+    (tmp_path / "cells.jsonl").write_text(json.dumps(record) + "\n")
+    code, out, _ = run(capsys, "summary", "--json", str(tmp_path))
+    assert code == 0
+    assert not re.search("[\u0080-\u009f\u202a-\u202e\u2066-\u2069]", out)
+    assert "a\\u009b2Jb" in out and "m\\u202e\\u2066x" in out
+    [row] = json.loads(out)
+    assert (row["tui"], row["model"]) == ("a\u009b2Jb", "m\u202e\u2066x")  # the same data to a JSON reader
+
+
+def test_a_5000_digit_run_suffix_is_one_problem_for_every_command(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    lines = PUBLIC.read_text().splitlines()
+    bad = json.loads(lines[2])
+    bad["cell_id"] += "#run" + "7" * 5000
+    path = tmp_path / "cells.jsonl"
+    path.write_text("\n".join([*lines[:2], json.dumps(bad), *lines[3:]]) + "\n")
+    code, out, err = run(capsys, "summary", str(tmp_path))
+    assert (code, "Traceback" in err) == (0, False)
+    assert "1 problems while loading" in err
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert code == 1
+    assert out == f"{path}:3: not a cell record: cell_id ends in #run and 5,000 digits: not a run number\n"
+    assert err.startswith("9 cells in ") and err.endswith(" sweeps, 1 problem\n")
+
+
+def test_the_timed_out_cell_with_null_image_counts_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = PUBLIC.read_text().splitlines()
+    timed = json.loads(lines[0])
+    timed.update(container_image=None, image_digest=None)
+    (tmp_path / "cells.jsonl").write_text("\n".join([json.dumps(timed), *lines[1:]]) + "\n")
+    assert run(capsys, "validate", str(tmp_path)) == (0, "", "10 cells in 3 sweeps, 0 problems\n")
+    code, out, _ = run(capsys, "summary", "--json", str(tmp_path))
+    assert sum(r["cells"] for r in json.loads(out)) == 10
+
+
+def test_schema_allows_null_in_optional_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    image = schema["properties"]["container_image"]
+    assert {"type": "null"} in image["anyOf"]
+    assert "tui" in schema["required"] and "anyOf" not in schema["properties"]["tui"]

@@ -145,3 +145,22 @@ def load_artifacts(cell: Cell, source: Source) -> CellArtifacts:
         problems=tuple(problems),
     )
 
+
+
+def artifact_problems(cell: Cell, source: Source) -> list[str]:
+    """What is wrong with the artifact paths a record names (for `cabtui validate`).
+
+    Paths leading outside the sweep folder and named files that do not exist; conventional
+    paths are looked up, not promised, so their absence is no problem.
+    """
+    named = cell.artifacts
+    if named is None:
+        return []
+    out = []
+    for key in ("trace", "model_calls", "recording"):
+        relative = getattr(named, key)
+        if relative:
+            got = _locate(source, relative, (), cell)
+            if isinstance(got, str):
+                out.append(f"artifacts.{key}: {got}")
+    return out

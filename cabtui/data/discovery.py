@@ -59,13 +59,30 @@ def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
 
 
 def _walk_cells(root: Path, onerror: Callable[[OSError], None]) -> Iterator[Path]:
-    # Artifact trees (cells/<tui>/...) can be huge; a sweep folder's own
-    # cells/ subtree never holds another sweep, so it is not descended.
-    for folder, dirs, files in os.walk(root, onerror=onerror, followlinks=False):
-        if CELLS_FILE in files:
+    """Every cells.jsonl below ROOT, folders in name order, without recursion (a tree may be
+    deeper than Python's stack) and without following symlinked folders.
+
+    Artifact trees (cells/<tui>/...) can be huge; a sweep folder's own cells/ subtree never
+    holds another sweep, so it is not descended.
+    """
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                dirs, has_cells = [], False
+                for entry in entries:
+                    if entry.name == CELLS_FILE and not entry.is_dir():
+                        has_cells = True
+                    elif not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                        dirs.append(entry.name)
+        except OSError as err:
+            onerror(err)
+            continue
+        if has_cells:
             yield Path(folder) / CELLS_FILE
-            dirs[:] = [d for d in dirs if d != "cells"]
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs = [d for d in dirs if d != "cells"]
+        stack.extend(os.path.join(folder, d) for d in sorted(dirs, reverse=True))
 
 
 def folder_names(root: Path, files: list[Path]) -> dict[Path, str]:

@@ -55,6 +55,28 @@ def outcome_of(status: str, passed: bool) -> str:
 
 
 _RUN_SUFFIX = re.compile(r"#run(\d+)$")
+MAX_RUN_DIGITS: Final = 9
+"""A `#runN` suffix with more digits is refused (Python will not even convert 4,301 of them)."""
+
+
+def run_from_id(cell_id: str) -> int | None:
+    """The run a `#runN` id suffix names, None without one.
+
+    One rule for the index and the models: N counts from 1, as `run` does.
+
+    Raises:
+        ValueError: the suffix is `#run0` or too long to be a run number.
+    """
+    match = _RUN_SUFFIX.search(cell_id)
+    if match is None:
+        return None
+    digits = match.group(1)
+    if len(digits) > MAX_RUN_DIGITS:
+        raise ValueError(f"cell_id ends in #run and {len(digits):,} digits: not a run number")
+    run = int(digits)
+    if run < 1:
+        raise ValueError(f"cell_id ends in #run{digits}: runs count from 1")
+    return run
 
 
 def derive_identity(
@@ -66,6 +88,9 @@ def derive_identity(
     sweep_id from the folder; cell_id `<sweep>/<tui>/<model>/<task>` (plus `#runN` when
     the record names its run); run from a `#runN` id suffix, else 1; status `timed_out`
     when the adapter exited -1, else `ok`.
+
+    Raises:
+        ValueError: the id's `#runN` suffix is no run number (see `run_from_id`).
     """
     sweep = sweep_id or default_sweep
     if not cell_id:
@@ -74,8 +99,7 @@ def derive_identity(
             # Reruns are told apart by their id, as the runner's own ids are.
             cell_id += f"#run{run}"
     if run is None:
-        match = _RUN_SUFFIX.search(cell_id)
-        run = int(match.group(1)) if match else 1
+        run = run_from_id(cell_id) or 1
     if status is None:
         status = "timed_out" if exit_code == -1 else "ok"
     return sweep, cell_id, run, status
@@ -104,7 +128,7 @@ def headline_value(axis: str, part: Mapping[str, Any]) -> float | None:
         return None
     value = part.get(HEADLINE_KEY.get(axis, axis))
     if value.__class__ is float:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     try:

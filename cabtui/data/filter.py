@@ -53,6 +53,8 @@ def parse_query(text: str) -> Query:
         body = token[1:] if neg else token
         name, sep, value = body.partition(":")
         if sep and name.lower() in FIELDS:
+            if name.lower() == "status" and not _known_status(value.lower()):
+                errors.append(f"unknown status {value!r} (use {', '.join(STATUS_WORDS)})")
             if neg:
                 negated.append((name.lower(), value.lower()))
             else:
@@ -66,12 +68,25 @@ def parse_query(text: str) -> Query:
     return Query(tuple(words), tuple((k, tuple(v)) for k, v in terms.items()), tuple(negated), tuple(errors))
 
 
+STATUS_WORDS: Final = ("pass", "fail", "failed", "timed_out", "incompatible", "error")
+"""What `status:` is compared with (a prefix is enough); `failed` means anything but a pass."""
+_STATUS_ALIASES: Final = ("failure", "failing", "passed", "ok")
+
+
+def _known_status(value: str) -> bool:
+    """Whether `status:value` can match a status the format names (kept unknown ones still filter)."""
+    word = value.removeprefix("=")
+    return any(known.startswith(word) for known in (*STATUS_WORDS, *_STATUS_ALIASES))
+
+
 def _matches_value(got: str, value: str) -> bool:
     """`=value` matches the whole field; `value` anywhere in it."""
     return got == value[1:] if value.startswith("=") else value in got
 
 
 def _matches_status(outcome: str, value: str) -> bool:
+    if value.startswith("="):
+        return outcome == value[1:]
     if value in ("failed", "failure", "failing"):
         return outcome != "pass"
     if value in ("passed", "ok"):

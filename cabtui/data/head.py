@@ -7,7 +7,8 @@ dicts of just these keys cost less than one (benchmarks/load_sweep.py). `Cell`
 The validators are pydantic-core schemas written out, not `TypeAdapter`s of the
 TypedDicts: importing pydantic and building its schemas would cost more than
 loading a published-size sweep, and this module is on the path to the first
-screen. tests/data/test_head.py checks that they agree with pydantic's own.
+screen. tests/data/test_head.py checks that they agree with pydantic's own, and
+with `verdict.parse_cell` on which records are cells.
 """
 
 from __future__ import annotations
@@ -33,20 +34,28 @@ AxisHead = TypedDict(  # functional form: `pass` is a keyword, and the key must 
     },
     total=False,
 )
-"""The headline keys of any axis, and nothing else: the index never builds the rest."""
+"""The headline keys of the known axes (`HEAD_KEYS`), and nothing else: the index never builds the rest.
+An axis the format does not define is kept whole (its headline is its own name)."""
+
+
+class UsageHead(TypedDict, total=False):
+    """The tokens the CLI reported: the leaderboard's tokens where the scorer recorded none."""
+
+    prompt_tokens: int | None
+    completion_tokens: int | None
 
 
 class CellHead(TypedDict):
     """What the sweep index needs of a cell record, validated straight from the JSON bytes.
 
-    Axes the format does not define keep only these keys here: the loader reads
-    their own headline key from the record again (see loader.py).
+    Every field but the identity and `scores` may be missing or null ("not recorded"),
+    and so may each axis.
     """
 
     tui: str
     model: str
     task: str
-    scores: dict[str, AxisHead]
+    scores: dict[str, AxisHead | None]
     cell_id: NotRequired[str | None]
     sweep_id: NotRequired[str | None]
     run: NotRequired[int | None]
@@ -54,6 +63,7 @@ class CellHead(TypedDict):
     exit_code: NotRequired[int | None]
     started_at: NotRequired[datetime | None]
     ended_at: NotRequired[datetime | None]
+    usage: NotRequired[UsageHead | None]
 
 
 class SweepHead(TypedDict, total=False):
@@ -83,24 +93,30 @@ _STR = core_schema.str_schema()
 _NAME = core_schema.str_schema(min_length=1)
 _TIME = core_schema.datetime_schema(microseconds_precision="truncate")
 
-_AXIS_HEAD = _typed_dict(_fields({}, {
-    "pass": _FLOAT,
-    "tokens_per_correct_task": _FLOAT,
-    "total_tokens": _INT,
-    "model_calls": _INT,
-    "wall_clock_ms": _FLOAT,
-    "blast_radius": _FLOAT,
-    "refusal": _FLOAT,
-    "integrity": _FLOAT,
-    "composite": _FLOAT,
-    "not_applicable": core_schema.bool_schema(),
-}))
+HEAD_KEYS: Final[dict[str, dict[str, core_schema.CoreSchema]]] = {
+    "pass_rate": {"pass": _FLOAT},
+    "tokens": {"tokens_per_correct_task": _FLOAT, "total_tokens": _INT, "model_calls": _INT},
+    "latency": {"wall_clock_ms": _FLOAT},
+    "blast_radius": {"blast_radius": _FLOAT},
+    "refusal": {"refusal": _FLOAT, "not_applicable": core_schema.bool_schema()},
+    "integrity": {"integrity": _FLOAT, "not_applicable": core_schema.bool_schema()},
+    "composite": {"composite": _FLOAT},
+}
+"""Per known axis, the keys the index reads: a record is refused where one has a wrong type.
+models.py refuses the same (`STRICT`); other keys of a bad type are only left out."""
+
+_SCORES = core_schema.typed_dict_schema(
+    {axis: core_schema.typed_dict_field(core_schema.nullable_schema(_typed_dict(_fields({}, keys))), required=False)
+     for axis, keys in HEAD_KEYS.items()},
+    extra_behavior="allow",
+    extras_schema=core_schema.nullable_schema(core_schema.dict_schema()),
+)
 
 CELL_HEAD: Final = SchemaValidator(_typed_dict(_fields(
-    {"tui": _NAME, "model": _NAME, "task": _NAME,
-     "scores": core_schema.dict_schema(keys_schema=_STR, values_schema=_AXIS_HEAD)},
+    {"tui": _NAME, "model": _NAME, "task": _NAME, "scores": _SCORES},
     {"cell_id": _STR, "sweep_id": _STR, "run": core_schema.int_schema(ge=1), "status": _STR,
-     "exit_code": _INT, "started_at": _TIME, "ended_at": _TIME},
+     "exit_code": _INT, "started_at": _TIME, "ended_at": _TIME,
+     "usage": _typed_dict(_fields({}, {"prompt_tokens": _INT, "completion_tokens": _INT}))},
 )))
 """Validates one cells.jsonl line into a `CellHead` (`validate_json`, or `validate_python`)."""
 

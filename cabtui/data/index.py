@@ -24,6 +24,7 @@ HEADLINE_AXES: Final = AXES
 
 AXIS_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
 """Position of each known axis in `CellRow.headlines`."""
+_LATENCY: Final = AXIS_INDEX["latency"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,8 @@ class CellRow:
     extra_headlines: tuple[tuple[str, float | None], ...]
     """Headlines of axes the format does not define, by name."""
     total_tokens: int | None
-    """Tokens the scorer counted, None where it recorded none (for tokens per correct task)."""
+    """Tokens the run spent, for tokens per correct task: the scorer's `total_tokens` where it
+    recorded any, else the CLI's own `usage` (prompt + completion), else None."""
     source: Source
     line: int
     offset: int
@@ -74,7 +76,7 @@ class CellRow:
     @classmethod
     def from_head(
         cls, head: CellHead, default_sweep: str, source: Source, line: int, offset: int,
-        extra_axes: dict[str, dict[str, Any]] | None = None,
+        extra_axes: dict[str, dict[str, Any] | None] | None = None,
         intern: Callable[[str], str] = sys.intern,
     ) -> CellRow:
         """Keep the headline facts of a validated record, its documented defaults filled in.
@@ -91,9 +93,9 @@ class CellRow:
         headlines = tuple([
             None if (part := get(axis)) is None else headline_value(axis, part) for axis in HEADLINE_AXES
         ])
-        tokens = get("tokens")
         extra = () if not extra_axes else tuple(
-            (name, _finite(headline_value(name, part))) for name, part in extra_axes.items()
+            (name, None if part is None else _finite(headline_value(name, part)))
+            for name, part in extra_axes.items()
         )
         status = intern(status)
         passed = status == "ok" and (headlines[0] or 0.0) >= 1.0
@@ -102,7 +104,7 @@ class CellRow:
             cell_id, intern(sweep_id), intern(head["tui"]), intern(head["model"]), intern(head["task"]),
             run, status, head.get("exit_code"),
             as_utc(head.get("started_at")), as_utc(head.get("ended_at")),
-            headlines, extra, _recorded_tokens(tokens), source, line, offset,
+            headlines, extra, _spent_tokens(get("tokens"), head.get("usage")), source, line, offset,
             passed, intern(outcome_of(status, passed)),
         )
 
@@ -115,6 +117,15 @@ class CellRow:
             if name == axis:
                 return value
         return None
+
+    @property
+    def wall_ms(self) -> float | None:
+        """Wall time of the run: the latency scorer's, else `ended_at - started_at`, else None."""
+        wall = self.headlines[_LATENCY]
+        if wall is None and self.started_at is not None and self.ended_at is not None:
+            seconds = (self.ended_at - self.started_at).total_seconds()
+            wall = seconds * 1000 if seconds >= 0 else None
+        return wall
 
     @property
     def category(self) -> str:
@@ -132,8 +143,12 @@ def _finite(value: float | None) -> float | None:
     return value if value is None or math.isfinite(value) else None
 
 
-def _recorded_tokens(tokens: Any) -> int | None:
-    """The scorer's total tokens, None where it recorded none (no tokens and no calls)."""
+def _spent_tokens(tokens: Any, usage: Any) -> int | None:
+    """The scorer's total tokens where it recorded any, else the CLI's reported usage, else None."""
     if tokens and (tokens.get("total_tokens") or tokens.get("model_calls")):
         return tokens.get("total_tokens")  # type: ignore[no-any-return]
+    if usage:
+        prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
+        if prompt is not None or completion is not None:
+            return (prompt or 0) + (completion or 0)
     return None

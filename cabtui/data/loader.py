@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
-from pydantic_core import ValidationError, from_json
+from pydantic_core import ValidationError
 
 from cabtui.data.discovery import discover, folder_names
 from cabtui.data.fields import AXES, STATUSES
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 KNOWN_AXES = frozenset(AXES)
 KNOWN_STATUSES = frozenset(STATUSES)
 SWEEP_FILE = "sweep.json"
+BOM = b"\xef\xbb\xbf"
 PROGRESS_EVERY = 2000
 """Lines between two progress callbacks."""
 
@@ -87,7 +88,7 @@ def read_sweep_info(folder: Path, problems: list[Problem], *, full: bool = False
     if not path.is_file():
         return None
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes().removeprefix(BOM))
         if full:
             from cabtui.data.models import SweepInfo
 
@@ -247,15 +248,22 @@ class _Loader:
                 if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line
                     continue
                 records += 1
-                got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
-                if isinstance(got, Problem):
-                    problems.append(got)
-                else:
-                    if got.status not in KNOWN_STATUSES:  # kept, as the format says, but said
-                        problems.append(Problem(name, lineno, _unknown_status(got.status, got.outcome)))
-                    sweep_id = got.sweep_id
-                    named.add(sweep_id)
-                    self.sweep(sweep_id, title if sweep_id == default_id else None).cells.append(got)
+                if lineno == 1 and raw.startswith(BOM):  # as the recording reader does
+                    raw = raw[len(BOM):]
+                try:
+                    got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
+                except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
+                    got = [Problem(name, lineno, _failure(err))]
+                if isinstance(got, list):
+                    problems.extend(got)
+                    continue
+                row, notes = got
+                problems.extend(notes)
+                if row.status not in KNOWN_STATUSES:  # kept, as the format says, but said
+                    problems.append(Problem(name, lineno, _unknown_status(row.status, row.outcome)))
+                sweep_id = row.sweep_id
+                named.add(sweep_id)
+                self.sweep(sweep_id, title if sweep_id == default_id else None).cells.append(row)
         self.done += offset
         if self.progress is not None:
             self.progress(self.done, self.total)
@@ -265,27 +273,40 @@ class _Loader:
 
 def _parse_line(
     raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, full: bool,
-) -> CellRow | Problem:
-    """Validate one line into an index row (the whole record too with `full`), or say what is wrong."""
+) -> tuple[CellRow, list[Problem]] | list[Problem]:
+    """One line as an index row and what is wrong with it, or why it is no cell record.
+
+    With `full`, the whole record is checked too (`verdict.parse_cell`: a field beyond the
+    index's with a wrong type is left out and said), and its artifact paths.
+    """
     try:
         head = CELL_HEAD.validate_json(raw)
-        if full:
-            from cabtui.data.models import Cell
-
-            Cell.model_validate_json(raw, context={"sweep_id": default_sweep})
-        extra = None
-        if not KNOWN_AXES.issuperset(head["scores"]):
-            # An axis the format does not define keeps its headline under its own name,
-            # which the head drops: read its object again (each is one, CELL_HEAD checked),
-            # with the parser pydantic used (orjson refuses what it accepts, e.g. NaN).
-            scores = from_json(raw)["scores"]
-            extra = {name: scores[name] for name in head["scores"] if name not in KNOWN_AXES}
     except ValidationError as err:
         message = describe_validation_error(err)
         if not raw.endswith(b"\n") and message.startswith("not JSON"):
             message += " (the last line has no newline: truncated?)"
-        return Problem(name, lineno, message)
-    return CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
+        return [Problem(name, lineno, message)]
+    scores = head["scores"]
+    extra = None if KNOWN_AXES.issuperset(scores) else {k: v for k, v in scores.items() if k not in KNOWN_AXES}
+    try:
+        row = CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
+    except ValueError as err:  # the id's #runN suffix is no run number
+        return [Problem(name, lineno, f"not a cell record: {err}")]
+    if not full:
+        return row, []
+    from cabtui.data.artifacts import artifact_problems
+    from cabtui.data.verdict import parse_cell
+
+    cell, notes = parse_cell(raw, default_sweep)
+    if cell is None:  # the index and the models disagree: a bug, said rather than hidden
+        return [Problem(name, lineno, notes[0])]
+    problems = [Problem(name, lineno, note) for note in notes]
+    problems.extend(Problem(name, lineno, note) for note in artifact_problems(cell, source))
+    return row, problems
+
+
+def _failure(err: Exception) -> str:
+    return f"cannot read this record: {one_line(f'{type(err).__name__}: {err}')}"
 
 
 def _unknown_status(status: str, outcome: str) -> str:
@@ -320,22 +341,53 @@ def _default_sweep(row: CellRow) -> str:
     return source.sweep_id or (source.info.get("sweep_id") if source.info else None) or source.folder.resolve().name
 
 
-def read_cell(row: CellRow) -> Cell | Problem:
-    """Read the full record of an indexed cell again from its line on disk."""
-    from cabtui.data.models import Cell
+@dataclass(frozen=True)
+class OpenedRecord:
+    """A cell's full record read again when it is opened, and what is wrong with its line.
+
+    `cell` is None where the line can no longer be read as this cell (the file changed,
+    went away or is garbled); `problems` then says why, as `FILE:LINE: message`. Otherwise
+    they are the fields left out for a wrong type ("not recorded" on the page).
+    """
+
+    cell: Cell | None
+    problems: tuple[Problem, ...] = ()
+
+
+def open_record(row: CellRow) -> OpenedRecord:
+    """Read the full record of an indexed cell from its line on disk; never raises."""
+    from cabtui.data.verdict import parse_cell
 
     name = str(row.source.path)
     try:
         with row.source.path.open("rb") as handle:
             handle.seek(row.offset)
             raw = handle.readline()
-    except OSError as err:
-        return Problem(name, row.line, f"cannot read: {err.strerror or err}")
+    except (OSError, ValueError) as err:  # ValueError: a seek past what a file object takes
+        return _unread(row, f"cannot read: {getattr(err, 'strerror', None) or err}")
+    if row.line == 1:
+        raw = raw.removeprefix(BOM)
+    if not raw.strip():
+        return _unread(row, "the file changed since it was loaded (this line is gone); reload it")
     try:
-        cell = Cell.model_validate_json(raw, context={"sweep_id": _default_sweep(row)})
-    except ValidationError as err:
-        # The index checked only what it keeps; the rest of the record is checked now.
-        return Problem(name, row.line, describe_validation_error(err))
+        cell, notes = parse_cell(raw, _default_sweep(row))
+    except Exception as err:  # noqa: BLE001 - a changed file must not take the page down
+        return _unread(row, _failure(err))
+    if cell is None:
+        return _unread(row, notes[0] + " (the file changed since it was loaded? reload it)")
     if cell.cell_id != row.cell_id:
-        return Problem(name, row.line, "the file changed since it was loaded; reload it")
-    return cell
+        return _unread(row, "the file changed since it was loaded; reload it")
+    return OpenedRecord(cell, tuple(Problem(name, row.line, note) for note in notes))
+
+
+def _unread(row: CellRow, message: str) -> OpenedRecord:
+    return OpenedRecord(None, (Problem(str(row.source.path), row.line, message),))
+
+
+def read_cell(row: CellRow) -> Cell | Problem:
+    """The full record of an indexed cell, or why it cannot be read; never raises.
+
+    `open_record` also gives the fields left out for a wrong type.
+    """
+    opened = open_record(row)
+    return opened.cell if opened.cell is not None else opened.problems[0]

@@ -8,18 +8,44 @@ add axes, and cabtui shows them rather than dropping them.
 from __future__ import annotations
 
 import math
+import types
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value
 
 
 class Record(BaseModel):
-    """Base of every record: immutable, and keeps what it does not know."""
+    """Base of every record: immutable, and keeps what it does not know.
+
+    `null` in an optional field means "not recorded": it gets the field's default
+    (an empty list, "", ...) where the field's type has no None of its own.
+    """
 
     model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True, allow_inf_nan=False)
+    _null_is_default: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._null_is_default = frozenset(
+            key for name, f in cls.model_fields.items() if not f.is_required() and not _takes_none(f.annotation)
+            for key in (name, f.alias or name)
+        )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_not_recorded(cls, data: Any) -> Any:
+        if isinstance(data, dict) and cls._null_is_default:
+            return {k: v for k, v in data.items() if v is not None or k not in cls._null_is_default}
+        return data
+
+
+def _takes_none(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
 
 
 class PassRateScore(Record):
@@ -120,7 +146,7 @@ class Scores(Record):
     @model_validator(mode="after")
     def _extra_axes_are_objects(self) -> Scores:
         for name, value in (self.model_extra or {}).items():
-            if not isinstance(value, dict):
+            if value is not None and not isinstance(value, dict):
                 raise ValueError(f"axis {name!r} must be an object, got {type(value).__name__}")
         return self
 
@@ -132,7 +158,8 @@ class Scores(Record):
             if axis is not None:
                 out[name] = axis.model_dump(by_alias=True, exclude_unset=True)
         for name, value in (self.model_extra or {}).items():
-            out[name] = value
+            if value is not None:  # null: not recorded
+                out[name] = value
         return out
 
     def headline(self, axis: str) -> float | None:
@@ -227,6 +254,7 @@ class Cell(Record):
     model_build_id: str | None = None
     run: int = Field(default=1, ge=1)
     container_image: str = ""
+    """"" where not recorded (empty or null in the record)."""
     image_digest: str = ""
     exit_code: int | None = None
     status: str = "ok"
@@ -252,17 +280,25 @@ class Cell(Record):
             raise ValueError(f"a cell record must be an object, got {type(data).__name__}")
         data = dict(data)
         context = info.context or {}
-        identity = [data.get(k) for k in ("tui", "model", "task")]
-        if all(isinstance(v, str) for v in identity):
-            run = data.get("run")
+        tui, model, task = (data.get(k) for k in ("tui", "model", "task"))
+        sweep_id, cell_id, run = data.get("sweep_id"), data.get("cell_id"), data.get("run")
+        status, exit_code = data.get("status"), data.get("exit_code")
+        # Defaults come only from values of the right type; the fields' own checks refuse the rest.
+        if not all(isinstance(v, str) for v in (tui, model, task)) or not all(
+            v is None or isinstance(v, str) for v in (sweep_id, cell_id, status)
+        ):
+            return data
+        try:
             derived = derive_identity(
-                context.get("sweep_id", ""), data.get("sweep_id"), data.get("cell_id"), *identity,
+                context.get("sweep_id", ""), sweep_id, cell_id, tui, model, task,
                 run if isinstance(run, int) and not isinstance(run, bool) else None,
-                data.get("status"), data.get("exit_code"),
+                status, exit_code if isinstance(exit_code, int) else None,
             )
-            data["sweep_id"], data["cell_id"], data["status"] = derived[0], derived[1], derived[3]
-            if "run" not in data and derived[2] != 1:
-                data["run"] = derived[2]
+        except ValueError as err:  # the same words as the index's (loader.py)
+            raise PydanticCustomError("run_suffix", str(err)) from None
+        data["sweep_id"], data["cell_id"], data["status"] = derived[0], derived[1], derived[3]
+        if run is None and derived[2] != 1:
+            data["run"] = derived[2]
         return data
 
     @property
@@ -292,3 +328,19 @@ class SweepInfo(Record):
     methodology_version: str | None = None
     snapshot_date: str | None = None
     composite_weights: dict[str, float] = {}
+
+
+def cell_schema() -> dict[str, Any]:
+    """The JSON Schema of a cell record (`cabtui schema`), with null allowed in every optional field."""
+    schema = Cell.model_json_schema(by_alias=True)
+    for part in [schema, *schema.get("$defs", {}).values()]:
+        required = set(part.get("required", ()))
+        for name, prop in part.get("properties", {}).items():
+            if name not in required and not _schema_takes_null(prop):
+                part["properties"][name] = {"anyOf": [prop, {"type": "null"}], "description": "null: not recorded",
+                                            **{k: prop[k] for k in ("title", "default") if k in prop}}
+    return schema
+
+
+def _schema_takes_null(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "null" or any(p.get("type") == "null" for p in prop.get("anyOf", ()))

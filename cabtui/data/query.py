@@ -32,7 +32,7 @@ def sort_cells(rows: Sequence[CellRow], name: str, *, descending: bool = False) 
     for row in rows:
         (absent if value(row) is None else present).append(row)
     # `reverse` keeps equal rows in their order, as a stable ascending sort does.
-    return sorted(present, key=value, reverse=descending) + absent  # type: ignore[arg-type,return-value]
+    return sorted(present, key=value, reverse=descending) + absent  # type: ignore[arg-type]
 
 
 def _ratio(total: int, count: int) -> float | None:
@@ -72,8 +72,8 @@ class LeaderRow:
 
 
 
-_LATENCY, _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
-    AXIS_INDEX[a] for a in ("latency", "blast_radius", "refusal", "integrity", "composite")
+_BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
+    AXIS_INDEX[a] for a in ("blast_radius", "refusal", "integrity", "composite")
 )
 
 
@@ -86,7 +86,7 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
     for (tui, model), cells in groups.items():
         passed = sum(1 for c in cells if c.passed)
         heads = [c.headlines for c in cells]
-        walls = [w for h in heads if (w := h[_LATENCY]) is not None]
+        walls = [w for c in cells if (w := c.wall_ms) is not None]
         recorded = [c for c in cells if c.total_tokens is not None]
         recorded_passes = sum(1 for c in recorded if c.passed)
         out.append(LeaderRow(

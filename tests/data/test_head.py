@@ -1,4 +1,5 @@
-"""The index's hand-written pydantic-core schemas agree with pydantic's own for the same TypedDicts."""
+"""The index's hand-written pydantic-core schemas agree with pydantic's own for the same TypedDicts,
+and the index and the full model (`models.parse_cell`) agree on which lines are cells."""
 
 from __future__ import annotations
 
@@ -14,17 +15,47 @@ from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from cabtui.data.head import CELL_HEAD, SWEEP_HEAD
+from cabtui.data.index import Source
+from cabtui.data.loader import _parse_line
+from cabtui.data.verdict import parse_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ConfigDict(extra="ignore", allow_inf_nan=False)
 
-RefAxis = TypedDict("RefAxis", {  # the same keys as head.AxisHead
-    "pass": float | None, "tokens_per_correct_task": float | None, "total_tokens": int | None,
-    "model_calls": int | None, "wall_clock_ms": float | None, "blast_radius": float | None,
-    "refusal": float | None, "integrity": float | None, "composite": float | None,
-    "not_applicable": bool | None,
-}, total=False)
-RefAxis.__pydantic_config__ = CONFIG  # type: ignore[attr-defined]
+def _axis(name: str, keys: dict[str, Any]) -> Any:
+    ref = TypedDict(name, keys, total=False)  # type: ignore[operator]
+    ref.__pydantic_config__ = CONFIG
+    return ref
+
+
+_NA = {"not_applicable": bool | None}
+RefPass = _axis("RefPass", {"pass": float | None})
+RefTokens = _axis("RefTokens", {"tokens_per_correct_task": float | None, "total_tokens": int | None,
+                                "model_calls": int | None})
+RefLatency = _axis("RefLatency", {"wall_clock_ms": float | None})
+RefBlast = _axis("RefBlast", {"blast_radius": float | None})
+RefRefusal = _axis("RefRefusal", {"refusal": float | None, **_NA})
+RefIntegrity = _axis("RefIntegrity", {"integrity": float | None, **_NA})
+RefComposite = _axis("RefComposite", {"composite": float | None})
+
+
+class RefScores(TypedDict, total=False, extra_items=dict[str, Any] | None):  # type: ignore[call-arg]
+    """head's scores: the known axes' headline keys (each axis may be null), other axes any object."""
+
+    __pydantic_config__ = CONFIG  # type: ignore[misc]
+    pass_rate: RefPass | None
+    tokens: RefTokens | None
+    latency: RefLatency | None
+    blast_radius: RefBlast | None
+    refusal: RefRefusal | None
+    integrity: RefIntegrity | None
+    composite: RefComposite | None
+
+
+class RefUsage(TypedDict, total=False):
+    __pydantic_config__ = CONFIG  # type: ignore[misc]
+    prompt_tokens: int | None
+    completion_tokens: int | None
 
 
 class RefCell(TypedDict):
@@ -34,7 +65,7 @@ class RefCell(TypedDict):
     tui: Annotated[str, Field(min_length=1)]
     model: Annotated[str, Field(min_length=1)]
     task: Annotated[str, Field(min_length=1)]
-    scores: dict[str, RefAxis]
+    scores: RefScores
     cell_id: NotRequired[str | None]
     sweep_id: NotRequired[str | None]
     run: NotRequired[Annotated[int, Field(ge=1)] | None]
@@ -42,6 +73,7 @@ class RefCell(TypedDict):
     exit_code: NotRequired[int | None]
     started_at: NotRequired[datetime | None]
     ended_at: NotRequired[datetime | None]
+    usage: NotRequired[RefUsage | None]
 
 
 class RefSweep(TypedDict, total=False):
@@ -127,3 +159,76 @@ def test_any_record_validates_the_same(base: dict[str, Any], more: dict[str, Any
 def test_any_sweep_json_validates_the_same(value: Any, fields: dict[str, Any]) -> None:
     for data in (value, fields):
         assert outcome(SWEEP_HEAD.validate_python, data) == outcome(REF_SWEEP.validate_python, data)
+
+
+# The index (head + identity defaults) and the full model (models.parse_cell) give one verdict.
+
+SOURCE = Source(path=Path("cells.jsonl"), folder=Path("."), sweep_id="s")
+OPTIONAL = ["cell_id", "sweep_id", "model_build_id", "run", "container_image", "image_digest", "exit_code",
+            "status", "status_detail", "started_at", "ended_at", "usage", "plugin_stack", "behavior_mode",
+            "artifacts", "spans", "model_calls"]
+
+
+def index_takes(raw: bytes) -> bool:
+    return not isinstance(_parse_line(raw, "cells.jsonl", 1, 0, SOURCE, "s", False), list)
+
+
+def model_takes(raw: bytes) -> bool:
+    return parse_cell(raw, "s")[0] is not None
+
+
+def agree(raw: bytes) -> None:
+    assert index_takes(raw) == model_takes(raw), raw
+
+
+def test_index_and_model_agree_on_real_and_bad_records() -> None:
+    for raw in [*lines(), *BAD]:
+        agree(raw)
+
+
+def test_every_optional_field_and_axis_takes_null() -> None:
+    public = ROOT / "tests" / "fixtures" / "public" / "public-cells.jsonl"
+    for line in public.read_bytes().splitlines():
+        record = json.loads(line)
+        nulled = {**record, **dict.fromkeys(OPTIONAL)}
+        nulled["scores"] = dict.fromkeys(record["scores"]) | {"cost": None}
+        raw = json.dumps(nulled).encode()
+        assert index_takes(raw) and model_takes(raw), raw
+        every_key_null = {**record, "scores": {a: dict.fromkeys(v) for a, v in record["scores"].items()}}
+        raw = json.dumps(every_key_null).encode()
+        assert index_takes(raw) and model_takes(raw), raw
+
+
+WRONG = [5, "x", [1], {"a": 1}, True, -1, None]
+
+
+@pytest.mark.parametrize("key", [*OPTIONAL, "tui", "scores"])
+def test_a_wrong_type_anywhere_gets_one_verdict(key: str) -> None:
+    base = json.loads(lines()[0])
+    for value in WRONG:
+        agree(json.dumps({**base, key: value}).encode())
+
+
+@pytest.mark.parametrize("axis", ["pass_rate", "tokens", "latency", "blast_radius", "refusal", "integrity",
+                                  "composite", "cost"])
+def test_a_wrong_type_in_any_axis_key_gets_one_verdict(axis: str) -> None:
+    base = json.loads(lines()[1])
+    keys = {*base["scores"].get(axis, {}), "pass", "total_tokens", "not_applicable", axis}
+    for key in keys:
+        for value in WRONG:
+            record = {**base, "scores": {**base["scores"], axis: {**base["scores"].get(axis, {}), key: value}}}
+            agree(json.dumps(record).encode())
+
+
+record_keys = st.sampled_from([*OPTIONAL, "tui", "scores"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries({"tui": st.text(max_size=3), "model": st.just("m"), "task": st.just("c/t"),
+                           "scores": st.dictionaries(st.sampled_from(["pass_rate", "tokens", "refusal", "cost"]),
+                                                     axis | st.none())}),
+    st.dictionaries(record_keys, json_values, max_size=4),
+)
+def test_any_record_gets_one_verdict(base: dict[str, Any], more: dict[str, Any]) -> None:
+    agree(json.dumps(base | more).encode())

@@ -322,7 +322,7 @@ def test_leaderboard_of_public_cells() -> None:
         1, 1, 1.0, 0.962, 11734.067)
     assert rust.tokens_per_correct is None  # the scorer recorded no tokens
     timed = board[("opencode", "minimaxai/minimax-m3")]
-    assert (timed.passed, timed.median_wall_ms, timed.mean_composite) == (0, None, 0.504)
+    assert (timed.passed, timed.median_wall_ms, timed.mean_composite) == (0, pytest.approx(600_666.043), 0.504)
     assert board[("openhands", "meta/llama-4-maverick-17b-128e-instruct")].refusal == 0.5
     assert board[("aider", "meta/llama-4-maverick-17b-128e-instruct")].mean_blast == 1.0
     assert leaderboard([]) == []
