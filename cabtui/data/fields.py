@@ -31,7 +31,9 @@ HEADLINE_KEY: Final = {
 }
 """Where an axis's headline lives when the key is not named like the axis."""
 
-LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius"})
+LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius", "cost"})
+"""Axes where a smaller headline is the better result; `cost` is an extra axis the runner
+writes (`scores.cost.cost`, in its `currency`), not one the format defines."""
 
 STATUSES: Final = ("ok", "timed_out", "incompatible", "error")
 """The statuses the format names; others are kept as given."""

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
+from cabtui.data.fields import LOWER_IS_BETTER
 from cabtui.data.filter import filter_cells, parse_query
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
@@ -26,7 +27,7 @@ from cabtui.data.query import (
 )
 from cabtui.data.text import one_line, visible
 from cabtui.format import fmt_rate
-from cabtui.ui.columns import LEADER_TABLE, axis_label, cell_columns, cell_text, headline_text, leader_text
+from cabtui.ui.columns import LEADER_DEFAULT_SORT, LEADER_TABLE, axis_label, cell_columns, cell_text, headline_text, leader_text
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.grid import GLYPHS, GridView
 from cabtui.ui.widgets.status import StatusLine
@@ -66,7 +67,8 @@ class SweepScreen(Screen[None]):
         self.axis = "pass_rate"
         self._leader_rows: list[LeaderRow] = []
         """The leaderboard in its shown order."""
-        self.leader_sort: tuple[str, bool] | None = None
+        self.leader_sort: tuple[str, bool] = LEADER_DEFAULT_SORT
+        """The leaderboard's order, marked in its header: composite, best first, until `s` changes it."""
         self.shown: list[CellRow] = list(sweep.cells)
         self.query_text = ""
         self.failed_only = False
@@ -167,12 +169,12 @@ class SweepScreen(Screen[None]):
     # ---- leaderboard -------------------------------------------------------
 
     def _fill_leaderboard(self) -> None:
-        rows = self.views.leaders
-        if self.leader_sort is not None:
+        rows = self.views.leaders  # already in LEADER_DEFAULT_SORT order
+        if self.leader_sort != LEADER_DEFAULT_SORT:
             rows = sort_leaderboard(rows, self.leader_sort[0], descending=self.leader_sort[1])
         self._leader_rows = rows
         table = self.leader_table
-        table.sort_key, table.sort_descending = self.leader_sort or (None, False)
+        table.sort_key, table.sort_descending = self.leader_sort
         table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]),
                        keep_cursor=True)
 
@@ -185,7 +187,7 @@ class SweepScreen(Screen[None]):
         self._update_legend()
 
     def _update_legend(self) -> None:
-        better = "lower" if self.axis in ("tokens", "latency", "blast_radius") else "higher"
+        better = "lower" if self.axis in LOWER_IS_BETTER else "higher"
         glyphs = "  ".join(f"{g} {name.replace('_', ' ')}" for name, g in GLYPHS.items())
         self.query_one("#grid-legend", Static).update(
             f"colour: {axis_label(self.axis)} ({better} is better, green best)  ·  {glyphs}  ·  k/n runs passed"
@@ -241,6 +243,8 @@ class SweepScreen(Screen[None]):
             parts.append("; ".join(query.errors))
         if self.cell_sort:
             parts.append(f"sorted by {self.cell_sort[0]} {'▼' if self.cell_sort[1] else '▲'}")
+        else:
+            parts.append("in file order (s sorts)")
         parts.append(f"pass rate {fmt_rate(passed / len(rows) if rows else None)}")
         self.cells_status.update("  ·  ".join(parts))
 
@@ -266,8 +270,8 @@ class SweepScreen(Screen[None]):
     @on(VirtualTable.HeaderClicked)
     def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
         if event.table.id == "leaderboard-table":
-            same = self.leader_sort is not None and self.leader_sort[0] == event.key
-            self.leader_sort = (event.key, not self.leader_sort[1] if same and self.leader_sort else False)
+            same = self.leader_sort[0] == event.key
+            self.leader_sort = (event.key, not self.leader_sort[1] if same else False)
             self._fill_leaderboard()
         elif event.table.id == "cells-table":
             same = self.cell_sort is not None and self.cell_sort[0] == event.key
