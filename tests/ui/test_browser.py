@@ -336,7 +336,7 @@ async def test_grid_squares_follow_the_cursor_and_the_theme(mini: Path) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await on_screen(pilot, SweepScreen)
         grid = app.screen.query_one(GridView)
-        first_row = 2  # below the two header lines
+        first_row = HEADER_LINES  # below the header lines
 
         def styles(y: int) -> list[object]:
             return [segment.style for segment in grid.render_line(y)._segments]
