@@ -183,7 +183,9 @@ class SweepScreen(Screen[None]):
     def action_cycle_axis(self) -> None:
         """Colour the grid by the next axis."""
         self.axis = self.axes[(self.axes.index(self.axis) + 1) % len(self.axes)]
-        self.query_one(GridView).set_axis(self.axis)
+        grid = self.query_one(GridView)
+        grid.set_axis(self.axis)
+        grid.cursor = grid.cursor  # the status line names the axis: announce the square again
         self._update_legend()
 
     def _update_legend(self) -> None:

@@ -204,8 +204,8 @@ class VirtualTable(ScrollView, LineStyles, can_focus=True):
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
 
     def _header(self, styles: dict[str, Style]) -> Strip:
-        """Labels with one cell kept for the sort mark (before a right-aligned label, after a
-        left-aligned one), so the mark is never the part an ellipsis cuts off."""
+        """Labels with one cell kept after them for the sort mark, so the mark is never the
+        part an ellipsis cuts off."""
         base = styles["virtual-table--header"]
         segments: list[Segment] = []
         for column in self.columns:
@@ -215,8 +215,11 @@ class VirtualTable(ScrollView, LineStyles, can_focus=True):
                 mark = "▼" if self.sort_descending else "▲"
                 style = base + styles["virtual-table--sorted"]
             label = _fit(column.label, max(column.width - 1, 1), column.justify)
-            text = mark + label if column.justify == "right" else label + mark
-            segments.append(Segment(text + " ", style))
+            if column.justify == "left":  # the mark right after the words, not at the far edge
+                label = _fit(label.rstrip() + mark, column.width, "left")
+            else:
+                label += mark
+            segments.append(Segment(label + " ", style))
         return Strip(Segment.simplify(segments))
 
     def _row(self, row: int, styles: dict[str, Style]) -> Strip:

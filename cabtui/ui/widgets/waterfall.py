@@ -150,7 +150,7 @@ class Waterfall(Widget, can_focus=True):
 
     def _axis(self, label_w: int, bar_w: int, cursor_x: int) -> Strip:
         """`┊0 ms  ┊1.2 s ...` every 20 cells, and `▼` at the cursor; a tick label the
-        cursor would cut into is left out rather than overwritten."""
+        cursor would cut into, or the bar's end, is left out rather than cut."""
         style = self.get_component_rich_style("waterfall--axis")
         duration = self.timeline.duration_ms
         title = f"span ({len(self.rows)})" if self.rows else "no trace"
@@ -158,9 +158,9 @@ class Waterfall(Widget, can_focus=True):
         ticks = [" "] * bar_w
         for i in range(0, bar_w, 20):
             text = f"┊{fmt_ms(duration * i / bar_w)}"
-            if i <= cursor_x < i + len(text):
+            if i <= cursor_x < i + len(text) or i + len(text) > bar_w:
                 continue
-            for j, ch in enumerate(text[: bar_w - i]):
+            for j, ch in enumerate(text):
                 ticks[i + j] = ch
         ticks[cursor_x] = "▼"
         return Strip([Segment(label, style), Segment("".join(ticks), style)])
