@@ -60,8 +60,15 @@ _RUN_SUFFIX = re.compile(r"#run(\d+)$")
 
 
 def derive_identity(
-    default_sweep: str, sweep_id: str | None, cell_id: str | None, tui: str, model: str, task: str,
-    run: int | None, status: str | None, exit_code: int | None,
+    default_sweep: str,
+    sweep_id: str | None,
+    cell_id: str | None,
+    tui: str,
+    model: str,
+    task: str,
+    run: int | None,
+    status: str | None,
+    exit_code: int | None,
 ) -> tuple[str, str, int, str]:
     """(sweep_id, cell_id, run, status) with the documented defaults filled in.
 

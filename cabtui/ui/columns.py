@@ -20,8 +20,7 @@ AXIS_LABELS = {
 }
 """Axis names as the benchmark's cell page titles them."""
 
-OUTCOME_WORDS = {"pass": "pass", "fail": "FAIL", "timed_out": "TIMEOUT", "incompatible": "INCOMPAT",
-                 "error": "ERROR"}
+OUTCOME_WORDS = {"pass": "pass", "fail": "FAIL", "timed_out": "TIMEOUT", "incompatible": "INCOMPAT", "error": "ERROR"}
 
 
 def axis_label(axis: str) -> str:

@@ -30,8 +30,7 @@ from .helpers import (
 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
-    return write_sweep(tmp_path / "results" / "mini-sweep", mini_records(),
-                       extra_lines=("{not json", '{"tui": "x"}'))
+    return write_sweep(tmp_path / "results" / "mini-sweep", mini_records(), extra_lines=("{not json", '{"tui": "x"}'))
 
 
 async def test_several_sweeps_open_on_the_sweeps_screen_and_enter_opens_one(tmp_path: Path) -> None:
@@ -57,8 +56,11 @@ async def test_grid_cursor_moves_and_enter_opens_the_cell(mini: Path) -> None:
         await on_screen(pilot, SweepScreen)
         grid = app.screen.query_one(GridView)
         # columns: integrity first (categories sorted), then polyglot tasks sorted
-        assert grid.grid.columns == ("integrity/unsolvable-refusal", "polyglot/java-exception-handling",
-                                     "polyglot/rust-lifetime-fix")
+        assert grid.grid.columns == (
+            "integrity/unsolvable-refusal",
+            "polyglot/java-exception-handling",
+            "polyglot/rust-lifetime-fix",
+        )
         await pilot.press("right", "right")
         assert grid.cursor == (2, 0)
         text = await shown(pilot)
@@ -70,7 +72,10 @@ async def test_grid_cursor_moves_and_enter_opens_the_cell(mini: Path) -> None:
         await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
         opened = app.screen.opened
         assert (opened.cell.tui, opened.cell.model, opened.cell.task) == (
-            "aider", "openai/gpt-oss-120b", "polyglot/java-exception-handling")
+            "aider",
+            "openai/gpt-oss-120b",
+            "polyglot/java-exception-handling",
+        )
         assert "TIMED OUT" in await shown(pilot)
         assert "adapter timed out after 630s (outer guard)" in await shown(pilot)
 
@@ -158,8 +163,19 @@ async def test_cell_page_shows_the_record_and_n_p_walk_failed_cells(mini: Path) 
         expected_id = "mini-sweep/aider/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix#run1"
         assert page.opened.cell.cell_id == expected_id
         text = await shown(pilot)
-        for expected in ("Pass", "1.000", "Tokens/correct", "150", "Wall", "4.0s", "Composite", "0.900",
-                         "Run identity", "codingagentbench/aider:v1", "Scorer breakdown"):
+        for expected in (
+            "Pass",
+            "1.000",
+            "Tokens/correct",
+            "150",
+            "Wall",
+            "4.0s",
+            "Composite",
+            "0.900",
+            "Run identity",
+            "codingagentbench/aider:v1",
+            "Scorer breakdown",
+        ):
             assert expected in text
         await pilot.press("y")
         assert copied and "docker pull codingagentbench/aider:v1@sha256:abc123" in copied[0]
@@ -231,7 +247,8 @@ async def test_unreadable_path_says_why(tmp_path: Path) -> None:
 
 
 async def test_a_fast_load_opens_its_sweep_without_a_loading_screen(
-    mini: Path, monkeypatch: pytest.MonkeyPatch,
+    mini: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from cabtui.ui import app as app_module
 
@@ -352,7 +369,8 @@ async def test_grid_squares_follow_the_cursor_and_the_theme(mini: Path) -> None:
 
 
 async def test_opening_a_sweep_builds_its_views_off_the_ui_thread_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import threading
 

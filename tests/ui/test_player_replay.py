@@ -105,22 +105,56 @@ async def test_player_reports_a_broken_recording(tmp_path: Path) -> None:
 
 SPANS = [
     {"span_id": "root", "kind": "adapter_run", "name": "opencode:task", "start_ms": 0, "duration_ms": 4200},
-    {"span_id": "setup", "parent_id": "root", "kind": "task_setup", "name": "prepare", "start_ms": 0,
-     "duration_ms": 300},
-    {"span_id": "box", "parent_id": "root", "kind": "container", "name": "run", "start_ms": 1000,
-     "duration_ms": 3000, "attrs": {"image": "codingagentbench/opencode:v1", "secret": "\x1b[2Jwipe"}},
-    {"span_id": "tool", "parent_id": "box", "kind": "tool_call", "name": "cargo test", "start_ms": 2500,
-     "duration_ms": 100, "error": "exit 101"},
+    {
+        "span_id": "setup",
+        "parent_id": "root",
+        "kind": "task_setup",
+        "name": "prepare",
+        "start_ms": 0,
+        "duration_ms": 300,
+    },
+    {
+        "span_id": "box",
+        "parent_id": "root",
+        "kind": "container",
+        "name": "run",
+        "start_ms": 1000,
+        "duration_ms": 3000,
+        "attrs": {"image": "codingagentbench/opencode:v1", "secret": "\x1b[2Jwipe"},
+    },
+    {
+        "span_id": "tool",
+        "parent_id": "box",
+        "kind": "tool_call",
+        "name": "cargo test",
+        "start_ms": 2500,
+        "duration_ms": 100,
+        "error": "exit 101",
+    },
 ]
 
 
 @pytest.fixture
 def traced(tmp_path: Path) -> Path:
     folder = tmp_path / "sweep"
-    record = cell("opencode", "m/x", "polyglot/rust", passed=False, spans=SPANS,
-                  model_calls=[{"index": 0, "start_ms": 1200, "latency_ms": 500, "prompt_tokens": 10,
-                                "completion_tokens": 5, "finish_reason": "stop"}],
-                  artifacts={"recording": "run.cast", "recording_offset_ms": 1000})
+    record = cell(
+        "opencode",
+        "m/x",
+        "polyglot/rust",
+        passed=False,
+        spans=SPANS,
+        model_calls=[
+            {
+                "index": 0,
+                "start_ms": 1200,
+                "latency_ms": 500,
+                "prompt_tokens": 10,
+                "completion_tokens": 5,
+                "finish_reason": "stop",
+            }
+        ],
+        artifacts={"recording": "run.cast", "recording_offset_ms": 1000},
+    )
     write_sweep(folder, [record])
     write_cast(folder / "run.cast", EVENTS)
     return folder
@@ -195,8 +229,17 @@ async def test_replay_without_recording_or_spans_degrades(tmp_path: Path) -> Non
 
 
 async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -> None:
-    spans = [{"span_id": f"s{i}", "parent_id": "s0" if i else None, "kind": "tool_call", "name": f"step {i}",
-              "start_ms": i * 10, "duration_ms": 5} for i in range(5000)]
+    spans = [
+        {
+            "span_id": f"s{i}",
+            "parent_id": "s0" if i else None,
+            "kind": "tool_call",
+            "name": f"step {i}",
+            "start_ms": i * 10,
+            "duration_ms": 5,
+        }
+        for i in range(5000)
+    ]
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])
     app = make_app(folder)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -30,10 +30,24 @@ WIDE_LINE = "".join(str(i % 10) for i in range(80))
 
 
 def traced_sweep(folder: Path, *, cols: int = 40, events: list[list[Any]] = EVENTS) -> Path:
-    record = cell("opencode", "m/x", "polyglot/rust", passed=False, spans=SPANS,
-                  model_calls=[{"index": 0, "start_ms": 1200, "latency_ms": 500, "prompt_tokens": 10,
-                                "completion_tokens": 5, "finish_reason": "stop"}],
-                  artifacts={"recording": "run.cast", "recording_offset_ms": 1000})
+    record = cell(
+        "opencode",
+        "m/x",
+        "polyglot/rust",
+        passed=False,
+        spans=SPANS,
+        model_calls=[
+            {
+                "index": 0,
+                "start_ms": 1200,
+                "latency_ms": 500,
+                "prompt_tokens": 10,
+                "completion_tokens": 5,
+                "finish_reason": "stop",
+            }
+        ],
+        artifacts={"recording": "run.cast", "recording_offset_ms": 1000},
+    )
     write_sweep(folder, [record])
     write_cast(folder / "run.cast", events, cols=cols, rows=6)
     return folder
@@ -59,8 +73,9 @@ def _shape(function: Any) -> list[tuple[str, Any]]:
     return [(p.name, p.kind) for p in inspect.signature(function).parameters.values()]
 
 
-@pytest.mark.parametrize("cls", [PlaybackScreen, PlayerScreen, ReplayScreen, Waterfall, GridView, VirtualTable,
-                                 TerminalView])
+@pytest.mark.parametrize(
+    "cls", [PlaybackScreen, PlayerScreen, ReplayScreen, Waterfall, GridView, VirtualTable, TerminalView]
+)
 def test_no_method_shadows_a_textual_one_with_other_parameters(cls: type) -> None:
     textual_base = Screen if issubclass(cls, Screen) else Widget
     for name, ours in vars(cls).items():
@@ -124,8 +139,18 @@ async def test_the_sort_column_is_always_marked_and_every_column_reachable(tmp_p
         assert "Composite▼" in header  # the default order, best composite first
         await pilot.press("S")
         assert "Composite▲" in (await shown(pilot)).splitlines()[3]
-        for label in ("Median wall", "Tok/correct", "Blast", "Refusal", "Integrity", "CLI", "Model", "Cells",
-                      "Passed", "Pass rate"):
+        for label in (
+            "Median wall",
+            "Tok/correct",
+            "Blast",
+            "Refusal",
+            "Integrity",
+            "CLI",
+            "Model",
+            "Cells",
+            "Passed",
+            "Pass rate",
+        ):
             await pilot.press("s")
             assert f"{label}▲" in (await shown(pilot)).splitlines()[3], label
         await pilot.press("3")
@@ -265,8 +290,10 @@ async def test_player_help_lists_each_active_key_once(tmp_path: Path) -> None:
 
 
 async def test_grid_header_names_the_cursor_column_in_full(tmp_path: Path) -> None:
-    records = [cell("aider", "m/x", task, passed=True) for task in
-               ("polyglot/a-very-long-task-name-that-no-column-fits", "refactor/b", "integrity/c")]
+    records = [
+        cell("aider", "m/x", task, passed=True)
+        for task in ("polyglot/a-very-long-task-name-that-no-column-fits", "refactor/b", "integrity/c")
+    ]
     app = make_app(write_sweep(tmp_path / "s", records))
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await on_screen(pilot, SweepScreen)

@@ -13,8 +13,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 KEY_NAMES = {
-    "question_mark": "?", "slash": "/", "comma": ",", "full_stop": ".", "left_square_bracket": "[",
-    "right_square_bracket": "]", "space": "space", "escape": "esc", "minus": "-", "plus": "+",
+    "question_mark": "?",
+    "slash": "/",
+    "comma": ",",
+    "full_stop": ".",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "space",
+    "escape": "esc",
+    "minus": "-",
+    "plus": "+",
 }
 
 
@@ -39,8 +47,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table(), id="help-keys")
 
     def _table(self) -> Table:
-        table = Table(title=f"Keys: {self.target.__class__.__name__.removesuffix('Screen')}", expand=True,
-                      caption="escape closes")
+        table = Table(
+            title=f"Keys: {self.target.__class__.__name__.removesuffix('Screen')}", expand=True, caption="escape closes"
+        )
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
         # What a key press reaches on that screen now (Textual resolves focus, priority and

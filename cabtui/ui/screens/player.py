@@ -21,7 +21,6 @@ from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.transport import TransportBar
 
-
 SCREEN_CODES = frozenset({"o", "r"})
 """Event codes that change what the terminal shows."""
 
@@ -124,8 +123,9 @@ class PlayerScreen(PlaybackScreen):
             frame, waiting = frame_for(self.player, t)
             self.query_one(TerminalView).show(frame)
             note = waiting or note
-        self.query_one(TransportBar).show(t, self.clock.duration_ms / 1000, self.clock.speed,
-                                          self.clock.playing, markers, note)
+        self.query_one(TransportBar).show(
+            t, self.clock.duration_ms / 1000, self.clock.speed, self.clock.playing, markers, note
+        )
 
     def action_back(self) -> None:
         """Back to the cell, or quit when the player is all there is."""

@@ -29,7 +29,6 @@ from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
 
-
 TERMINAL_BORDER = 1
 """The terminal pane's left border (app.tcss)."""
 
@@ -81,9 +80,14 @@ class ReplayScreen(PlaybackScreen):
         self.recording_note = artifacts.recording_note or ""
 
     def _timeline(self, duration_s: float | None, markers: tuple[tuple[float, str], ...]) -> Timeline:
-        timeline = Timeline.build(self.artifacts.spans, self.artifacts.calls, duration_s,
-                                  self.artifacts.recording_offset_ms, started_at=self.cell.started_at,
-                                  recording_markers=markers)
+        timeline = Timeline.build(
+            self.artifacts.spans,
+            self.artifacts.calls,
+            duration_s,
+            self.artifacts.recording_offset_ms,
+            started_at=self.cell.started_at,
+            recording_markers=markers,
+        )
         # Without spans the timeline would be 1 ms long (or the recording's length): the run
         # lasted as long as the cell says. A trace's own extent is kept as it is.
         wall = cell_wall_ms(self.cell) if not timeline.rows() else None
@@ -258,8 +262,7 @@ class ReplayScreen(PlaybackScreen):
         if span is None:
             if not self.timeline.rows():
                 return Text(self._no_trace(), "italic")
-            return Text("No span at this moment: left / right select a span; up / down + enter jump to one.",
-                        "italic")
+            return Text("No span at this moment: left / right select a span; up / down + enter jump to one.", "italic")
         rows: list[tuple[str, Text]] = [
             ("span", Text(f"{visible(span.kind)} {visible(span.name)} ({visible(span.span_id)})")),
             ("time", Text(f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})")),
@@ -276,10 +279,13 @@ class ReplayScreen(PlaybackScreen):
         started = self.timeline.calls_started_by(t)
         text = Text(f"Model calls: {started} of {len(calls)} started\n", "bold")
         first = max(0, started - 4)
-        for i, timed in enumerate(calls[first:first + 8], first):
+        for i, timed in enumerate(calls[first : first + 8], first):
             call = timed.call
             mark = "●" if i < started else "○"
-            text.append(f"{mark} #{call.index} at {fmt_ms(timed.start_ms)}  {fmt_number(call.prompt_tokens, 0)}"
-                        f"→{fmt_number(call.completion_tokens, 0)} tok  {fmt_ms(call.latency_ms)}"
-                        f"  {visible(call.finish_reason or '')}\n", "" if i < started else "dim")
+            text.append(
+                f"{mark} #{call.index} at {fmt_ms(timed.start_ms)}  {fmt_number(call.prompt_tokens, 0)}"
+                f"→{fmt_number(call.completion_tokens, 0)} tok  {fmt_ms(call.latency_ms)}"
+                f"  {visible(call.finish_reason or '')}\n",
+                "" if i < started else "dim",
+            )
         return text

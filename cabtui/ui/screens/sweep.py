@@ -27,7 +27,15 @@ from cabtui.data.query import (
 )
 from cabtui.data.text import one_line, visible
 from cabtui.format import fmt_rate
-from cabtui.ui.columns import LEADER_DEFAULT_SORT, LEADER_TABLE, axis_label, cell_columns, cell_text, headline_text, leader_text
+from cabtui.ui.columns import (
+    LEADER_DEFAULT_SORT,
+    LEADER_TABLE,
+    axis_label,
+    cell_columns,
+    cell_text,
+    headline_text,
+    leader_text,
+)
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.grid import GLYPHS, GridView
 from cabtui.ui.widgets.status import StatusLine
@@ -49,8 +57,9 @@ class SweepScreen(Screen[None]):
         Binding("S", "sort(-1)", "Reverse", id="sweep.reverse", tooltip="Reverse the sort order"),
         # A priority key: taken before the key is passed to the focused widget, so the keys
         # typed right after it (a paste, type-ahead while a 100,000-row table redraws) reach the box.
-        Binding("slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ...",
-                priority=True),
+        Binding(
+            "slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ...", priority=True
+        ),
         Binding("f", "failed_only", "Failed only", id="sweep.failed", tooltip="Show only cells that did not pass"),
         Binding("escape", "back", "Back", id="sweep.back"),
     ]
@@ -77,8 +86,9 @@ class SweepScreen(Screen[None]):
         # reached through these references, and filled before they mount.
         self.leader_table = VirtualTable(id="leaderboard-table")
         self.cells_table = VirtualTable(id="cells-table")
-        self.filter_box = Input(placeholder="filter: words, tui: model: task: category: status:  (enter applies)",
-                                id="cells-filter")
+        self.filter_box = Input(
+            placeholder="filter: words, tui: model: task: category: status:  (enter applies)", id="cells-filter"
+        )
         self.filter_box.display = False  # shown by `/`; set inline, so it can take focus at once
         self.cells_status = StatusLine(id="cells-status")
         self.problems_table = VirtualTable(id="problems-table")
@@ -134,8 +144,12 @@ class SweepScreen(Screen[None]):
         self.refresh_bindings()
 
     def _focus_tab(self, tab: str) -> None:
-        target = {"leaderboard": self.leader_table, "grid": self.query_one(GridView), "cells": self.cells_table,
-                  "problems": self.problems_table}.get(tab)
+        target = {
+            "leaderboard": self.leader_table,
+            "grid": self.query_one(GridView),
+            "cells": self.cells_table,
+            "problems": self.problems_table,
+        }.get(tab)
         if target is not None:
             target.focus()
 
@@ -175,8 +189,7 @@ class SweepScreen(Screen[None]):
         self._leader_rows = rows
         table = self.leader_table
         table.sort_key, table.sort_descending = self.leader_sort
-        table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]),
-                       keep_cursor=True)
+        table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]), keep_cursor=True)
 
     # ---- grid --------------------------------------------------------------
 
@@ -207,9 +220,11 @@ class SweepScreen(Screen[None]):
         first = event.square.runs[0]
         runs = event.square.runs
         value = event.square.value(self.axis)
-        text = (f"{first.tui} × {first.model} · {first.task} · {event.square.outcome}"
-                f" · {len(runs)} run{'s' if len(runs) > 1 else ''}, {event.square.passed} passed"
-                f" · {axis_label(self.axis)} {headline_text(self.axis, value)}")
+        text = (
+            f"{first.tui} × {first.model} · {first.task} · {event.square.outcome}"
+            f" · {len(runs)} run{'s' if len(runs) > 1 else ''}, {event.square.passed} passed"
+            f" · {axis_label(self.axis)} {headline_text(self.axis, value)}"
+        )
         status.update(one_line(text, 300))
 
     @on(GridView.SquareSelected)

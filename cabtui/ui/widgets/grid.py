@@ -252,8 +252,10 @@ class GridView(LineStyles, can_focus=True):
             marked = header + Style(reverse=True, bold=True)
             segments = [Segment(title + " ", header)]
             for c in cols:
-                segments += [Segment(f"{c + 1:>{SQUARE - 1}}", marked if c == cursor_col else header),
-                             Segment(" ", header)]
+                segments += [
+                    Segment(f"{c + 1:>{SQUARE - 1}}", marked if c == cursor_col else header),
+                    Segment(" ", header),
+                ]
         else:
             if row >= len(self.grid.rows):
                 return Strip.blank(width, base)

@@ -36,8 +36,13 @@ class Waterfall(Widget, can_focus=True):
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "waterfall--axis", "waterfall--bar", "waterfall--bar-error", "waterfall--bar-active",
-        "waterfall--cursor-line", "waterfall--selected", "waterfall--highlight",
+        "waterfall--axis",
+        "waterfall--bar",
+        "waterfall--bar-error",
+        "waterfall--bar-active",
+        "waterfall--cursor-line",
+        "waterfall--selected",
+        "waterfall--highlight",
     }
 
     class JumpRequested(Message):
