@@ -275,8 +275,13 @@ class GridView(LineStyles, can_focus=True):
                 category = name
                 break
             start += span
-        where = _fit(f"task {col + 1} of {len(self.grid.columns)}", label_w, "left")
-        return [Segment(f"{where} {visible(self.grid.columns[col])}  ·  category {visible(category)}", style)]
+        where = f"task {col + 1} of {len(self.grid.columns)}"
+        names = f"{visible(self.grid.columns[col])}  ·  category {visible(category)}"
+        if label_w + 1 + len(names) <= self.size.width:  # lined up with the squares when it fits
+            where = _fit(where, label_w, "left")
+        else:
+            where += ":"
+        return [Segment(f"{where} {names}", style)]
 
     def _category_segments(self, cols: range, style: Style) -> list[Segment]:
         out: list[Segment] = []
