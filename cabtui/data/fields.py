@@ -31,7 +31,9 @@ HEADLINE_KEY: Final = {
 }
 """Where an axis's headline lives when the key is not named like the axis."""
 
-LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius"})
+LOWER_IS_BETTER: Final = frozenset({"tokens", "latency", "blast_radius", "cost"})
+"""Axes where a smaller headline is the better result; `cost` is an extra axis the runner
+writes (`scores.cost.cost`, in its `currency`), not one the format defines."""
 
 STATUSES: Final = ("ok", "timed_out", "incompatible", "error")
 """The statuses the format names; others are kept as given."""
@@ -80,8 +82,15 @@ def run_from_id(cell_id: str) -> int | None:
 
 
 def derive_identity(
-    default_sweep: str, sweep_id: str | None, cell_id: str | None, tui: str, model: str, task: str,
-    run: int | None, status: str | None, exit_code: int | None,
+    default_sweep: str,
+    sweep_id: str | None,
+    cell_id: str | None,
+    tui: str,
+    model: str,
+    task: str,
+    run: int | None,
+    status: str | None,
+    exit_code: int | None,
 ) -> tuple[str, str, int, str]:
     """(sweep_id, cell_id, run, status) with the documented defaults filled in.
 

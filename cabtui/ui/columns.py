@@ -16,11 +16,11 @@ AXIS_LABELS = {
     "refusal": "Refusal",
     "integrity": "Integrity",
     "composite": "Composite",
+    "cost": "Cost",
 }
 """Axis names as the benchmark's cell page titles them."""
 
-OUTCOME_WORDS = {"pass": "pass", "fail": "FAIL", "timed_out": "TIMEOUT", "incompatible": "INCOMPAT",
-                 "error": "ERROR"}
+OUTCOME_WORDS = {"pass": "pass", "fail": "FAIL", "timed_out": "TIMEOUT", "incompatible": "INCOMPAT", "error": "ERROR"}
 
 
 def axis_label(axis: str) -> str:
@@ -44,8 +44,8 @@ def cell_columns(axes: list[str]) -> list[Column]:
         Column("tui", "CLI", 12),
         Column("model", "Model", 30),
         Column("task", "Task", 34),
-        Column("run", "Run", 3, "right"),
-        *(Column(axis, axis_label(axis), max(len(axis_label(axis)), 9), "right") for axis in axes),
+        Column("run", "Run", 4, "right"),
+        *(Column(axis, axis_label(axis), max(len(axis_label(axis)) + 1, 9), "right") for axis in axes),
     ]
 
 
@@ -67,15 +67,19 @@ LEADER_TABLE = [
     Column("tui", "CLI", 12),
     Column("model", "Model", 34),
     Column("cells", "Cells", 6, "right"),
-    Column("passed", "Passed", 6, "right"),
-    Column("pass_rate", "Pass rate", 9, "right"),
-    Column("mean_composite", "Composite", 9, "right"),
-    Column("median_wall_ms", "Median wall", 11, "right"),
-    Column("tokens_per_correct", "Tok/correct", 11, "right"),
+    Column("passed", "Passed", 7, "right"),
+    Column("pass_rate", "Pass rate", 10, "right"),
+    Column("mean_composite", "Composite", 10, "right"),
+    Column("median_wall_ms", "Median wall", 12, "right"),
+    Column("tokens_per_correct", "Tok/correct", 12, "right"),
     Column("mean_blast", "Blast", 6, "right"),
-    Column("refusal", "Refusal", 7, "right"),
-    Column("integrity", "Integrity", 9, "right"),
+    Column("refusal", "Refusal", 8, "right"),
+    Column("integrity", "Integrity", 10, "right"),
 ]
+"""Widths leave one cell beside each label for the sort mark."""
+
+LEADER_DEFAULT_SORT = ("mean_composite", True)
+"""The order `leaderboard()` returns (composite, best first), so the header can say so."""
 
 
 def leader_text(row: LeaderRow, column: Column) -> CellText:

@@ -76,7 +76,7 @@ def test_player_at_a_fixed_time(snap_compare: Any) -> None:
         from cabtui.ui.screens.player import PlayerScreen
 
         await on_screen(pilot, PlayerScreen, ready=lambda s: s.player is not None and not s.note)
-        await pilot.press("right_square_bracket", "9")
+        await pilot.press("plus", "9")
 
     app = make_app(TRACED / "run.cast", get_time=lambda: 0.0)
     assert snap_compare(app, terminal_size=(100, 20), run_before=run_before)

@@ -63,24 +63,24 @@ async def test_player_keys_move_the_playhead_and_the_frame_follows(cast: Path) -
         screen = await on_screen(pilot, PlayerScreen, ready=lambda s: s.player is not None)
         assert screen.clock.duration_ms == 4000
         assert "hello" not in terminal_text(app)
-        await pilot.press(*["full_stop"] * 6)  # six 100 ms steps
-        assert screen.clock.position == pytest.approx(600)
-        assert terminal_text(app).splitlines()[0] == "hello"
-        assert "0:00.6 / 0:04.0" in await shown(pilot)
-        await pilot.press("comma", "comma")
-        assert screen.clock.position == pytest.approx(400)
-        assert "hello" not in terminal_text(app)
+        await pilot.press("full_stop", "full_stop")  # two frames: "hello" at 0.5 s, "world" at 1.5 s
+        assert screen.clock.position == pytest.approx(1500, abs=0.01)
+        assert terminal_text(app).splitlines()[:2] == ["hello", "world"]
+        assert "0:01.5 / 0:04.0" in await shown(pilot)
+        await pilot.press("comma")
+        assert screen.clock.position == pytest.approx(500, abs=0.01)
+        assert terminal_text(app).splitlines()[:2] == ["hello", ""]
         await pilot.press("5")  # 50 %
         assert screen.clock.position == pytest.approx(2000)
         assert terminal_text(app).splitlines()[:2] == ["hello", "world"]
-        await pilot.press("0", "m")  # the next marker is at 2.0 s
+        await pilot.press("0", "right_square_bracket")  # the next marker is at 2.0 s
         assert screen.clock.position == pytest.approx(2000)
         await pilot.press("right")  # +5 s stops at the end
         assert screen.clock.position == pytest.approx(4000)
         assert "red ␛" not in terminal_text(app) and "red bell" in terminal_text(app)
         await pilot.press("shift+left")
         assert screen.clock.position == pytest.approx(3600)
-        await pilot.press("home", "right_square_bracket", "space")
+        await pilot.press("home", "plus", "space")
         assert screen.clock.playing and screen.clock.speed == 2
         clock.now += 0.5  # half a second at 2x
         screen.tick()
@@ -105,22 +105,56 @@ async def test_player_reports_a_broken_recording(tmp_path: Path) -> None:
 
 SPANS = [
     {"span_id": "root", "kind": "adapter_run", "name": "opencode:task", "start_ms": 0, "duration_ms": 4200},
-    {"span_id": "setup", "parent_id": "root", "kind": "task_setup", "name": "prepare", "start_ms": 0,
-     "duration_ms": 300},
-    {"span_id": "box", "parent_id": "root", "kind": "container", "name": "run", "start_ms": 1000,
-     "duration_ms": 3000, "attrs": {"image": "codingagentbench/opencode:v1", "secret": "\x1b[2Jwipe"}},
-    {"span_id": "tool", "parent_id": "box", "kind": "tool_call", "name": "cargo test", "start_ms": 2500,
-     "duration_ms": 100, "error": "exit 101"},
+    {
+        "span_id": "setup",
+        "parent_id": "root",
+        "kind": "task_setup",
+        "name": "prepare",
+        "start_ms": 0,
+        "duration_ms": 300,
+    },
+    {
+        "span_id": "box",
+        "parent_id": "root",
+        "kind": "container",
+        "name": "run",
+        "start_ms": 1000,
+        "duration_ms": 3000,
+        "attrs": {"image": "codingagentbench/opencode:v1", "secret": "\x1b[2Jwipe"},
+    },
+    {
+        "span_id": "tool",
+        "parent_id": "box",
+        "kind": "tool_call",
+        "name": "cargo test",
+        "start_ms": 2500,
+        "duration_ms": 100,
+        "error": "exit 101",
+    },
 ]
 
 
 @pytest.fixture
 def traced(tmp_path: Path) -> Path:
     folder = tmp_path / "sweep"
-    record = cell("opencode", "m/x", "polyglot/rust", passed=False, spans=SPANS,
-                  model_calls=[{"index": 0, "start_ms": 1200, "latency_ms": 500, "prompt_tokens": 10,
-                                "completion_tokens": 5, "finish_reason": "stop"}],
-                  artifacts={"recording": "run.cast", "recording_offset_ms": 1000})
+    record = cell(
+        "opencode",
+        "m/x",
+        "polyglot/rust",
+        passed=False,
+        spans=SPANS,
+        model_calls=[
+            {
+                "index": 0,
+                "start_ms": 1200,
+                "latency_ms": 500,
+                "prompt_tokens": 10,
+                "completion_tokens": 5,
+                "finish_reason": "stop",
+            }
+        ],
+        artifacts={"recording": "run.cast", "recording_offset_ms": 1000},
+    )
     write_sweep(folder, [record])
     write_cast(folder / "run.cast", EVENTS)
     return folder
@@ -184,15 +218,28 @@ async def test_replay_without_recording_or_spans_degrades(tmp_path: Path) -> Non
         await pilot.press("t")
         screen = await on_screen(pilot, ReplayScreen)
         text = await shown(pilot)
-        assert "No trace spans (not recorded)" in text
+        assert "No trace: this cell has no spans (not recorded)" in text
         assert "no recording: not recorded" in text
-        await pilot.press("right", "full_stop")
-        assert screen.clock.position == pytest.approx(1)  # a 1 ms timeline: clamped
+        # The axis and the clock cover the run's 4 s wall time, not a 1 ms timeline.
+        assert "t = 0 ms / 4.00 s" in text and "no trace" in text
+        axis = next(line for line in text.splitlines() if "▼" in line)
+        assert "0 ms ┊0 ms" not in axis and "┊1 ms" not in axis and " s" in axis.split("▼")[1]
+        await pilot.press("right", "full_stop", "full_stop")
+        assert screen.clock.position == pytest.approx(200)
 
 
 async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -> None:
-    spans = [{"span_id": f"s{i}", "parent_id": "s0" if i else None, "kind": "tool_call", "name": f"step {i}",
-              "start_ms": i * 10, "duration_ms": 5} for i in range(5000)]
+    spans = [
+        {
+            "span_id": f"s{i}",
+            "parent_id": "s0" if i else None,
+            "kind": "tool_call",
+            "name": f"step {i}",
+            "start_ms": i * 10,
+            "duration_ms": 5,
+        }
+        for i in range(5000)
+    ]
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])
     app = make_app(folder)
     async with app.run_test(size=(120, 30)) as pilot:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -12,8 +13,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 KEY_NAMES = {
-    "question_mark": "?", "slash": "/", "comma": ",", "full_stop": ".", "left_square_bracket": "[",
-    "right_square_bracket": "]", "space": "space", "escape": "esc",
+    "question_mark": "?",
+    "slash": "/",
+    "comma": ",",
+    "full_stop": ".",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "space": "space",
+    "escape": "esc",
+    "minus": "-",
+    "plus": "+",
 }
 
 
@@ -23,7 +32,7 @@ def key_label(key: str) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys of one screen, grouped by the widget that owns them."""
+    """The keys that work on one screen, each listed once, as its footer and a key press see them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
@@ -38,23 +47,21 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table(), id="help-keys")
 
     def _table(self) -> Table:
-        table = Table(title=f"Keys: {self.target.__class__.__name__.removesuffix('Screen')}", expand=True,
-                      caption="escape closes")
+        table = Table(
+            title=f"Keys: {self.target.__class__.__name__.removesuffix('Screen')}", expand=True, caption="escape closes"
+        )
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
-        keys: dict[str, list[str]] = {}
-        does: dict[str, str] = {}
-        # The focused widget first, then its ancestors, the screen and the app: the
-        # first binding of an action is the one a key press reaches.
-        for _node, bindings in self.target._binding_chain:
-            for key, group in bindings.key_to_bindings.items():
-                for binding in group:
-                    if binding.system:
-                        continue
-                    action = binding.action
-                    if key not in keys.setdefault(action, []):
-                        keys[action].append(key)
-                    does.setdefault(action, binding.tooltip or binding.description or action)
-        for action, names in keys.items():
-            table.add_row(key_label(",".join(names)), does[action])
+        # What a key press reaches on that screen now (Textual resolves focus, priority and
+        # check_action): one row per binding, its keys together ("up, k").
+        rows: dict[tuple[int, str, str], list[str]] = {}
+        palette = self.app.COMMAND_PALETTE_BINDING
+        for key, active in self.target.active_bindings.items():
+            binding = active.binding
+            if binding.system and key != palette:
+                continue
+            does = binding.tooltip or binding.description or binding.action
+            rows.setdefault((id(active.node), binding.action, does), []).append(key)
+        for (_node, _action, does), keys in rows.items():
+            table.add_row(Text(key_label(",".join(keys))), Text(does))
         return table

@@ -14,7 +14,11 @@ FPS = 30
 
 
 class PlaybackScreen(Screen[None]):
-    """A screen driven by a `PlaybackClock` on the app's (injectable) time source."""
+    """A screen driven by a `PlaybackClock` on the app's (injectable) time source.
+
+    Action names stay clear of Textual's own (`DOMNode.action_toggle` toggles an
+    attribute): a binding to one of those would run Textual's method instead.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,14 +40,14 @@ class PlaybackScreen(Screen[None]):
             self._timer.pause()
         self.refresh_view()
 
-    def action_toggle(self) -> None:
+    def action_play_pause(self) -> None:
         """Play or pause."""
         if self.clock.toggle() and self._timer is not None:
             self._timer.resume()
         self.refresh_view()
 
     def action_step(self, delta_ms: float) -> None:
-        """Move the playhead by `delta_ms` (a frame step while paused)."""
+        """Move the playhead by `delta_ms`."""
         self.clock.step(delta_ms)
         self.refresh_view()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,31 +21,41 @@ from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.transport import TransportBar
 
+SCREEN_CODES = frozenset({"o", "r"})
+"""Event codes that change what the terminal shows."""
+
+FRAME_EPSILON_S = 1e-6
+"""Float noise between an event's time and the clock's ms (a frame step lands on the event)."""
+
 
 class PlayerScreen(PlaybackScreen):
     """Plays one recording at its recorded size; the index builds in the background."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="player.back"),
-        Binding("space", "toggle", "Play/pause", id="player.toggle"),
+        Binding("space", "play_pause", "Play/pause", id="player.play_pause"),
+        # Priority: the terminal view, a scroll view, would take these to scroll.
         Binding("left", "step(-5000)", "-5 s", id="player.back_5s", priority=True),
         Binding("right", "step(5000)", "+5 s", id="player.forward_5s", priority=True),
-        Binding("comma", "step(-100)", "-100 ms", id="player.back_100ms"),
-        Binding("full_stop", "step(100)", "+100 ms", id="player.forward_100ms"),
         Binding("shift+left", "seek_share(-0.1)", "-10 %", show=False, id="player.back_10pc"),
         Binding("shift+right", "seek_share(0.1)", "+10 %", show=False, id="player.forward_10pc"),
         *(Binding(str(d), f"jump({d})", f"{d * 10} %", show=False, id=f"player.jump_{d}") for d in range(10)),
-        Binding("left_square_bracket", "speed(-1)", "Slower", id="player.slower"),
-        Binding("right_square_bracket", "speed(1)", "Faster", id="player.faster"),
-        Binding("m", "marker", "Next marker", id="player.marker"),
-        Binding("home", "jump(0)", "Start", show=False, id="player.start"),
-        Binding("end", "end", "End", show=False, id="player.end"),
+        Binding("comma", "frame(-1)", "Prev frame", id="player.previous_frame"),
+        Binding("full_stop", "frame(1)", "Next frame", id="player.next_frame"),
+        Binding("left_square_bracket", "marker(-1)", "Prev marker", id="player.previous_marker"),
+        Binding("right_square_bracket", "marker(1)", "Next marker", id="player.next_marker"),
+        Binding("minus", "speed(-1)", "Slower", id="player.slower"),
+        Binding("plus", "speed(1)", "Faster", id="player.faster"),
+        Binding("home", "jump(0)", "Start", show=False, id="player.start", priority=True),
+        Binding("end", "end", "End", show=False, id="player.end", priority=True),
     ]
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
         self.player: FramePlayer | None = None
+        self.frame_times: tuple[float, ...] = ()
+        """When the screen changes: the distinct times of output and resize events, sorted."""
         self.note = "loading…"
 
     def compose(self) -> ComposeResult:
@@ -73,7 +84,8 @@ class PlayerScreen(PlaybackScreen):
             self.app.call_from_thread(self._failed, f"{self.path}: unreadable recording ({type(err).__name__}: {err})")
             return
         player = FramePlayer(recording)
-        self.app.call_from_thread(self._ready, player)
+        times = tuple(sorted({e.time for e in recording.events if e.code in SCREEN_CODES}))
+        self.app.call_from_thread(self._ready, player, times)
         worker = get_current_worker()
         if player.build_index(should_stop=lambda: worker.is_cancelled):
             self.app.call_from_thread(self._indexed)
@@ -83,8 +95,9 @@ class PlayerScreen(PlaybackScreen):
         self.query_one("#player-problems", Static).update(one_line(message, 300))
         self.refresh_view()
 
-    def _ready(self, player: FramePlayer) -> None:
+    def _ready(self, player: FramePlayer, frame_times: tuple[float, ...]) -> None:
         self.player = player
+        self.frame_times = frame_times
         recording = player.recording
         self.note = "indexing…"
         self.clock.set_duration(recording.duration * 1000)
@@ -101,7 +114,6 @@ class PlayerScreen(PlaybackScreen):
         self.note = ""
         self.refresh_view()
 
-
     def refresh_view(self) -> None:
         """Draw the frame and the bar at the playhead."""
         t = self.clock.position / 1000
@@ -111,8 +123,9 @@ class PlayerScreen(PlaybackScreen):
             frame, waiting = frame_for(self.player, t)
             self.query_one(TerminalView).show(frame)
             note = waiting or note
-        self.query_one(TransportBar).show(t, self.clock.duration_ms / 1000, self.clock.speed,
-                                          self.clock.playing, markers, note)
+        self.query_one(TransportBar).show(
+            t, self.clock.duration_ms / 1000, self.clock.speed, self.clock.playing, markers, note
+        )
 
     def action_back(self) -> None:
         """Back to the cell, or quit when the player is all there is."""
@@ -120,8 +133,6 @@ class PlayerScreen(PlaybackScreen):
             self.app.pop_screen()
         else:
             self.app.exit()
-
-
 
     def action_seek_share(self, share: float) -> None:
         """Move by a share of the duration."""
@@ -137,16 +148,32 @@ class PlayerScreen(PlaybackScreen):
         self.clock.seek(self.clock.duration_ms)
         self.refresh_view()
 
-
-    def action_marker(self) -> None:
-        """Jump to the next marker."""
+    def action_marker(self, direction: int) -> None:
+        """Jump to the previous / next marker (asciinema-player's `[` / `]`)."""
         t = self.clock.position / 1000
-        markers = self.player.recording.markers if self.player else ()
-        later = [when for when, _ in markers if when > t + 1e-9]
-        if not later:
-            self.notify("No marker after this point.", severity="warning")
+        markers = [when for when, _ in self.player.recording.markers] if self.player else []
+        if direction > 0:
+            target = next((when for when in markers if when > t + 1e-9), None)
+        else:
+            target = next((when for when in reversed(markers) if when < t - 1e-9), None)
+        if target is None:
+            self.notify(f"No marker {'after' if direction > 0 else 'before'} this point.", severity="warning")
             return
-        self.clock.seek(later[0] * 1000)
+        self.clock.seek(target * 1000)
+        self.refresh_view()
+
+    def action_frame(self, direction: int) -> None:
+        """One frame back / forward, paused: the screen before or after the next output event."""
+        self.clock.pause()
+        times = self.frame_times
+        shown = bisect_right(times, self.clock.position / 1000 + FRAME_EPSILON_S)  # output events on screen
+        target = None
+        if direction > 0 and shown < len(times):
+            target = times[shown]
+        elif direction < 0 and shown > 0:
+            target = times[shown - 2] if shown >= 2 else 0.0
+        if target is not None:  # just past the event, so ms rounding never leaves it off screen
+            self.clock.seek(target * 1000 + (FRAME_EPSILON_S * 1000 if target else 0.0))
         self.refresh_view()
 
     @on(TransportBar.SeekRequested)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import ClassVar
 
 from rich.table import Table
@@ -27,6 +29,22 @@ from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
 
+TERMINAL_BORDER = 1
+"""The terminal pane's left border (app.tcss)."""
+
+LEFT_MIN_WIDTH = 40
+"""What the waterfall keeps when the terminal takes the rest."""
+
+TERMINAL_MIN_WIDTH = 20
+
+
+def cell_wall_ms(cell: Cell) -> float | None:
+    """How long the run took: its wall-clock headline, else `ended_at - started_at`."""
+    wall = cell.scores.headline("latency")
+    if wall is None and cell.duration_s is not None:
+        wall = cell.duration_s * 1000
+    return wall if wall is not None and math.isfinite(wall) and wall > 0 else None
+
 
 def fmt_t(t_ms: float, duration_ms: float) -> str:
     """`t = 1 234 ms / 4.00 s`: the playhead in ms with thin grouping, the length in seconds."""
@@ -38,16 +56,17 @@ class ReplayScreen(PlaybackScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="replay.back"),
-        Binding("space", "toggle", "Play/pause", id="replay.toggle"),
+        Binding("space", "play_pause", "Play/pause", id="replay.play_pause"),
         Binding("left", "span(-1)", "Prev span", id="replay.previous_span", priority=True),
         Binding("right", "span(1)", "Next span", id="replay.next_span", priority=True),
         Binding("comma", "step(-100)", "-100 ms", id="replay.back_100ms"),
         Binding("full_stop", "step(100)", "+100 ms", id="replay.forward_100ms"),
-        Binding("left_square_bracket", "speed(-1)", "Slower", id="replay.slower"),
-        Binding("right_square_bracket", "speed(1)", "Faster", id="replay.faster"),
-        Binding("home", "edge(-1)", "Start", show=False, id="replay.start"),
-        Binding("end", "edge(1)", "End", show=False, id="replay.end"),
-        Binding("m", "marker", "Next marker", id="replay.marker"),
+        Binding("minus", "speed(-1)", "Slower", id="replay.slower"),
+        Binding("plus", "speed(1)", "Faster", id="replay.faster"),
+        Binding("left_square_bracket", "marker(-1)", "Prev marker", id="replay.previous_marker"),
+        Binding("right_square_bracket", "marker(1)", "Next marker", id="replay.next_marker"),
+        Binding("home", "edge(-1)", "Start", show=False, id="replay.start", priority=True),
+        Binding("end", "edge(1)", "End", show=False, id="replay.end", priority=True),
     ]
 
     def __init__(self, cell: Cell, artifacts: CellArtifacts) -> None:
@@ -56,24 +75,39 @@ class ReplayScreen(PlaybackScreen):
         self.artifacts = artifacts
         self.timeline = self._timeline(None, ())
         self.selected: Span | None = None
+        """The span the user picked (left/right, enter, a click); None: the panes follow the playhead."""
         self.player: FramePlayer | None = None
         self.recording_note = artifacts.recording_note or ""
 
     def _timeline(self, duration_s: float | None, markers: tuple[tuple[float, str], ...]) -> Timeline:
-        return Timeline.build(self.artifacts.spans, self.artifacts.calls, duration_s,
-                              self.artifacts.recording_offset_ms, started_at=self.cell.started_at,
-                              recording_markers=markers)
+        timeline = Timeline.build(
+            self.artifacts.spans,
+            self.artifacts.calls,
+            duration_s,
+            self.artifacts.recording_offset_ms,
+            started_at=self.cell.started_at,
+            recording_markers=markers,
+        )
+        # Without spans the timeline would be 1 ms long (or the recording's length): the run
+        # lasted as long as the cell says. A trace's own extent is kept as it is.
+        wall = cell_wall_ms(self.cell) if not timeline.rows() else None
+        if wall is not None and wall > timeline.duration_ms:
+            timeline = dataclasses.replace(timeline, duration_ms=wall)
+        return timeline
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="replay-body"):
             with Vertical(id="replay-left"):
-                yield Waterfall(self.timeline, id="waterfall")
+                yield Waterfall(self.timeline, id="waterfall", empty=self._no_trace())
                 yield Static(id="span-detail", markup=False)
                 yield Static(id="replay-calls", markup=False)
             yield TerminalView(id="replay-terminal")
         yield StatusLine(id="replay-status")
         yield KeyFooter()
+
+    def _no_trace(self) -> str:
+        return f"No trace: this cell has no spans ({visible(self.artifacts.trace_note or 'none')})."
 
     def on_mount(self) -> None:
         """Wire the clock to the app's time source; load the recording off the UI thread."""
@@ -117,13 +151,37 @@ class ReplayScreen(PlaybackScreen):
         self.clock.set_duration(self.timeline.duration_ms)
         self.clock.seek(position)
         self.query_one(Waterfall).timeline = self.timeline
-        # The recorded width plus the border and a scrollbar; max-width (app.tcss) caps it.
-        self.query_one(TerminalView).styles.width = recording.cols + 3
+        self._fit_terminal()
         self.refresh_view()
+
+    def on_resize(self) -> None:
+        """A new window size: give the recording its width again."""
+        self._fit_terminal()
+
+    def _fit_terminal(self) -> None:
+        """The terminal pane at the recording's width (border and scrollbar included), the
+        waterfall taking what is left down to its minimum; narrower than that, the pane scrolls."""
+        if self.player is None:
+            return
+        recording = self.player.recording
+        view = self.query_one(TerminalView)
+        body_height = self.query_one("#replay-body").size.height
+        scrollbar = view.styles.scrollbar_size_vertical if recording.rows > body_height else 0
+        wanted = recording.cols + TERMINAL_BORDER + scrollbar
+        room = self.size.width - LEFT_MIN_WIDTH
+        view.styles.width = max(min(wanted, room), TERMINAL_MIN_WIDTH)
 
     # ---- clock -----------------------------------------------------------
 
+    def action_play_pause(self) -> None:
+        """Play or pause; playing lets go of the selected span (the panes follow the playhead)."""
+        self.selected = None
+        super().action_play_pause()
 
+    def action_step(self, delta_ms: float) -> None:
+        """Back / forward 100 ms; the panes follow the playhead."""
+        self.selected = None
+        super().action_step(delta_ms)
 
     def action_span(self, direction: int) -> None:
         """Select the previous / next span and put the playhead at its start."""
@@ -135,19 +193,20 @@ class ReplayScreen(PlaybackScreen):
             self.clock.seek(span.start_ms)
         self.refresh_view()
 
-
-
     def action_edge(self, direction: int) -> None:
         """Start or end of the run."""
+        self.selected = None
         self.clock.seek(0 if direction < 0 else self.timeline.duration_ms)
         self.refresh_view()
 
-    def action_marker(self) -> None:
-        """Jump to the next marker (recording markers and span errors)."""
-        marker = self.timeline.next_marker(self.clock.position)
+    def action_marker(self, direction: int) -> None:
+        """Jump to the previous / next marker (recording markers and span errors)."""
+        t = self.clock.position
+        marker = self.timeline.next_marker(t) if direction > 0 else self.timeline.previous_marker(t)
         if marker is None:
-            self.notify("No marker after this point.", severity="warning")
+            self.notify(f"No marker {'after' if direction > 0 else 'before'} this point.", severity="warning")
             return
+        self.selected = None
         self.clock.seek(marker.t_ms)
         self.refresh_view()
 
@@ -159,11 +218,25 @@ class ReplayScreen(PlaybackScreen):
 
     # ---- drawing ---------------------------------------------------------
 
+    def shown_span(self) -> Span | None:
+        """The span the panes describe: the one the user selected, else the innermost span
+        under the playhead (the latest to start when two are as deep)."""
+        if self.selected is not None:
+            return self.selected
+        t = self.clock.position
+        best: tuple[int, float] | None = None
+        under: Span | None = None
+        for span, depth in self.timeline.rows():
+            if span.start_ms <= t <= span.end_ms and (best is None or (depth, span.start_ms) >= best):
+                best, under = (depth, span.start_ms), span
+        return under
+
     def refresh_view(self) -> None:
         """Draw every pane at the clock's position."""
         t = self.clock.position
-        self.query_one(Waterfall).set_time(t, self.selected.span_id if self.selected else None)
-        self.query_one("#span-detail", Static).update(self._detail())
+        shown = self.shown_span()
+        self.query_one(Waterfall).set_time(t, shown.span_id if shown else None)
+        self.query_one("#span-detail", Static).update(self._detail(shown))
         self.query_one("#replay-calls", Static).update(self._calls(t))
         frame_note = ""
         if self.player is not None:
@@ -176,18 +249,20 @@ class ReplayScreen(PlaybackScreen):
         elif self.artifacts.recording is None or self.recording_note:
             frame_note = f"  ·  no recording: {one_line(self.recording_note, 80)}"
         state = "playing" if self.clock.playing else "paused"
-        span = f"  ·  span {visible(self.selected.name)}" if self.selected else ""
+        if shown is not None:
+            span = f"  ·  span {one_line(shown.name, 200)}"
+        else:
+            span = "  ·  no trace" if not self.timeline.rows() else ""
         self.query_one("#replay-status", Static).update(
             f"{fmt_t(t, self.timeline.duration_ms)}  ·  {fmt_number(self.clock.speed, 2).rstrip('0').rstrip('.')}x"
             f"  ·  {state}{span}{frame_note}"
         )
 
-    def _detail(self) -> Text | Table:
-        span = self.selected
+    def _detail(self, span: Span | None) -> Text | Table:
         if span is None:
             if not self.timeline.rows():
-                return Text(f"No trace spans ({visible(self.artifacts.trace_note or 'none')}).", "italic")
-            return Text("right selects the first span; up/down + enter jump to any span.", "italic")
+                return Text(self._no_trace(), "italic")
+            return Text("No span at this moment: left / right select a span; up / down + enter jump to one.", "italic")
         rows: list[tuple[str, Text]] = [
             ("span", Text(f"{visible(span.kind)} {visible(span.name)} ({visible(span.span_id)})")),
             ("time", Text(f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})")),
@@ -204,10 +279,13 @@ class ReplayScreen(PlaybackScreen):
         started = self.timeline.calls_started_by(t)
         text = Text(f"Model calls: {started} of {len(calls)} started\n", "bold")
         first = max(0, started - 4)
-        for i, timed in enumerate(calls[first:first + 8], first):
+        for i, timed in enumerate(calls[first : first + 8], first):
             call = timed.call
             mark = "●" if i < started else "○"
-            text.append(f"{mark} #{call.index} at {fmt_ms(timed.start_ms)}  {fmt_number(call.prompt_tokens, 0)}"
-                        f"→{fmt_number(call.completion_tokens, 0)} tok  {fmt_ms(call.latency_ms)}"
-                        f"  {visible(call.finish_reason or '')}\n", "" if i < started else "dim")
+            text.append(
+                f"{mark} #{call.index} at {fmt_ms(timed.start_ms)}  {fmt_number(call.prompt_tokens, 0)}"
+                f"→{fmt_number(call.completion_tokens, 0)} tok  {fmt_ms(call.latency_ms)}"
+                f"  {visible(call.finish_reason or '')}\n",
+                "" if i < started else "dim",
+            )
         return text

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
+from cabtui.data.fields import LOWER_IS_BETTER
 from cabtui.data.filter import filter_cells, parse_query
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep
@@ -26,7 +27,15 @@ from cabtui.data.query import (
 )
 from cabtui.data.text import one_line, visible
 from cabtui.format import fmt_rate
-from cabtui.ui.columns import LEADER_TABLE, axis_label, cell_columns, cell_text, headline_text, leader_text
+from cabtui.ui.columns import (
+    LEADER_DEFAULT_SORT,
+    LEADER_TABLE,
+    axis_label,
+    cell_columns,
+    cell_text,
+    headline_text,
+    leader_text,
+)
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.grid import GLYPHS, GridView
 from cabtui.ui.widgets.status import StatusLine
@@ -48,8 +57,9 @@ class SweepScreen(Screen[None]):
         Binding("S", "sort(-1)", "Reverse", id="sweep.reverse", tooltip="Reverse the sort order"),
         # A priority key: taken before the key is passed to the focused widget, so the keys
         # typed right after it (a paste, type-ahead while a 100,000-row table redraws) reach the box.
-        Binding("slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ...",
-                priority=True),
+        Binding(
+            "slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ...", priority=True
+        ),
         Binding("f", "failed_only", "Failed only", id="sweep.failed", tooltip="Show only cells that did not pass"),
         Binding("escape", "back", "Back", id="sweep.back"),
     ]
@@ -66,7 +76,8 @@ class SweepScreen(Screen[None]):
         self.axis = "pass_rate"
         self._leader_rows: list[LeaderRow] = []
         """The leaderboard in its shown order."""
-        self.leader_sort: tuple[str, bool] | None = None
+        self.leader_sort: tuple[str, bool] = LEADER_DEFAULT_SORT
+        """The leaderboard's order, marked in its header: composite, best first, until `s` changes it."""
         self.shown: list[CellRow] = list(sweep.cells)
         self.query_text = ""
         self.failed_only = False
@@ -75,8 +86,9 @@ class SweepScreen(Screen[None]):
         # reached through these references, and filled before they mount.
         self.leader_table = VirtualTable(id="leaderboard-table")
         self.cells_table = VirtualTable(id="cells-table")
-        self.filter_box = Input(placeholder="filter: words, tui: model: task: category: status:  (enter applies)",
-                                id="cells-filter")
+        self.filter_box = Input(
+            placeholder="filter: words, tui: model: task: category: status:  (enter applies)", id="cells-filter"
+        )
         self.filter_box.display = False  # shown by `/`; set inline, so it can take focus at once
         self.cells_status = StatusLine(id="cells-status")
         self.problems_table = VirtualTable(id="problems-table")
@@ -132,8 +144,12 @@ class SweepScreen(Screen[None]):
         self.refresh_bindings()
 
     def _focus_tab(self, tab: str) -> None:
-        target = {"leaderboard": self.leader_table, "grid": self.query_one(GridView), "cells": self.cells_table,
-                  "problems": self.problems_table}.get(tab)
+        target = {
+            "leaderboard": self.leader_table,
+            "grid": self.query_one(GridView),
+            "cells": self.cells_table,
+            "problems": self.problems_table,
+        }.get(tab)
         if target is not None:
             target.focus()
 
@@ -167,25 +183,26 @@ class SweepScreen(Screen[None]):
     # ---- leaderboard -------------------------------------------------------
 
     def _fill_leaderboard(self) -> None:
-        rows = self.views.leaders
-        if self.leader_sort is not None:
+        rows = self.views.leaders  # already in LEADER_DEFAULT_SORT order
+        if self.leader_sort != LEADER_DEFAULT_SORT:
             rows = sort_leaderboard(rows, self.leader_sort[0], descending=self.leader_sort[1])
         self._leader_rows = rows
         table = self.leader_table
-        table.sort_key, table.sort_descending = self.leader_sort or (None, False)
-        table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]),
-                       keep_cursor=True)
+        table.sort_key, table.sort_descending = self.leader_sort
+        table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]), keep_cursor=True)
 
     # ---- grid --------------------------------------------------------------
 
     def action_cycle_axis(self) -> None:
         """Colour the grid by the next axis."""
         self.axis = self.axes[(self.axes.index(self.axis) + 1) % len(self.axes)]
-        self.query_one(GridView).set_axis(self.axis)
+        grid = self.query_one(GridView)
+        grid.set_axis(self.axis)
+        grid.cursor = grid.cursor  # the status line names the axis: announce the square again
         self._update_legend()
 
     def _update_legend(self) -> None:
-        better = "lower" if self.axis in ("tokens", "latency", "blast_radius") else "higher"
+        better = "lower" if self.axis in LOWER_IS_BETTER else "higher"
         glyphs = "  ".join(f"{g} {name.replace('_', ' ')}" for name, g in GLYPHS.items())
         self.query_one("#grid-legend", Static).update(
             f"colour: {axis_label(self.axis)} ({better} is better, green best)  ·  {glyphs}  ·  k/n runs passed"
@@ -203,9 +220,11 @@ class SweepScreen(Screen[None]):
         first = event.square.runs[0]
         runs = event.square.runs
         value = event.square.value(self.axis)
-        text = (f"{first.tui} × {first.model} · {first.task} · {event.square.outcome}"
-                f" · {len(runs)} run{'s' if len(runs) > 1 else ''}, {event.square.passed} passed"
-                f" · {axis_label(self.axis)} {headline_text(self.axis, value)}")
+        text = (
+            f"{first.tui} × {first.model} · {first.task} · {event.square.outcome}"
+            f" · {len(runs)} run{'s' if len(runs) > 1 else ''}, {event.square.passed} passed"
+            f" · {axis_label(self.axis)} {headline_text(self.axis, value)}"
+        )
         status.update(one_line(text, 300))
 
     @on(GridView.SquareSelected)
@@ -241,6 +260,8 @@ class SweepScreen(Screen[None]):
             parts.append("; ".join(query.errors))
         if self.cell_sort:
             parts.append(f"sorted by {self.cell_sort[0]} {'▼' if self.cell_sort[1] else '▲'}")
+        else:
+            parts.append("in file order (s sorts)")
         parts.append(f"pass rate {fmt_rate(passed / len(rows) if rows else None)}")
         self.cells_status.update("  ·  ".join(parts))
 
@@ -266,8 +287,8 @@ class SweepScreen(Screen[None]):
     @on(VirtualTable.HeaderClicked)
     def _header_clicked(self, event: VirtualTable.HeaderClicked) -> None:
         if event.table.id == "leaderboard-table":
-            same = self.leader_sort is not None and self.leader_sort[0] == event.key
-            self.leader_sort = (event.key, not self.leader_sort[1] if same and self.leader_sort else False)
+            same = self.leader_sort[0] == event.key
+            self.leader_sort = (event.key, not self.leader_sort[1] if same else False)
             self._fill_leaderboard()
         elif event.table.id == "cells-table":
             same = self.cell_sort is not None and self.cell_sort[0] == event.key

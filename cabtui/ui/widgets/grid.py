@@ -34,7 +34,8 @@ GLYPHS = {"pass": "✓", "fail": "✗", "timed_out": "T", "incompatible": "∅",
 LOG_AXES = frozenset({"tokens", "latency"})
 """Axes spread over orders of magnitude: coloured on a log scale."""
 
-HEADER_LINES = 2
+HEADER_LINES = 3
+"""The cursor column's task and category in full, the category bands, the column numbers."""
 
 HEAT_LEVELS = 64
 """Shades between worst and best: finer steps than the eye tells apart, and each one's style built once."""
@@ -220,13 +221,13 @@ class GridView(LineStyles, can_focus=True):
         self._lines.clear()  # read while drawing: the lines being drawn already use the new styles
 
     def render_line(self, y: int) -> Strip:
-        """Two header lines (categories, column numbers), then one line per row."""
+        """Three header lines (the cursor's task, categories, column numbers), then one line per row."""
         styles = self.line_styles()
         width = self.size.width
         col, cursor_row = self.cursor
         row = self._row_top + y - HEADER_LINES
         if y < HEADER_LINES:
-            key = (y, -1, width, self._col_left, -1)
+            key = (y, -1, width, self._col_left, col)
         else:
             key = (-1, row, width, self._col_left, col if row == cursor_row else -1)
         line = self._lines.get(key)
@@ -242,16 +243,45 @@ class GridView(LineStyles, can_focus=True):
         cols = range(self._col_left, min(len(self.grid.columns), self._col_left + self._visible_columns()))
         header = styles["grid--header"]
         if y == 0:
-            segments = [Segment(" " * (label_w + 1), header), *self._category_segments(cols, header)]
+            segments = self._task_segments(label_w, header)
         elif y == 1:
+            segments = [Segment(" " * (label_w + 1), header), *self._category_segments(cols, header)]
+        elif y == 2:
             title = _fit(f"{len(self.grid.rows)} rows × {len(self.grid.columns)} tasks", label_w, "left")
-            numbers = "".join(f"{c + 1:>{SQUARE - 1}} " for c in cols)
-            segments = [Segment(title + " ", header), Segment(numbers, header)]
+            cursor_col = self.cursor[0]
+            marked = header + Style(reverse=True, bold=True)
+            segments = [Segment(title + " ", header)]
+            for c in cols:
+                segments += [
+                    Segment(f"{c + 1:>{SQUARE - 1}}", marked if c == cursor_col else header),
+                    Segment(" ", header),
+                ]
         else:
             if row >= len(self.grid.rows):
                 return Strip.blank(width, base)
             segments = self._row_segments(row, cols, label_w, styles)
-        return Strip(segments).crop(0, width).extend_cell_length(width, base)
+        fill = header if y < HEADER_LINES else base
+        return Strip(segments).crop(0, width).extend_cell_length(width, fill)
+
+    def _task_segments(self, label_w: int, style: Style) -> list[Segment]:
+        """The column under the cursor, named in full: the numbered columns and the cut
+        category bands say which task only by position."""
+        col = self.cursor[0]
+        if not self.grid.columns:
+            return [Segment("", style)]
+        category, start = "", 0
+        for name, span in self.grid.categories:
+            if start <= col < start + span:
+                category = name
+                break
+            start += span
+        where = f"task {col + 1} of {len(self.grid.columns)}"
+        names = f"{visible(self.grid.columns[col])}  ·  category {visible(category)}"
+        if label_w + 1 + len(names) <= self.size.width:  # lined up with the squares when it fits
+            where = _fit(where, label_w, "left")
+        else:
+            where += ":"
+        return [Segment(f"{where} {names}", style)]
 
     def _category_segments(self, cols: range, style: Style) -> list[Segment]:
         out: list[Segment] = []

@@ -48,6 +48,8 @@ class VirtualTable(ScrollView, LineStyles, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
         Binding("home", "edge(-1)", "First row", show=False, id="table.first"),
         Binding("end", "edge(1)", "Last row", show=False, id="table.last"),
+        Binding("left,h", "scroll_left", "Scroll left", show=False, id="table.scroll_left"),
+        Binding("right,l", "scroll_right", "Scroll right", show=False, id="table.scroll_right"),
         Binding("enter", "select", "Open", id="table.open"),
     ]
 
@@ -202,15 +204,22 @@ class VirtualTable(ScrollView, LineStyles, can_focus=True):
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
 
     def _header(self, styles: dict[str, Style]) -> Strip:
+        """Labels with one cell kept after them for the sort mark, so the mark is never the
+        part an ellipsis cuts off."""
         base = styles["virtual-table--header"]
         segments: list[Segment] = []
         for column in self.columns:
-            label = column.label
+            mark = " "
             style = base
             if column.key == self.sort_key:
-                label = f"{label}{'▼' if self.sort_descending else '▲'}"
+                mark = "▼" if self.sort_descending else "▲"
                 style = base + styles["virtual-table--sorted"]
-            segments.append(Segment(_fit(label, column.width, column.justify) + " ", style))
+            label = _fit(column.label, max(column.width - 1, 1), column.justify)
+            if column.justify == "left":  # the mark right after the words, not at the far edge
+                label = _fit(label.rstrip() + mark, column.width, "left")
+            else:
+                label += mark
+            segments.append(Segment(label + " ", style))
         return Strip(Segment.simplify(segments))
 
     def _row(self, row: int, styles: dict[str, Style]) -> Strip:
