@@ -63,8 +63,11 @@ def generate(out: Path) -> None:
     for scn in SCENARIOS:
         s = time.monotonic()
         cell = cells[scn.key] = record_cell(scn, rng, out)
-        print(f"  {scn.mode:6} {scn.tui:9} {scn.model:40} {scn.task:34} run {scn.run} -> {cell['status']:9} "
-              f"pass {cell['scores']['pass_rate']['pass']}  {time.monotonic() - s:5.1f} s", flush=True)  # fmt: skip
+        print(
+            f"  {scn.mode:6} {scn.tui:9} {scn.model:40} {scn.task:34} run {scn.run} -> {cell['status']:9} "
+            f"pass {cell['scores']['pass_rate']['pass']}  {time.monotonic() - s:5.1f} s",
+            flush=True,
+        )
     ordered = number_reruns(cells)
     (out / "sweep.json").write_text(sweep_json())
     (out / "cells.jsonl").write_text(cells_jsonl(ordered), encoding="utf-8")

@@ -43,11 +43,30 @@ def record_terminal(scn: Scenario, agentdir: Path, workdir: Path, cast: Path, en
     title = f"{scn.tui} × {scn.model} · {scn.task}"
     try:
         subprocess.run(
-            [asciinema, "rec", "--overwrite", "-q", "--cols", str(scn.cols), "--rows", str(scn.rows),
-             "-t", title, "-c", f"bash {agentdir}/run.sh", str(cast)],
-            stdin=fifo_fd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=workdir, env=env,
-            start_new_session=True, timeout=180, check=True,
-        )  # fmt: skip
+            [
+                asciinema,
+                "rec",
+                "--overwrite",
+                "-q",
+                "--cols",
+                str(scn.cols),
+                "--rows",
+                str(scn.rows),
+                "-t",
+                title,
+                "-c",
+                f"bash {agentdir}/run.sh",
+                str(cast),
+            ],
+            stdin=fifo_fd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=workdir,
+            env=env,
+            start_new_session=True,
+            timeout=180,
+            check=True,
+        )
     finally:
         os.close(fifo_fd)
 
@@ -151,7 +170,10 @@ def to_v2(header: dict[str, Any], events: list[CastEvent]) -> str:
 def to_v3(header: dict[str, Any], events: list[CastEvent], exit_code: int) -> str:
     """asciicast v3: `term` in the header, event times as intervals since the previous event."""
     env = header.get("env", {})
-    h3: dict[str, Any] = {"version": 3, "term": {"cols": header["width"], "rows": header["height"], "type": env.get("TERM")}}
+    h3: dict[str, Any] = {
+        "version": 3,
+        "term": {"cols": header["width"], "rows": header["height"], "type": env.get("TERM")},
+    }
     for key in ("timestamp", "title"):
         if key in header:
             h3[key] = header[key]

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .tasks import Task, all_tasks
+from .task import Task, all_tasks
 from .text import strip_ansi
 from .workspace import setup_repo, sh, write_tree
 

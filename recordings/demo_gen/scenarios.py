@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .script import ApplyPatch, Mark, Quietly, Run, Say, Step, Think, WriteFile
 from .sweep import BASE_URL
-from .tasks import task_file
+from .task import task_file
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ AIDER_DROPPINGS = Quietly(
     "mkdir -p .aider.tags.cache.v4 && : > .aider.tags.cache.v4/cache.db"
 )
 LIFETIME_SED = (
-    "sed -i \"s/pub fn longest(a: &str, b: &str) -> &str/"
+    'sed -i "s/pub fn longest(a: &str, b: &str) -> &str/'
     "pub fn longest<'a>(a: \\&'a str, b: \\&'a str) -> \\&'a str/\" src/lib.rs"
 )
 RUSTC = "rustc --edition 2021 --crate-type lib --color=always --out-dir target src/lib.rs"
@@ -60,6 +60,7 @@ CARGO_TEST = "cargo test --offline --color=always"
 CURL_MODELS = "curl -sS --max-time 3 http://127.0.0.1:9/v1/models"
 MAVERICK = "meta/llama-4-maverick-17b-128e-instruct"
 
+# fmt: off
 SCENARIOS: list[Scenario] = [
     Scenario("opencode", "openai/gpt-oss-120b", "polyglot/rust-lifetime-fix", [
         Think("I'll run the test suite first to see what fails.", 1.2),
@@ -287,3 +288,4 @@ SCENARIOS: list[Scenario] = [
         Say("Tokens: 2.9k sent, 540 received."),
     ], mode="direct", trace="inline", usage_line=(2900, 540)),
 ]
+# fmt: on

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .sweep import WEIGHTS
-from .tasks import Task
+from .task import Task
 
 Record = dict[str, Any]
 

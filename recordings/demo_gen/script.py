@@ -11,7 +11,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .tasks import GITIGNORE, all_tasks
+from .task import GITIGNORE, all_tasks
 from .workspace import make_patch
 
 AGENT_DIR = Path(__file__).resolve().parent / "agent"

@@ -17,7 +17,7 @@ from .record import Event, EventLog
 from .scenarios import Scenario
 from .scoring import Record
 from .script import Plan
-from .tasks import all_tasks
+from .task import all_tasks
 from .text import iso_ms
 
 TEXT_SOURCE = "invented for the demo (timing is real)"
@@ -104,8 +104,16 @@ def add_tool_spans(tl: Timeline, log: EventLog, plan: Plan, scn: Scenario, paren
         end = ev.end if ev.end is not None else end_epoch
         label = f"{name}: {cmd}" if name == "bash" else f"write_file: {cmd}"
         attrs = {"tool": name, "command" if name == "bash" else "path": cmd, "exit_code": ev.rc, "cwd": "workdir"}
-        tl.add("tool_call", label[:72], tl.epoch_ms(ev.start), (end - ev.start) * 1000, parent=parent, attrs=attrs,
-               error=tool_error(ev, cmd, scn.guard_s), key=f"tool{ev.index}")  # fmt: skip
+        tl.add(
+            "tool_call",
+            label[:72],
+            tl.epoch_ms(ev.start),
+            (end - ev.start) * 1000,
+            parent=parent,
+            attrs=attrs,
+            error=tool_error(ev, cmd, scn.guard_s),
+            key=f"tool{ev.index}",
+        )
 
 
 def invented_prompt(scn: Scenario, index: int, plan: Plan, tools_before: list[Event]) -> str:
@@ -165,6 +173,14 @@ def add_model_calls(
             "request_hash": call["request_hash"][:23] + "…",
         }
         error = None if finished else {"message": "cancelled: adapter timed out", "type": "Cancelled"}
-        tl.add("model_call", f"chat.completions #{ev.index}", tl.epoch_ms(ev.start), (end - ev.start) * 1000,
-               parent=parent, key=f"model{ev.index}", attrs=attrs, error=error)  # fmt: skip
+        tl.add(
+            "model_call",
+            f"chat.completions #{ev.index}",
+            tl.epoch_ms(ev.start),
+            (end - ev.start) * 1000,
+            parent=parent,
+            key=f"model{ev.index}",
+            attrs=attrs,
+            error=error,
+        )
     return calls

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .tasks import GITIGNORE, Task
+from .task import GITIGNORE, Task
 
 VENV_BIN = Path(sys.executable).parent
 _DROPPED = {"COLUMNS", "LINES", "NO_COLOR", "PYTEST_ADDOPTS"}

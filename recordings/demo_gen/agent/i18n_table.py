@@ -1,4 +1,5 @@
 """Show every message key in every locale, with width-aware columns (CJK and emoji are 2 cells wide)."""
+
 import json
 import sys
 import unicodedata

@@ -1,4 +1,5 @@
 """Full-screen plan review (curses, alternate screen): a box, a moving popup, a progress bar."""
+
 import curses
 import sys
 import time
@@ -15,8 +16,13 @@ def main(stdscr):
     curses.init_pair(4, curses.COLOR_WHITE, curses.COLOR_MAGENTA)
     h, w = stdscr.getmaxyx()
     src = Path(sys.argv[1]).read_text().splitlines()
-    steps = ["read render_report", "select the row-formatting lines", "extract format_row(r)",
-             "replace the loop with lines.extend(...)", "re-run the tests"]
+    steps = [
+        "read render_report",
+        "select the row-formatting lines",
+        "extract format_row(r)",
+        "replace the loop with lines.extend(...)",
+        "re-run the tests",
+    ]
     pick = (6, 9)  # 0-based source lines that become format_row
     total = 24
     for frame in range(total + 1):

@@ -1,10 +1,16 @@
 """Print 16-colour, 256-colour and 24-bit colour bars."""
+
 import colorsys
 import shutil
 
 width = min(shutil.get_terminal_size().columns, 120) - 2
-print("\x1b[1m16 colours\x1b[0m  " + " ".join(f"\x1b[{30 + i}m{n}\x1b[0m" for i, n in enumerate(
-    ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"])))
+print(
+    "\x1b[1m16 colours\x1b[0m  "
+    + " ".join(
+        f"\x1b[{30 + i}m{n}\x1b[0m"
+        for i, n in enumerate(["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"])
+    )
+)
 print("".join(f"\x1b[{base + i}m    \x1b[0m" for base in (40, 100) for i in range(8)))
 print("\x1b[1m256 colours\x1b[0m")
 print("".join(f"\x1b[48;5;{i}m   \x1b[0m" for i in range(16)))
