@@ -157,7 +157,7 @@ async def test_cell_page_shows_the_record_and_n_p_walk_failed_cells(mini: Path) 
         expected_id = "mini-sweep/aider/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix#run1"
         assert page.opened.cell.cell_id == expected_id
         text = await shown(pilot)
-        for expected in ("Pass", "1.000", "Tokens/correct", "150", "Wall", "4.0s", "Composite", "0.900",
+        for expected in ("Pass", "1.000", "Tokens/correct", "150", "Wall", "4.00 s", "Composite", "0.900",
                          "Run identity", "codingagentbench/aider:v1", "Scorer breakdown"):
             assert expected in text
         await pilot.press("y")
