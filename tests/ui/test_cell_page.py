@@ -20,7 +20,8 @@ from .helpers import cell, mini_records, on_screen, shown, wait_for, write_sweep
 
 
 def _shown(screen: Any) -> bool:
-    return screen.shown_row is not None
+    """Some result is on the page (a full record, or the index row with a problem)."""
+    return screen.opened is not None or getattr(screen, "shown_row", None) is not None
 
 
 async def _open_first(pilot: Any) -> CellScreen:
