@@ -51,7 +51,7 @@ def test_summary_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert "free-20260527: 3 cells" in out
     assert "expansion-20260616: 6 cells" in out
     rust = next(line for line in out.splitlines() if line.startswith("opencode   meta/llama-3.3-70b-instruct"))
-    assert rust.split() == ["opencode", "meta/llama-3.3-70b-instruct", "1", "100%", "0.962", "11.7", "s", "—",
+    assert rust.split() == ["opencode", "meta/llama-3.3-70b-instruct", "1", "100%", "0.962", "11.73", "s", "—",
                             "0.000", "—", "1.000"]
     openhands = next(line for line in out.splitlines() if line.startswith("openhands"))
     assert openhands.split()[2:5] == ["1", "0%", "0.179"]

@@ -169,7 +169,7 @@ async def test_cell_page_shows_the_record_and_n_p_walk_failed_cells(mini: Path) 
             "Tokens/correct",
             "150",
             "Wall",
-            "4.0s",
+            "4.00 s",
             "Composite",
             "0.900",
             "Run identity",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -10,19 +10,23 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Header, OptionList, Static
 
 from cabtui.data.artifacts import CellArtifacts, load_artifacts
+from cabtui.data.fields import AXES
 from cabtui.data.index import CellRow
 from cabtui.data.loader import Sweep, read_cell
 from cabtui.data.models import Cell
 from cabtui.data.problems import Problem
-from cabtui.data.query import neighbours
 from cabtui.data.text import visible
-from cabtui.ui import cell_page
+from cabtui.ui import cell_artifacts_view, cell_breakdown, cell_page
+from cabtui.ui.cell_related import options, related
 from cabtui.ui.widgets.footer import KeyFooter
+from cabtui.ui.widgets.table import Column, VirtualTable
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,68 @@ class OpenedCell:
     row: CellRow
     cell: Cell
     artifacts: CellArtifacts
-    neighbours: dict[str, list[CellRow]]
-    """Cells listed beside this one, found in the worker: a scan of the whole sweep."""
+    neighbours: dict[str, list[CellRow]] = field(default_factory=dict)
+    """Cells listed beside this one (other runs first), found in the worker: a scan of the sweep."""
+
+
+def _problem(row: CellRow, what: str, err: BaseException) -> Problem:
+    return Problem(str(row.source.path), row.line, f"{what}: {type(err).__name__}: {err}")
+
+
+def open_cell(
+    rows: list[CellRow], row: CellRow
+) -> tuple[OpenedCell | None, tuple[Problem, ...], dict[str, list[CellRow]]]:
+    """Read a cell again, its artifacts and its neighbours; nothing raised reaches the caller.
+
+    The file may have changed since it was indexed (or be gone): whatever goes wrong
+    becomes a `FILE:LINE: what is wrong` problem and the page shows the index row.
+    """
+    problems: list[Problem] = []
+    groups: dict[str, list[CellRow]] = {}
+    try:
+        groups = related(rows, row)
+    except Exception as err:  # noqa: BLE001 - the list is a nicety, the page is not
+        problems.append(_problem(row, "neighbours not found", err))
+    try:
+        got = read_cell(row)
+    except Exception as err:  # noqa: BLE001 - a changed file must not take the app down
+        got = _problem(row, "cannot be read again", err)
+    if isinstance(got, Problem):
+        return None, (got, *problems), groups
+    try:
+        arts = load_artifacts(got, row.source)
+    except Exception as err:  # noqa: BLE001 - a broken artifact must not take the page down
+        problems.append(_problem(row, "artifacts unreadable", err))
+        arts = CellArtifacts(trace_note="unreadable", calls_note="unreadable", recording_note="unreadable")
+    return OpenedCell(row, got, arts, groups), (*problems, *arts.problems), groups
+
+
+class CellPage(VerticalScroll, inherit_bindings=False):
+    """The scrolling page; `end` goes to its very last line, at once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="cell.scroll_up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="cell.scroll_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="cell.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="cell.page_down"),
+        Binding("home", "top", "Top", show=False, id="cell.top"),
+        Binding("end", "bottom", "Bottom", show=False, id="cell.bottom"),
+    ]
+
+    def action_top(self) -> None:
+        """Scroll to the title."""
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_bottom(self) -> None:
+        """Scroll until the page's last line is on screen (immediately: no animation to cut short)."""
+        self.scroll_end(animate=False, immediate=True)
+
+
+EXTRA_COLUMNS = [
+    Column("axis", "Axis", 28),
+    Column("headline", "Headline", 10, "right"),
+    Column("values", "Values", 80),
+]
 
 
 class CellScreen(Screen[None]):
@@ -46,26 +110,71 @@ class CellScreen(Screen[None]):
         Binding("t", "replay", "Trace replay", id="cell.replay"),
         Binding("r", "recording", "Recording", id="cell.recording"),
         Binding("y", "copy_command", "Copy reproduce", id="cell.copy", tooltip="Copy the docker command"),
-        Binding("up,k", "scroll(-1)", "Scroll up", show=False, id="cell.scroll_up"),
-        Binding("down,j", "scroll(1)", "Scroll down", show=False, id="cell.scroll_down"),
+        Binding(
+            "v",
+            "toggle_raw",
+            "Raw tails",
+            id="cell.raw_tails",
+            tooltip="Show stdout/stderr tails as stored, control characters made visible",
+        ),
+        Binding(
+            "e",
+            "elsewhere",
+            "Elsewhere",
+            id="cell.elsewhere",
+            tooltip="Move to the list of other runs and neighbouring cells",
+        ),
     ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-medium"), (132, "-wide")]
+    """Tiles go 2, 4 or 7 to a row, so a label never breaks mid-word."""
+
+    raw_tails: reactive[bool] = reactive(False)
+    """Tails as stored (control characters visible) instead of as the terminal showed them."""
+
+    class Loaded(Message):
+        """A worker read a cell: what it found, and the problems on the way."""
+
+        def __init__(
+            self,
+            row: CellRow,
+            opened: OpenedCell | None,
+            problems: tuple[Problem, ...],
+            neighbours: dict[str, list[CellRow]],
+        ) -> None:
+            super().__init__()
+            self.row = row
+            self.opened = opened
+            self.problems = problems
+            self.neighbours = neighbours
 
     def __init__(self, sweep: Sweep, row: CellRow, order: list[CellRow]) -> None:
         super().__init__()
         self.sweep = sweep
         self.row = row
+        """The cell this page is for: set as soon as one is asked for, so late results are dropped."""
         self.order = order
         self.opened: OpenedCell | None = None
+        self.shown_row: CellRow | None = None
+        """The cell whose result is on the page (None while the first one loads)."""
+        self.problems: tuple[Problem, ...] = ()
+        self._targets: list[CellRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="cell-page"):
+        with CellPage(id="cell-page"):
             yield Static(id="cell-title", markup=False)
             yield Static(id="cell-banner", markup=False)
-            yield Horizontal(id="tiles")
+            with Grid(id="tiles"):
+                for axis in AXES:
+                    yield Static(id=f"tile-{axis}", classes="tile", markup=False)
+            yield Static("Other axes", id="extra-axes-title", classes="section-title", markup=False)
+            yield VirtualTable(id="extra-axes")
             for section, heading in SECTIONS:
                 yield Static(heading, classes="section-title", markup=False)
-                yield Static(id=f"section-{section}", classes="section", markup=False)
+                if section == "neighbours":
+                    yield OptionList(id="elsewhere")
+                else:
+                    yield Static(id=f"section-{section}", classes="section", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -73,63 +182,103 @@ class CellScreen(Screen[None]):
         self.query_one("#cell-title", Static).update(Text(f"loading {visible(self.row.cell_id)} …"))
         self.load_cell(self.row)
 
-    @work(thread=True, exclusive=True, group="cell")
-    def load_cell(self, row: CellRow) -> None:
-        """Read the full record again from its line, then its trace and calls."""
-        got = read_cell(row)
-        if isinstance(got, Problem):
-            self.app.call_from_thread(self._show_problem, row, got)
-            return
-        try:
-            opened = OpenedCell(row, got, load_artifacts(got, row.source),
-                                neighbours(self.sweep.cells, got.tui, got.model, got.task))
-        except Exception as err:  # noqa: BLE001 - a broken artifact must not take the page down
-            problem = Problem(str(row.source.path), row.line, f"artifacts unreadable: {type(err).__name__}: {err}")
-            self.app.call_from_thread(self._show_problem, row, problem)
-            return
-        self.app.call_from_thread(self._show, opened)
-
-    def _show_problem(self, row: CellRow, problem: Problem) -> None:
+    def open_row(self, row: CellRow) -> None:
+        """Show another cell on this page; whatever an earlier worker finds is dropped."""
         self.row = row
-        self.opened = None
-        self.query_one("#cell-title", Static).update(Text(visible(str(problem)), "bold red"))
+        self.load_cell(row)
 
-    def _show(self, opened: OpenedCell) -> None:
-        self.opened = opened
-        self.row = opened.row
-        cell, arts = opened.cell, opened.artifacts
-        self.title = f"{visible(cell.tui)} × {visible(cell.model)}"
-        self.sub_title = visible(cell.task)
-        self.query_one("#cell-title", Static).update(cell_page.title(cell))
-        banner = cell_page.banner(cell)
+    @work(thread=True, exclusive=True, group="cell", exit_on_error=False)
+    def load_cell(self, row: CellRow) -> None:
+        """Read the full record again from its line, then its trace and calls; post what was found."""
+        self.post_message(self.Loaded(row, *open_cell(self.sweep.cells, row)))
+
+    def on_cell_screen_loaded(self, message: CellScreen.Loaded) -> None:
+        """Show a worker's result, unless another cell was asked for since."""
+        message.stop()
+        if message.row is not self.row:
+            return
+        self.opened, self.problems, self.shown_row = message.opened, message.problems, message.row
+        self._show(
+            message.row,
+            message.opened.cell if message.opened else None,
+            message.opened.artifacts if message.opened else None,
+            message.neighbours,
+        )
+
+    def _show(
+        self, row: CellRow, cell: Cell | None, arts: CellArtifacts | None, groups: dict[str, list[CellRow]]
+    ) -> None:
+        source = cell or row
+        self.title = f"{visible(source.tui)} × {visible(source.model)}"
+        self.sub_title = visible(source.task)
+        self.query_one("#cell-title", Static).update(cell_page.title(source))
+        banner = cell_page.banner(source.status, cell.status_detail if cell else None)
+        if cell is None:
+            first = str(self.problems[0]) if self.problems else "the record could not be read"
+            banner = (banner or Text()).append(("\n" if banner else "") + first)
         banner_widget = self.query_one("#cell-banner", Static)
         banner_widget.update(banner or "")
         banner_widget.set_class(banner is not None, "-shown")
-        banner_widget.set_class(cell.status == "timed_out", "-timed-out")
-        tiles = self.query_one("#tiles", Horizontal)
-        tiles.remove_children()
-        tiles.mount_all(Static(_tile(label, value), classes="tile", markup=False)
-                        for label, value in cell_page.tile_values(cell))
+        banner_widget.set_class(source.status == "timed_out" and cell is not None, "-timed-out")
+        for tile in cell_page.tiles(row, cell):
+            self.query_one(f"#tile-{tile.axis}", Static).update(tile.render())
+        extra = cell_page.extra_axes(row, cell)
+        table = self.query_one("#extra-axes", VirtualTable)
+        table.set_rows(EXTRA_COLUMNS, len(extra), lambda r, c: (extra[r][c], None))
+        for widget in (table, self.query_one("#extra-axes-title")):
+            widget.display = bool(extra)
+        unknown = Text("not known: the record could not be read (see Problems below)", "italic")
         sections: dict[str, RenderableType] = {
-            "identity": cell_page.identity(cell),
-            "timing": cell_page.timing(cell),
-            "breakdown": cell_page.breakdown(cell),
-            "spans": cell_page.spans_table(arts),
-            "calls": cell_page.calls_table(arts),
-            "recording": cell_page.recording_text(arts),
-            "reproduce": Text(visible(cell_page.reproduce_command(cell), multiline=True)
-                              + "\n\ny copies this command.", "on grey11"),
-            "neighbours": cell_page.neighbours(opened.neighbours),
-            "problems": _problems(arts),
+            "identity": cell_page.identity(row, cell),
+            "timing": cell_page.timing(row, cell),
+            "breakdown": cell_breakdown.breakdown(cell, raw=self.raw_tails) if cell else unknown,
+            "spans": cell_artifacts_view.spans_table(arts) if arts else unknown,
+            "calls": cell_artifacts_view.calls_section(arts) if arts else unknown,
+            "recording": cell_artifacts_view.recording_text(arts) if arts else unknown,
+            "reproduce": (
+                Text(visible(cell_page.reproduce_command(cell), multiline=True) + "\n\ny copies this command.")
+                if cell
+                else unknown
+            ),
+            "problems": _problems(self.problems),
         }
         for section, body in sections.items():
             self.query_one(f"#section-{section}", Static).update(body)
-        self.query_one("#cell-page").scroll_home(animate=False)
+        self.query_one("#section-problems").set_class(bool(self.problems), "-bad")
+        entries, self._targets = options(groups)
+        elsewhere = self.query_one("#elsewhere", OptionList)
+        elsewhere.clear_options()
+        elsewhere.add_options(entries)
+        self.query_one(CellPage).scroll_home(animate=False)
 
-    def action_scroll(self, direction: int) -> None:
-        """Scroll the page a line."""
-        page = self.query_one("#cell-page", VerticalScroll)
-        page.scroll_relative(y=direction, animate=False)
+    def watch_raw_tails(self, raw: bool) -> None:
+        """Draw the breakdown's tails again in the other view."""
+        if self.opened is not None:
+            body = cell_breakdown.breakdown(self.opened.cell, raw=raw)
+            self.query_one("#section-breakdown", Static).update(body)
+
+    def action_toggle_raw(self) -> None:
+        """Switch the tails between as-shown and raw."""
+        self.raw_tails = not self.raw_tails
+        self.notify(
+            "Tails shown raw: control characters made visible."
+            if self.raw_tails
+            else "Tails shown as the terminal showed them.",
+            timeout=2,
+        )
+
+    def action_elsewhere(self) -> None:
+        """Focus the list of other runs and neighbours, and bring it on screen."""
+        elsewhere = self.query_one("#elsewhere", OptionList)
+        elsewhere.focus()
+        self.query_one(CellPage).scroll_to_widget(elsewhere, animate=False, top=True)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Open the chosen cell on this page (its own runs switch in place)."""
+        event.stop()
+        if event.option.id is not None:
+            self.query_one(CellPage).focus()
+            self.open_row(self._targets[int(event.option.id)])
 
     def action_step_failed(self, direction: int) -> None:
         """Open the next (or previous) failed cell of the order, without going back."""
@@ -140,8 +289,7 @@ class CellScreen(Screen[None]):
         i = index + direction
         while 0 <= i < len(self.order):
             if self.order[i].failed:
-                self.row = self.order[i]
-                self.load_cell(self.order[i])
+                self.open_row(self.order[i])
                 return
             i += direction
         self.notify("No more failed cells in this order.", severity="warning")
@@ -166,8 +314,11 @@ class CellScreen(Screen[None]):
         if self.opened is None:
             return
         if self.opened.artifacts.recording is None:
-            self.notify(f"No terminal recording: {visible(self.opened.artifacts.recording_note or '')}.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"No terminal recording: {visible(self.opened.artifacts.recording_note or '')}.",
+                severity="warning",
+                markup=False,
+            )
             return
         from cabtui.ui.screens.player import PlayerScreen
 
@@ -182,18 +333,12 @@ SECTIONS = (
     ("calls", "Model calls"),
     ("recording", "Terminal recording"),
     ("reproduce", "Run it yourself"),
-    ("neighbours", "Elsewhere in this sweep"),
-    ("problems", "Problems reading this cell's artifacts"),
+    ("neighbours", "Elsewhere in this sweep (e, then enter opens)"),
+    ("problems", "Problems reading this cell"),
 )
 
 
-def _tile(label: str, value: str) -> Text:
-    text = Text(label + "\n", "dim")
-    text.append(value or " ", "bold")
-    return text
-
-
-def _problems(arts: CellArtifacts) -> Text:
-    if not arts.problems:
+def _problems(problems: tuple[Problem, ...]) -> Text:
+    if not problems:
         return Text("none", "italic")
-    return Text("\n".join(visible(str(p)) for p in arts.problems), "red")
+    return Text("\n".join(str(p) for p in problems))
