@@ -79,7 +79,9 @@ def tiles(row: CellRow, cell: Cell | None) -> list[Tile]:
     for axis in AXES:
         value = cell.scores.headline(axis) if cell else row.headline(axis)
         subtitle = ""
-        if axis == "refusal":
+        if axis == "latency" and value is None and row.wall_ms is not None:
+            value, subtitle = row.wall_ms, "started → ended"
+        elif axis == "refusal":
             subtitle = _refusal_word(cell, value)
         elif axis == "tokens" and cell and cell.scores.tokens and not cell.scores.tokens.recorded:
             subtitle = "not recorded"

@@ -83,7 +83,7 @@ def test_rows_carry_the_headlines() -> None:
     assert rust.category == "polyglot"
     timed = by_id["newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling"]
     assert timed.status == "timed_out" and timed.outcome == "timed_out" and timed.exit_code == -1
-    assert timed.headline("latency") is None
+    assert timed.headline("latency") == 600666.043  # no scorer value: ended_at - started_at
     rerun = by_id["free-20260527/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"]
     assert rerun.run == 1
     assert rerun.headline("blast_radius") == 0.8571428571428571
