@@ -37,6 +37,10 @@ class Column:
     width: int
     justify: Literal["left", "right"] = "left"
 
+    def __post_init__(self) -> None:
+        """Never narrower than the label and its sort mark: a header is never cut."""
+        object.__setattr__(self, "width", max(self.width, cell_len(self.label) + 1))
+
 
 class VirtualTable(ScrollView, LineStyles, can_focus=True):
     """Rows come from `cell(row, column_index)`; only visible lines are ever built."""
