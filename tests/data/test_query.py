@@ -236,8 +236,8 @@ def test_sort_by_axis_with_missing_values_last_both_ways() -> None:
         14793.864, 17067.512000000002, 600666.043]  # the timed-out cell: ended_at - started_at
     down = sort_cells(rows, "latency", descending=True)
     assert [r.headline("latency") for r in down] == [
-        600666.043, 17067.512000000002, 14793.864, 11734.067, 11346.186, 8225.574999999999, 4703.951, 3868.291, 2334.759,
-        1243.5149999999999]
+        600666.043, 17067.512000000002, 14793.864, 11734.067, 11346.186, 8225.574999999999, 4703.951, 3868.291,
+        2334.759, 1243.5149999999999]
     refusal_up = [r.headline("refusal") for r in sort_cells(rows, "refusal")]
     refusal_down = [r.headline("refusal") for r in sort_cells(rows, "refusal", descending=True)]
     assert refusal_up == [0.0, 0.0, 0.5] + [None] * 7
