@@ -315,6 +315,28 @@ def _unknown_status(status: str, outcome: str) -> str:
             f"{one_line(repr(outcome), 60)}, not counted as a pass")
 
 
+def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> list[Problem]:
+    """The sweep's problems as `cabtui validate` finds them: its files read again, every field checked.
+
+    Loading checks only what the index keeps (checking the rest costs a fifth more
+    load time), so the Problems tab runs this in a worker to list what `validate` lists.
+    """
+    files = {row.source.path: row.source.sweep_id for row in sweep.cells}
+    results = Results(path=Path("."))
+    loader = _Loader(results, 0, None, should_stop, full=True)
+    for file, default_id in files.items():
+        if loader.stopped():
+            break
+        loader.read_file(file, default_id)
+    results.sweeps = list(loader.by_id.values())
+    _flag_duplicates(results)
+    again = loader.by_id.get(sweep.sweep_id)
+    found = {str(p): p for p in sweep.problems}  # kept: problems of files without cells, of folders
+    for problem in again.problems if again else ():
+        found.setdefault(str(problem), problem)
+    return sorted(found.values(), key=lambda p: (p.file, p.line))  # stable: a line's problems keep their order
+
+
 def _flag_duplicates(results: Results) -> None:
     """Two records for the same cell (id, or tui, model, task and run): keep the first, report the second."""
     for sweep in results.sweeps:

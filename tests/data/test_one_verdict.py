@@ -253,3 +253,17 @@ def test_visible_covers_c1_bidi_and_separators() -> None:
 
 def test_problems_are_visible_text() -> None:
     assert str(Problem("x\x1b]2;PWNED\x07", 1, "m")) == "x␛]2;PWNED␇:1: m"
+
+
+def test_check_fully_lists_what_validate_lists(tmp_path: Path) -> None:
+    from cabtui.data.loader import check_fully
+
+    good = {"tui": "a", "model": "m", "task": "c/t", "scores": {"pass_rate": {"pass": 1}}}
+    bad_type = {"tui": "a", "model": "m", "task": "c/u",
+                "scores": {"pass_rate": {"pass": 0}, "blast_radius": {"blast_radius": 0.5, "modified": [7]}}}
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "cells.jsonl").write_text("\n".join([json.dumps(good), json.dumps(bad_type), "{nope", json.dumps(good)]))
+    fast, full = load(folder), load(folder, full=True)
+    assert len(fast.problems) < len(full.problems)
+    assert [str(p) for p in check_fully(fast.sweeps[0])] == [str(p) for p in full.problems]  # in file order

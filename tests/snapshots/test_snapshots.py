@@ -18,7 +18,7 @@ SIZE = (120, 40)
 
 
 async def _sweep(pilot: Pilot[Any]) -> None:
-    await on_screen(pilot, SweepScreen)
+    await on_screen(pilot, SweepScreen, ready=lambda s: s.checked)  # the Problems tab's count is final
 
 
 def test_grid(snap_compare: Any) -> None:

@@ -39,7 +39,7 @@ async def test_an_exception_reading_the_cell_shows_a_problem_and_the_index_row(
     def broken(row: CellRow) -> Any:
         raise ValueError("cells.jsonl changed under us")
 
-    monkeypatch.setattr(cell_screen, "read_cell", broken)
+    monkeypatch.setattr(cell_screen, "open_record", broken)
     app = make_app(folder)
     async with app.run_test(size=(160, 60)) as pilot:
         await on_screen(pilot, SweepScreen)
@@ -107,7 +107,7 @@ async def test_tails_render_as_the_terminal_showed_them_and_v_shows_them_raw(tmp
 
 async def test_a_late_result_for_an_earlier_cell_is_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
-    real = cell_screen.read_cell
+    real = cell_screen.open_record
     app = make_app(write_sweep(tmp_path / "s", mini_records()))
     first_failed: list[CellRow] = []
 
@@ -116,7 +116,7 @@ async def test_a_late_result_for_an_earlier_cell_is_dropped(tmp_path: Path, monk
             release.wait(timeout=20)
         return real(row)
 
-    monkeypatch.setattr(cell_screen, "read_cell", slow_for_the_first_failed)
+    monkeypatch.setattr(cell_screen, "open_record", slow_for_the_first_failed)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await _open_first(pilot)
         failed = [r for r in screen.order if r.failed]

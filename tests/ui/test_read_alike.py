@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cabtui.data.loader import load
 from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.sweep import SweepScreen
@@ -36,3 +37,33 @@ async def test_the_sweeps_table_shows_every_header_whole(tmp_path: Path) -> None
         header = (await shown(pilot)).splitlines()[1]
         assert header.split() == ["Sweep", "Cells", "CLIs", "Models", "Tasks", "Pass", "rate", "Composite", "Dates",
                                   "Problems", "Title"]
+
+
+async def test_the_cell_page_lists_the_fields_left_out_as_validate_does(tmp_path: Path) -> None:
+    record = cell("aider", "m", "c/t", passed=False)
+    record["scores"]["blast_radius"]["modified"] = ["src/lib.rs", 7]
+    folder = write_sweep(tmp_path / "s", [record])
+    app = make_app(folder)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        await pilot.press("end")
+        text = " ".join((await shown(pilot)).split())
+        assert "Problems reading this cell" in text
+        assert f"{folder / 'cells.jsonl'}:1: scores.blast_radius.modified.1: Input should be a valid string; left out" in text
+
+
+async def test_the_problems_tab_lists_what_validate_lists(tmp_path: Path) -> None:
+    record = cell("aider", "m", "c/t", passed=False)
+    record["scores"]["blast_radius"]["modified"] = ["src/lib.rs", 7]
+    folder = write_sweep(tmp_path / "s", [record, cell("aider", "m", "c/u", passed=True)], extra_lines=("{nope",))
+    app = make_app(folder)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await on_screen(pilot, SweepScreen, ready=lambda s: s.checked)
+        await pilot.press("4")
+        text = await shown(pilot)
+        assert "4 Problems (2)" in text
+        assert f"{folder / 'cells.jsonl'}:1: scores.blast_radius.modified.1: Input should be a valid string" in text
+        assert f"{folder / 'cells.jsonl'}:3: not JSON" in text
+        assert [str(p) for p in screen.problems] == [str(p) for p in load(folder, full=True).problems]

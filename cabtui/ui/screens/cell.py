@@ -19,7 +19,7 @@ from textual.widgets import Header, OptionList, Static
 from cabtui.data.artifacts import CellArtifacts, load_artifacts
 from cabtui.data.fields import AXES
 from cabtui.data.index import CellRow
-from cabtui.data.loader import Sweep, read_cell
+from cabtui.data.loader import Sweep, open_record
 from cabtui.data.models import Cell
 from cabtui.data.problems import Problem
 from cabtui.data.text import visible
@@ -59,11 +59,13 @@ def open_cell(
     except Exception as err:  # noqa: BLE001 - the list is a nicety, the page is not
         problems.append(_problem(row, "neighbours not found", err))
     try:
-        got = read_cell(row)
+        record = open_record(row)
     except Exception as err:  # noqa: BLE001 - a changed file must not take the app down
-        got = _problem(row, "cannot be read again", err)
-    if isinstance(got, Problem):
-        return None, (got, *problems), groups
+        return None, (_problem(row, "cannot be read again", err), *problems), groups
+    got = record.cell
+    if got is None:
+        return None, (*record.problems, *problems), groups
+    problems[:0] = record.problems  # fields left out for a wrong type, as `cabtui validate` says
     try:
         arts = load_artifacts(got, row.source)
     except Exception as err:  # noqa: BLE001 - a broken artifact must not take the page down

@@ -5,19 +5,23 @@ from __future__ import annotations
 import shlex
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.lazy import Lazy
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.worker import get_current_worker
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from cabtui.data.fields import LOWER_IS_BETTER
 from cabtui.data.filter import filter_cells, parse_query
 from cabtui.data.index import CellRow
-from cabtui.data.loader import Sweep
+from cabtui.data.loader import Sweep, check_fully
+from cabtui.data.problems import Problem
 from cabtui.data.query import (
     LeaderRow,
     SweepViews,
@@ -42,6 +46,10 @@ from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import Column, VirtualTable
 
 TABS = ("leaderboard", "grid", "cells", "problems")
+
+CHECK_AT_ONCE = 100_000
+"""Sweeps up to this many cells check every field as soon as they open; bigger ones when the
+Problems tab is first shown (the check reads every line again)."""
 
 
 class SweepScreen(Screen[None]):
@@ -92,6 +100,10 @@ class SweepScreen(Screen[None]):
         self.filter_box.display = False  # shown by `/`; set inline, so it can take focus at once
         self.cells_status = StatusLine(id="cells-status")
         self.problems_table = VirtualTable(id="problems-table")
+        self.problems: list[Problem] = list(sweep.problems)
+        """Found while loading, then every one `cabtui validate` finds (the tab says `…` until then)."""
+        self.checked = False
+        self._check_started = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -104,7 +116,7 @@ class SweepScreen(Screen[None]):
                 yield StatusLine(id="grid-status")
             with TabPane("3 Cells", id="cells"):
                 yield Lazy(Vertical(self.cells_table, self.filter_box, self.cells_status))
-            with TabPane(f"4 Problems ({len(self.sweep.problems)})", id="problems"):
+            with TabPane(self._problems_label(checking=True), id="problems"):
                 yield Lazy(self.problems_table)
         yield KeyFooter()
 
@@ -116,13 +128,52 @@ class SweepScreen(Screen[None]):
         self.query_one(GridView).set_grid(self.grid, self.axis)
         self._update_legend()
         self._fill_cells()
-        problems = self.sweep.problems
+        self._fill_problems()
+        self.query_one(GridView).focus()
+        if len(self.sweep.cells) <= CHECK_AT_ONCE:
+            self.call_after_refresh(self._start_check)
+
+    # ---- problems ------------------------------------------------------------
+
+    class Checked(Message):
+        """Every field of the sweep's records was checked, as `cabtui validate` does."""
+
+        def __init__(self, problems: list[Problem]) -> None:
+            super().__init__()
+            self.problems = problems
+
+    def _problems_label(self, *, checking: bool) -> Content:
+        more = "…" if checking else ""
+        return Content(f"4 Problems ({len(self.problems)}{more})")
+
+    def _fill_problems(self) -> None:
+        problems = self.problems
         self.problems_table.set_rows(
             [Column("problem", "FILE:LINE: problem", max((len(str(p)) for p in problems[:1000]), default=20))],
             len(problems),
             lambda r, c: (one_line(str(problems[r]), 2000), "text--bad"),
+            keep_cursor=True,
         )
-        self.query_one(GridView).focus()
+
+    def _start_check(self) -> None:
+        if not self._check_started:
+            self._check_started = True
+            self._check_fully()
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def _check_fully(self) -> None:
+        """Loading checks what the index keeps; this finds the rest, off the UI thread."""
+        worker = get_current_worker()
+        problems = check_fully(self.sweep, should_stop=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.post_message(self.Checked(problems))
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        self.problems = message.problems
+        self.checked = True
+        self._fill_problems()
+        self.query_one(TabbedContent).get_tab("problems").label = self._problems_label(checking=False)
 
     # ---- tabs -------------------------------------------------------------
 
@@ -140,6 +191,8 @@ class SweepScreen(Screen[None]):
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "leaderboard" and not self._leader_rows:
             self._fill_leaderboard()
+        if event.pane.id == "problems":
+            self._start_check()
         self._focus_tab(event.pane.id or "")
         self.refresh_bindings()
 
