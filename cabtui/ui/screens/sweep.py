@@ -14,8 +14,8 @@ from textual.lazy import Lazy
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.worker import get_current_worker
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from cabtui.data.fields import LOWER_IS_BETTER
 from cabtui.data.filter import filter_cells, parse_query
