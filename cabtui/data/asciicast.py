@@ -323,8 +323,8 @@ def _gunzip(raw: Iterator[bytes]) -> Iterator[bytes]:
     started = False
     for chunk in raw:
         while chunk:
-            if member.eof:  # another member may follow; zero padding between them is allowed
-                chunk = member.unused_data.lstrip(b"\x00") + chunk
+            if member.eof:  # another member follows; zero padding between members is allowed
+                chunk = chunk.lstrip(b"\x00")
                 member, started = zlib.decompressobj(31), False
                 if not chunk:
                     break
@@ -332,7 +332,7 @@ def _gunzip(raw: Iterator[bytes]) -> Iterator[bytes]:
             out = member.decompress(chunk, _CHUNK)
             if out:
                 yield out
-            chunk = member.unconsumed_tail if not member.eof else b""
+            chunk = member.unused_data if member.eof else member.unconsumed_tail
     if started and not member.eof:
         raise EOFError("compressed file ended before the end-of-stream marker was reached")
 

@@ -64,7 +64,7 @@ class Events(Sequence[Event]):
         buf = bytearray()
         new_offsets = array("Q", [0])
         for i in order:
-            buf += view[offsets[i]:offsets[i + 1]]
+            buf += view[offsets[i] : offsets[i + 1]]
             new_offsets.append(len(buf))
         view.release()
         self.times = array("d", (self.times[i] for i in order))
@@ -75,7 +75,7 @@ class Events(Sequence[Event]):
         return self._names[self._codes[i]]
 
     def data(self, i: int) -> str:
-        return self._buf[self._offsets[i]:self._offsets[i + 1]].decode("utf-8", "surrogatepass")
+        return self._buf[self._offsets[i] : self._offsets[i + 1]].decode("utf-8", "surrogatepass")
 
     def indices_of(self, code: str) -> list[int]:
         """Indices of the events with `code`, in order."""
@@ -90,8 +90,7 @@ class Events(Sequence[Event]):
 
     def nbytes(self) -> int:
         """Memory held by the arrays and the buffer."""
-        return sum(a.buffer_info()[1] * a.itemsize for a in (self.times, self._codes, self._offsets)) + len(
-            self._buf)
+        return sum(a.buffer_info()[1] * a.itemsize for a in (self.times, self._codes, self._offsets)) + len(self._buf)
 
     def __len__(self) -> int:
         return len(self.times)

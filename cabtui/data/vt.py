@@ -28,7 +28,7 @@ _STRING = re.compile(r"\x1b[P_^X][^\x1b]*(?:\x1b\\|(?=\x1b[^\\]))")  # DCS, APC,
 _ESC = re.compile(r"\x1b([\x20-\x2f]*)([\x30-\x7e])")
 _INCOMPLETE = re.compile(
     r"\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*|\][^\x07\x1b]*\x1b?|[P_^X][^\x1b]*\x1b?|[\x20-\x2f]*)\Z")
-MAX_PENDING = 4096
+MAX_PENDING = 1024
 """An unterminated CSI or ESC sequence longer than this is malformed: abandoned rather than
 rescanned with every new event. String sequences (OSC, DCS...) keep only their introducer."""
 
@@ -116,6 +116,7 @@ class Terminal(Screen):
     def feed(self, data: str) -> None:
         """Consume terminal output; an incomplete trailing escape sequence waits for more."""
         if self.pending:
+            self.work += len(self.pending)  # scanned again: at most MAX_PENDING characters
             data = self.pending + data
             self.pending = ""
         pos, end = 0, len(data)
