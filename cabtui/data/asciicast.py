@@ -13,36 +13,36 @@ header raises CastError. Files are opened for reading only.
 from __future__ import annotations
 
 import gc
-import gzip
+import itertools
 import json
 import math
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from cabtui.data.castevents import Event, Events
 from cabtui.data.problems import Problem
 
-"""Output, input, marker, resize, exit. Other codes are kept (players skip them), not flagged."""
+__all__ = ["MAX_CAST_BYTES", "CastError", "Event", "Events", "Recording", "load_cast", "parse_cast_lines",
+           "parse_resize", "read_cast_bytes"]
+
+MB = 1024 * 1024
+MAX_CAST_BYTES = 256 * MB
+"""The most of a recording that is read, after decompression: about ten times the longest real
+agent session seen (20-25 MB for 10 minutes), while a 1 MB gzip bomb holds 1 GB. A longer file
+plays up to the cap and gets a Problem."""
+_CHUNK = MB
 
 _RESIZE = re.compile(r"(\d{1,9})x(\d{1,9})\Z")
 
 
 class CastError(Exception):
     """The file cannot be played at all; the message is one line starting with the file name."""
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One recorded event at `time` seconds from the start (after idle compression)."""
-
-    time: float
-    code: str
-    data: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,8 @@ class Recording:
     rows: int
     title: str | None
     duration: float
-    events: tuple[Event, ...]
+    events: Sequence[Event]
+    """`Events` (compact) when read from a file; any sequence of Event will do."""
     markers: tuple[tuple[float, str], ...]
     problems: tuple[Problem, ...]
     output_bytes: int
@@ -117,39 +118,59 @@ def _positive_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _build(name: str, version: int, header: dict[str, Any], raw: list[tuple[float, str, str, int]],
-           problems: list[Problem], idle_time_limit: float | None, *, relative: bool,
-           cols: int, rows: int) -> Recording:
-    """Turn (time or interval, code, data, line) into the Recording on one absolute time base."""
-    limit = _effective_limit(header.get("idle_time_limit"), idle_time_limit)
-    if relative:
-        gaps = [t for t, _, _, _ in raw]
-    else:
-        raw.sort(key=lambda e: e[0])  # stable: equal times keep file order
-        previous = 0.0
-        gaps = []
-        for t, _, _, _ in raw:
-            gaps.append(t - previous)
-            previous = t
-    events: list[Event] = []
-    markers: list[tuple[float, str]] = []
-    output_bytes = 0
-    now = 0.0
-    for gap, (_, code, data, line) in zip(gaps, raw, strict=True):
-        now += gap if limit is None else min(gap, limit)
+class _Builder:
+    """Events in file order as read (times absolute or intervals), then put on one time base."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.events = Events()
+        self.codes: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.bad_resizes: list[int] = []
+        self.output_bytes = 0
+        self.in_order = True
+
+    def add(self, seconds: float, code: str, data: str, line: int) -> None:
+        times = self.events.times
+        if times and seconds < times[-1]:
+            self.in_order = False
         if code == "r" and parse_resize(data) is None:
-            problems.append(Problem(name, line, f"resize event {data!r} is not COLSxROWS"))
-            continue
-        events.append(Event(now, code, data))
+            # Kept until times are computed (its gap still counts), dropped after.
+            self.problems.append(Problem(self.name, line, f"resize event {data!r} is not COLSxROWS"))
+            self.bad_resizes.append(len(times))
+        encoded = data.encode("utf-8", "surrogatepass")
         if code == "o":
-            output_bytes += len(data) if data.isascii() else len(data.encode("utf-8", "surrogatepass"))
-        elif code == "m":
-            markers.append((now, data))
-    title = header.get("title")
-    return Recording(
-        version=version, cols=cols, rows=rows, title=title if isinstance(title, str) else None,
-        duration=events[-1].time if events else 0.0, events=tuple(events), markers=tuple(markers),
-        problems=tuple(problems), output_bytes=output_bytes, idle_time_limit=limit)
+            self.output_bytes += len(encoded)
+        self.events.append(seconds, code, encoded, self.codes)
+
+    def build(self, version: int, header: dict[str, Any], idle_time_limit: float | None, *,
+              relative: bool, cols: int, rows: int) -> Recording:
+        """The Recording on one absolute time base, idle gaps capped to the effective limit."""
+        limit = _effective_limit(header.get("idle_time_limit"), idle_time_limit)
+        events, bad = self.events, self.bad_resizes
+        if not relative and not self.in_order:
+            times = events.times
+            order = sorted(range(len(events)), key=times.__getitem__)  # stable: ties keep file order
+            events.reorder(order)
+            where = {old: new for new, old in enumerate(order)}
+            bad = sorted(where[i] for i in bad)
+        times = events.times
+        if relative or limit is not None:
+            now = previous = 0.0
+            for i, t in enumerate(times):
+                gap = t if relative else t - previous
+                previous = t
+                now += gap if limit is None else min(gap, limit)
+                times[i] = now
+        if bad:
+            dropped = set(bad)
+            events.reorder([i for i in range(len(events)) if i not in dropped])
+        markers = tuple((events.times[i], events.data(i)) for i in events.indices_of("m"))
+        title = header.get("title")
+        return Recording(
+            version=version, cols=cols, rows=rows, title=title if isinstance(title, str) else None,
+            duration=events.times[-1] if events else 0.0, events=events, markers=markers,
+            problems=tuple(self.problems), output_bytes=self.output_bytes, idle_time_limit=limit)
 
 
 def _parse_v1(doc: dict[str, Any], name: str, idle_time_limit: float | None) -> Recording:
@@ -159,15 +180,14 @@ def _parse_v1(doc: dict[str, Any], name: str, idle_time_limit: float | None) -> 
     stdout = doc.get("stdout")
     if not isinstance(stdout, list):
         raise CastError(f"{name}: asciicast v1 recording has no stdout list")
-    problems: list[Problem] = []
-    raw: list[tuple[float, str, str, int]] = []
+    out = _Builder(name)
     for i, entry in enumerate(stdout):
         delay = _number(entry[0]) if isinstance(entry, list) and len(entry) == 2 else None
         if delay is None or not isinstance(entry[1], str):
-            problems.append(Problem(name, 0, f"stdout[{i}] is not [delay, text]: skipped"))
+            out.problems.append(Problem(name, 0, f"stdout[{i}] is not [delay, text]: skipped"))
             continue
-        raw.append((delay, "o", entry[1], 0))
-    return _build(name, 1, doc, raw, problems, idle_time_limit, relative=True, cols=cols, rows=rows)
+        out.add(delay, "o", entry[1], 0)
+    return out.build(1, doc, idle_time_limit, relative=True, cols=cols, rows=rows)
 
 
 def parse_cast_lines(lines: Iterable[str], name: str, *, idle_time_limit: float | None = None) -> Recording:
@@ -176,25 +196,29 @@ def parse_cast_lines(lines: Iterable[str], name: str, *, idle_time_limit: float 
     A last line that does not end in a newline and does not parse is reported as truncated.
     Raises CastError when there is no usable header; every other fault is a Problem.
     """
-    raw_lines = [line.encode("utf-8", "surrogatepass") for line in lines]
-    terminated = bool(raw_lines) and raw_lines[-1].endswith(b"\n")
-    return _parse([line.rstrip(b"\n") for line in raw_lines], terminated, name, idle_time_limit)
+    raw = [line.encode("utf-8", "surrogatepass") for line in lines]
+    cut = bool(raw) and not raw[-1].endswith(b"\n")
+    numbered = [(line.rstrip(b"\n"), cut and i == len(raw) - 1) for i, line in enumerate(raw)]
+    return _parse(iter(numbered), name, idle_time_limit)
 
 
-def _parse(lines: list[bytes], terminated: bool, name: str, idle_time_limit: float | None) -> Recording:
-    """The reader proper, on lines without their newlines (orjson parses bytes directly)."""
-    start = 0
-    while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith(b"#")):
-        start += 1
-    if start == len(lines):
+def _parse(lines: Iterator[tuple[bytes, bool]], name: str, idle_time_limit: float | None,
+           cap: _Source | None = None) -> Recording:
+    """The reader proper, on (line without its newline, whether it is a last line cut short)."""
+    number = 0
+    for line, _ in lines:
+        number += 1
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            break
+    else:
         raise CastError(f"{name}: empty file, not an asciicast recording")
-    header_line = start + 1
+    header_line = number
     try:
-        header = _loads(lines[start].lstrip(b"\xef\xbb\xbf"))
+        header = _loads(line.lstrip(b"\xef\xbb\xbf"))
     except ValueError:
         # Not a one-line header: maybe a v1 recording spread over many lines.
         try:
-            header = _loads(b"\n".join(lines[start:]).lstrip(b"\xef\xbb\xbf"))
+            header = _loads(b"\n".join([line, *(rest for rest, _ in lines)]).lstrip(b"\xef\xbb\xbf"))
         except ValueError:
             raise CastError(f"{name}:{header_line}: header is not valid JSON") from None
         if isinstance(header, dict) and header.get("version") == 1:
@@ -217,21 +241,17 @@ def _parse(lines: list[bytes], terminated: bool, name: str, idle_time_limit: flo
         size = "width and height" if version == 2 else "term.cols and term.rows"
         raise CastError(f"{name}:{header_line}: asciicast v{version} header needs positive integer {size}")
 
-    problems: list[Problem] = []
-    raw: list[tuple[float, str, str, int]] = []
-    last = len(lines) - 1
-    for index in range(start + 1, len(lines)):
-        line = lines[index]
+    out = _Builder(name)
+    problems = out.problems
+    for line, cut in lines:
+        number += 1
         if not line.strip() or (version == 3 and line.lstrip().startswith(b"#")):
             continue
-        number = index + 1
         try:
             value = _loads(line)
         except ValueError:
-            if index == last and not terminated:
-                problems.append(Problem(name, number, "truncated last line dropped"))
-            else:
-                problems.append(Problem(name, number, "event line is not valid JSON: skipped"))
+            message = "truncated last line dropped" if cut else "event line is not valid JSON: skipped"
+            problems.append(Problem(name, number, message))
             continue
         if not (isinstance(value, list) and len(value) == 3):
             problems.append(Problem(name, number, "event is not [time, code, data]: skipped"))
@@ -245,34 +265,103 @@ def _parse(lines: list[bytes], terminated: bool, name: str, idle_time_limit: flo
         if not isinstance(code, str) or not code or not isinstance(data, str):
             problems.append(Problem(name, number, "event code and data must be strings: skipped"))
             continue
-        raw.append((seconds, code, data, number))
-    return _build(name, version, header, raw, problems, idle_time_limit, relative=version == 3,
-                  cols=cols, rows=rows)
+        out.add(seconds, code, data, number)
+    if cap is not None and cap.capped:
+        problems.append(Problem(name, number + 1, f"recording is larger than {cap.limit // MB} MB: "
+                                                  f"the rest is not read (only what comes before plays)"))
+    return out.build(version, header, idle_time_limit, relative=version == 3, cols=cols, rows=rows)
 
 
-def read_cast_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped if they start with the gzip magic bytes (whatever its name)."""
+class _Source:
+    """A recording file's lines, gunzipped as a stream if it starts with the gzip magic bytes
+    (whatever its name), and read up to `limit` bytes: a small gzip bomb must not expand to
+    gigabytes in memory. `capped` tells, once read, whether there was more."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        self.path = path
+        self.limit = limit
+        self.capped = False
+
+    def lines(self) -> Iterator[tuple[bytes, bool]]:
+        """(line without its line end, whether it is a last line without a newline)."""
+        pieces: list[bytes] = []
+        for chunk in self._capped():
+            parts = chunk.split(b"\n")
+            if len(parts) > 1:
+                first = b"".join([*pieces, parts[0]]) if pieces else parts[0]
+                pieces = []
+                yield first.rstrip(b"\r"), False
+                for line in parts[1:-1]:
+                    yield line.rstrip(b"\r"), False
+            if parts[-1]:
+                pieces.append(parts[-1])
+        if pieces and not self.capped:  # a line cut by the cap is not "truncated": the cap says why
+            yield b"".join(pieces).rstrip(b"\r"), True
+
+    def _capped(self) -> Iterator[bytes]:
+        total = 0
+        for chunk in self._chunks():
+            room = self.limit - total
+            if len(chunk) > room:
+                if room:
+                    yield chunk[:room]
+                self.capped = True
+                return
+            total += len(chunk)
+            yield chunk
+
+    def _chunks(self) -> Iterator[bytes]:
+        with self.path.open("rb") as f:
+            first = f.read(_CHUNK)
+            raw = itertools.chain([first], iter(lambda: f.read(_CHUNK), b""))
+            yield from (_gunzip(raw) if first[:2] == b"\x1f\x8b" else raw)
+
+
+def _gunzip(raw: Iterator[bytes]) -> Iterator[bytes]:
+    """Decompress gzip members one after another, at most `_CHUNK` bytes per piece."""
+    member = zlib.decompressobj(31)
+    started = False
+    for chunk in raw:
+        while chunk:
+            if member.eof:  # another member follows; zero padding between members is allowed
+                chunk = chunk.lstrip(b"\x00")
+                member, started = zlib.decompressobj(31), False
+                if not chunk:
+                    break
+            started = True
+            out = member.decompress(chunk, _CHUNK)
+            if out:
+                yield out
+            chunk = member.unused_data if member.eof else member.unconsumed_tail
+    if started and not member.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+
+
+def read_cast_bytes(path: Path, *, max_bytes: int = 0) -> bytes:
+    """The file's bytes, gunzipped if they start with the gzip magic bytes (at most `max_bytes`,
+    default MAX_CAST_BYTES). Raises CastError if unreadable."""
+    source = _Source(path, max_bytes or MAX_CAST_BYTES)
     try:
-        blob = path.read_bytes()
-        if blob[:2] == b"\x1f\x8b":
-            blob = gzip.decompress(blob)
-    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
-        raise CastError(f"{path}: cannot read: {reason}") from None
-    return blob
+        return b"".join(source._capped())
+    except (OSError, EOFError, zlib.error) as exc:
+        raise CastError(f"{path}: cannot read: {_reason(exc)}") from None
 
 
-def load_cast(path: Path, *, idle_time_limit: float | None = None) -> Recording:
+def _reason(exc: Exception) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+
+
+def load_cast(path: Path, *, idle_time_limit: float | None = None, max_bytes: int = 0) -> Recording:
     """Read a `.cast` or `.cast.gz` file. `idle_time_limit`: None uses the header's, 0, negative or
-    inf keep every gap as recorded, a positive number caps every gap to it."""
-    lines = read_cast_bytes(path).split(b"\n")
-    terminated = lines[-1] == b""
-    if terminated:
-        lines.pop()
+    inf keep every gap as recorded, a positive number caps every gap to it. At most `max_bytes`
+    (default MAX_CAST_BYTES) are read, decompressed; a longer file plays up to there with a Problem."""
+    source = _Source(path, max_bytes or MAX_CAST_BYTES)
     collecting = gc.isenabled()
-    gc.disable()  # one object per event: the collector would rescan them all, again and again
+    gc.disable()  # bulk parsing: the collector would rescan the young objects again and again
     try:
-        return _parse([line.rstrip(b"\r") for line in lines], terminated, str(path), idle_time_limit)
+        return _parse(source.lines(), str(path), idle_time_limit, source)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise CastError(f"{path}: cannot read: {_reason(exc)}") from None
     finally:
         if collecting:
             gc.enable()

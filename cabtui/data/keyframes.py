@@ -7,30 +7,28 @@ moving forward a little it just feeds the events in between (sequential playback
 it restores the nearest keyframe at or before `t` and replays at most one interval.
 Keyframes go into append-only lists (state appended before position), so `frame_at` can read
 them while the indexer runs; each emulator has its own lock.
+
+Cost model: an event costs its characters plus `EVENT_COST`, plus, once emulated, the work the
+emulator reports doing beyond reading them (`Terminal.work`: blanking rows, resizing, REP...).
+Keyframes are placed by that real cost, so the replay between two keyframes never exceeds
+`keyframe_chars` whatever the input; a seek past what is indexed indexes up to there first.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from cabtui.data.asciicast import Event, Recording, parse_resize
+from cabtui.data.asciicast import Recording, parse_resize
+from cabtui.data.castevents import Events
 from cabtui.data.frames import Frame
 from cabtui.data.vt import Terminal
 
 EVENT_COST = 64
 """Replay cost of one event beyond its characters (dispatch overhead), in characters."""
-
-
-def _apply(term: Terminal, event: Event) -> None:
-    if event.code == "o":
-        term.feed(event.data)
-    else:
-        size = parse_resize(event.data)
-        if size is not None:
-            term.resize(*size)
 
 
 class FramePlayer:
@@ -43,14 +41,22 @@ class FramePlayer:
     def __init__(self, recording: Recording, *, keyframe_chars: int = 128 * 1024) -> None:
         self.recording = recording
         self.keyframe_chars = max(1, keyframe_chars)
-        self._events = [e for e in recording.events if e.code in ("o", "r")]
-        self._times = [e.time for e in self._events]
-        cost = [0]
+        store = self._store = Events.of(recording.events)
+        played = store.indices_of("o") + store.indices_of("r")
+        if len(played) == len(store):  # the usual case: no second copy of anything
+            self._which: Sequence[int] = range(len(store))
+            self._times: Sequence[float] = store.times
+        else:
+            played.sort()
+            self._which = array("Q", played)
+            self._times = array("d", (store.times[i] for i in played))
+        cost = array("Q", [0])
         total = 0
-        for e in self._events:
-            total += len(e.data) + EVENT_COST
+        for i in self._which:  # UTF-8 bytes: at least the characters, never many more
+            total += store.data_len(i) + EVENT_COST
             cost.append(total)
         self._cost = cost
+        """Estimated cumulative cost (before emulation): what `ready` and progress go by."""
         self._index_lock = threading.Lock()
         self._front = Terminal(recording.cols, recording.rows)
         self._front_pos = 0
@@ -75,7 +81,7 @@ class FramePlayer:
 
     @property
     def index_complete(self) -> bool:
-        return self._front_pos >= len(self._events)
+        return self._front_pos >= len(self._which)
 
     @property
     def indexed_time(self) -> float:
@@ -97,16 +103,30 @@ class FramePlayer:
         kf_pos = self._kf_pos[k]
         return k, (self._pos if kf_pos <= self._pos <= pos else kf_pos)
 
+    def _apply(self, term: Terminal, pos: int) -> int:
+        """Play event `pos` (of those played) on `term`; return its real cost."""
+        i = self._which[pos]
+        store = self._store
+        work = term.work
+        if store.code(i) == "o":
+            term.feed(store.data(i))
+        else:
+            size = parse_resize(store.data(i))
+            if size is not None:
+                term.resize(*size)
+        return self._cost[pos + 1] - self._cost[pos] + term.work - work
+
     def _advance_front(self, stop_pos: int, budget: int) -> None:
-        """Feed the indexer up to event `stop_pos` or `budget` characters; caller holds the lock."""
-        events, cost, front = self._events, self._cost, self._front
+        """Feed the indexer up to event `stop_pos` or `budget` of real cost; caller holds the lock."""
+        front, n = self._front, len(self._which)
         pos = self._front_pos
-        start_cost = cost[pos]
-        while pos < stop_pos and cost[pos] - start_cost < budget:
-            _apply(front, events[pos])
-            self._front_since += cost[pos + 1] - cost[pos]
+        spent = 0
+        while pos < stop_pos and spent < budget:
+            cost = self._apply(front, pos)
+            spent += cost
+            self._front_since += cost
             pos += 1
-            if self._front_since >= self.keyframe_chars and pos < len(events):
+            if self._front_since >= self.keyframe_chars and pos < n:
                 self._kf_states.append(front.snapshot())
                 self._kf_pos.append(pos)
                 self._front_since = 0
@@ -115,7 +135,7 @@ class FramePlayer:
     def index_step(self, budget_bytes: int = 64 * 1024) -> bool:
         """Index about `budget_bytes` more characters of output; True once indexing is complete."""
         with self._index_lock:
-            self._advance_front(len(self._events), max(1, budget_bytes))
+            self._advance_front(len(self._which), max(1, budget_bytes))
             return self.index_complete
 
     def build_index(self, should_stop: Callable[[], bool] | None = None,
@@ -132,7 +152,6 @@ class FramePlayer:
 
     # --- frames ------------------------------------------------------------------------
 
-
     def frame_at(self, t: float) -> Frame:
         """The screen after every output event with time <= `t`. Thread-safe."""
         pos = bisect_right(self._times, t)
@@ -140,19 +159,18 @@ class FramePlayer:
             if self._last is not None and self._last[0] == pos:
                 frame = self._last[1]
                 return frame if frame.time == t else dataclasses.replace(frame, time=t)
-            k, start = self._start(pos)
-            if pos > self._front_pos and self._cost[pos] - self._cost[start] > self.keyframe_chars:
-                # Far past what is indexed: index up to `pos` (the replay is needed anyway, and
-                # leaves keyframes for later seeks), then start from the newest keyframe.
+            if pos > self._front_pos:
+                # Past what is indexed: index up to `pos` first. The estimate cannot tell how much
+                # work the output between is; the indexer measures it and leaves keyframes.
                 with self._index_lock:
-                    self._advance_front(pos, self._cost[-1] + 1)
-                k, start = self._start(pos)
+                    self._advance_front(pos, 1 << 62)
+            k, start = self._start(pos)
             if start != self._pos:
                 self._term.restore(self._kf_states[k])
                 self._pos = start
-            term, events = self._term, self._events
+            term = self._term
             for i in range(self._pos, pos):
-                _apply(term, events[i])
+                self._apply(term, i)
             self._pos = pos
             frame = term.frame(t)
             self._last = (pos, frame)

@@ -28,8 +28,9 @@ _STRING = re.compile(r"\x1b[P_^X][^\x1b]*(?:\x1b\\|(?=\x1b[^\\]))")  # DCS, APC,
 _ESC = re.compile(r"\x1b([\x20-\x2f]*)([\x30-\x7e])")
 _INCOMPLETE = re.compile(
     r"\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*|\][^\x07\x1b]*\x1b?|[P_^X][^\x1b]*\x1b?|[\x20-\x2f]*)\Z")
-MAX_PENDING = 1 << 16
-"""An unterminated string sequence longer than this is abandoned rather than buffered forever."""
+MAX_PENDING = 1024
+"""An unterminated CSI or ESC sequence longer than this is malformed: abandoned rather than
+rescanned with every new event. String sequences (OSC, DCS...) keep only their introducer."""
 
 _DEC_GRAPHICS = str.maketrans(dict(zip(
     "`abcdefghijklmnopqrstuvwxyz{|}~",
@@ -73,8 +74,8 @@ class Terminal(Screen):
             "C": lambda a: self.cursor_right(a[0] or 1),
             "a": lambda a: self.cursor_right(a[0] or 1),
             "D": lambda a: self.cursor_left(a[0] or 1),
-            "E": lambda a: (self.cursor_down(a[0] or 1), self.move_to(0, None)),
-            "F": lambda a: (self.cursor_up(a[0] or 1), self.move_to(0, None)),
+            "E": lambda a: self._next_line(a[0] or 1, down=True),
+            "F": lambda a: self._next_line(a[0] or 1, down=False),
             "G": lambda a: self.move_to((a[0] or 1) - 1, None),
             "`": lambda a: self.move_to((a[0] or 1) - 1, None),
             "H": lambda a: self.move_to((a[1] or 1) - 1, (a[0] or 1) - 1),
@@ -115,6 +116,7 @@ class Terminal(Screen):
     def feed(self, data: str) -> None:
         """Consume terminal output; an incomplete trailing escape sequence waits for more."""
         if self.pending:
+            self.work += len(self.pending)  # scanned again: at most MAX_PENDING characters
             data = self.pending + data
             self.pending = ""
         pos, end = 0, len(data)
@@ -153,35 +155,61 @@ class Terminal(Screen):
                     self._esc(*m.groups())
                     pos = m.end()
                     continue
-            if _INCOMPLETE.match(data, pos) and end - pos <= MAX_PENDING:
-                self.pending = data[pos:]
-                return
+            if _INCOMPLETE.match(data, pos):
+                if intro == "]" or (intro and intro in "P_^X"):
+                    # Its text is ignored anyway: keep the introducer (and an ESC that may begin
+                    # ST), so the next event scans only its own text, not the whole string again.
+                    self.pending = data[pos:pos + 2] + ("\x1b" if end - pos > 2 and data[-1] == "\x1b" else "")
+                    self.last_char = ""
+                    return
+                if end - pos <= MAX_PENDING:
+                    self.pending = data[pos:]
+                    return
             # Malformed: drop the introducer (and a CSI's parameters), go on with the rest.
             pos = _CSI_BAD.match(data, pos).end() if intro == "[" else pos + 1  # type: ignore[union-attr]
 
     def draw(self, text: str) -> None:
         """Write printable text at the cursor (no control characters reach here)."""
+        # REP repeats the last character only if it is ASCII, as tmux does (before translation:
+        # a line-drawing letter is repeated as that letter).
+        self.last_char = text[-1] if text[-1] < "\x80" else ""
         if self.charsets[self.shift] == "0":
             text = text.translate(_DEC_GRAPHICS)
-        self.last_char = text[-1]
-        if not self.insert and (text.isascii() or (_all_narrow(text) and not self.after_joiner())):
-            self.put_run(text)
+        if text.isascii() or (_all_narrow(text) and not self.after_joiner()):
+            self.put_narrow(text) if self.insert else self.put_run(text)
             return
         run: list[str] = []
         for ch in text:
             w = char_width(ch)
-            if w == 1 and not self.insert and (run or ch < "\x80" or not self.after_joiner()):
+            if w == 1 and (run or ch < "\x80" or not self.after_joiner()):
                 run.append(ch)
                 continue
             if run:
-                self.put_run("".join(run))
+                self.put_narrow("".join(run)) if self.insert else self.put_run("".join(run))
                 run = []
             if w == 0 or (w > 0 and ch >= "\x80" and self.after_joiner()):
                 self.combine(ch)
             elif w > 0:
                 self.put_char(ch, w)
         if run:
-            self.put_run("".join(run))
+            self.put_narrow("".join(run)) if self.insert else self.put_run("".join(run))
+
+    def put_narrow(self, text: str) -> None:
+        """Insert-mode text, one cell wide each: up to the end of the line at once (one shift of
+        the row, not one per character), the same screen as writing them one by one."""
+        cols, i, end = self.cols, 0, len(text)
+        while i < end:
+            if self.x >= cols:  # a pending wrap: the first character goes to the next line unshifted
+                self.put_char(text[i], 1)
+                i += 1
+                continue
+            n = min(end - i, cols - self.x)
+            self.insert_chars(n)
+            self.put_run(text[i:i + n])
+            i += n
+            if i < end and not self.autowrap:  # the rest replaces the last column in turn
+                self.put_char(text[-1], 1)
+                return
 
     def _control(self, c: str) -> None:
         self.last_char = ""
@@ -229,9 +257,11 @@ class Terminal(Screen):
     def _compile_csi(self, m: re.Match[str]) -> Callable[[], object]:
         """Turn one CSI sequence into a call, memoised by its exact text (TUIs repeat them)."""
         op = self._csi_op(*m.groups())
-        if len(self._csi_ops) > 16384:
-            self._csi_ops.clear()
-        self._csi_ops[m.group()] = op
+        key = m.group()
+        if len(key) <= 64:  # TUIs repeat short sequences; a long one would pin its text
+            if len(self._csi_ops) > 16384:
+                self._csi_ops.clear()
+            self._csi_ops[key] = op
         return op
 
     def _csi_op(self, params: str, inter: str, final: str) -> Callable[[], object]:
@@ -274,8 +304,16 @@ class Terminal(Screen):
         self.pen = pen
 
     def _repeat(self, args: list[int]) -> None:
-        if self.last_char:
-            self.draw(self.last_char * min(args[0] or 1, 65535))
+        """REP as tmux does it: the last character (ASCII only), at most up to the end of the line."""
+        n = min(args[0] or 1, self.cols - self.x)
+        if self.last_char and n > 0:
+            self.work += n
+            self.draw(self.last_char * n)
+
+    def _next_line(self, n: int, *, down: bool) -> None:
+        """CNL / CPL: n lines down or up, to the first column."""
+        self.cursor_down(n) if down else self.cursor_up(n)
+        self.move_to(0, None)
 
     def _clear_tabs(self, args: list[int]) -> None:
         if args[0] == 0:

@@ -68,7 +68,7 @@ class Row:
             out: list[Segment] = []
             x = 0
             for style, group in groupby(self.styles):
-                n = sum(1 for _ in group)
+                n = len(list(group))  # C speed: a generator here cost 0.1 s for a 1000x1000 frame
                 out.append(Segment(safe_text("".join(chars[x:x + n])), style))
                 x += n
             self.segs = tuple(out)
@@ -76,6 +76,10 @@ class Row:
 
 
 FrozenRows = tuple[tuple[tuple[str, ...], tuple[CellStyle, ...]], ...]
+
+CELLS_PER_UNIT = 8
+"""Work accounting (`Screen.work`): cells blanked, moved or resized per unit, one unit being
+about what one character of ordinary output costs to feed (measured: benchmarks/hostile_feed.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,9 @@ class ScreenState:
     scalars: tuple[object, ...]
 
 
+MAX_CACHE = 1024
+"""Entries a memo may hold before it starts over: true colour makes 16 M distinct keys."""
+
 _BG_ONLY: dict[str | None, CellStyle] = {None: DEFAULT_STYLE}
 
 
@@ -94,8 +101,25 @@ def bg_only(style: CellStyle) -> CellStyle:
     """The style erased cells get: the background colour alone (tmux's erase behaviour)."""
     s = _BG_ONLY.get(style.bg)
     if s is None:
+        if len(_BG_ONLY) >= MAX_CACHE:
+            _BG_ONLY.clear()
         s = _BG_ONLY[style.bg] = intern_style(CellStyle(bg=style.bg))
     return s
+
+
+FrozenRow = tuple[tuple[str, ...], tuple[CellStyle, ...]]
+_BLANK: dict[tuple[int, CellStyle], FrozenRow] = {}
+
+
+def blank_frozen(cols: int, style: CellStyle) -> FrozenRow:
+    """A blank row's frozen form, shared: snapshots after an erase or resize cost no cells."""
+    key = (cols, style)
+    frozen = _BLANK.get(key)
+    if frozen is None:
+        if len(_BLANK) >= 64:
+            _BLANK.clear()
+        frozen = _BLANK[key] = ((" ",) * cols, (style,) * cols)
+    return frozen
 
 
 

@@ -4,7 +4,7 @@ and lines. Erased cells take the pen's background, as in tmux and xterm."""
 from __future__ import annotations
 
 from cabtui.data.frames import DEFAULT_STYLE, CellStyle
-from cabtui.data.vtcells import WIDE_TAIL, Row, bg_only
+from cabtui.data.vtcells import CELLS_PER_UNIT, WIDE_TAIL, Row, bg_only, blank_frozen
 
 
 class EditingOps:
@@ -18,9 +18,14 @@ class EditingOps:
     y: int
     top: int
     bottom: int
+    work: int
+    """Units of work done beyond reading the input (see vtcells.CELLS_PER_UNIT): the keyframe
+    cost model adds it, so an erase of a 1000x1000 screen is not priced as 4 characters."""
 
     def blank_row(self, style: CellStyle) -> Row:
-        return Row([" "] * self.cols, [style] * self.cols)
+        chars, styles = frozen = blank_frozen(self.cols, style)
+        self.work += self.cols // CELLS_PER_UNIT
+        return Row(list(chars), list(styles), frozen)
 
     def _clear_split(self, row: Row, a: int, b: int) -> None:
         """Before cells [a, b) are overwritten: blank the halves of wide characters cut in two."""
@@ -66,6 +71,7 @@ class EditingOps:
             return
         row = self.lines[y]
         row.segs = row.frozen = None
+        self.work += (b - a) // CELLS_PER_UNIT
         self._clear_split(row, a, b)
         row.chars[a:b] = [" "] * (b - a)
         row.styles[a:b] = [bg_only(self.pen)] * (b - a)
@@ -97,6 +103,7 @@ class EditingOps:
         n = min(n, cols - x)
         row = self.lines[self.y]
         row.segs = row.frozen = None
+        self.work += cols // CELLS_PER_UNIT
         self._clear_split(row, x, x)
         style = bg_only(self.pen)
         row.chars[x:x] = [" "] * n
@@ -112,6 +119,7 @@ class EditingOps:
         n = min(n, cols - x)
         row = self.lines[self.y]
         row.segs = row.frozen = None
+        self.work += cols // CELLS_PER_UNIT
         self._clear_split(row, x, x + n)
         style = bg_only(self.pen)
         del row.chars[x:x + n], row.styles[x:x + n]
@@ -125,5 +133,6 @@ class EditingOps:
     def alignment_test(self) -> None:
         """DECALN: fill the screen with E, home the cursor, reset the region."""
         self.lines = [Row(["E"] * self.cols, [DEFAULT_STYLE] * self.cols) for _ in range(self.rows)]
+        self.work += self.rows * self.cols // CELLS_PER_UNIT
         self.top, self.bottom = 0, self.rows - 1
         self.x = self.y = 0

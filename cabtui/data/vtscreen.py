@@ -9,8 +9,11 @@ rebuild only changed ones.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Frame
 from cabtui.data.vtcells import (
+    CELLS_PER_UNIT,
     MAX_CLUSTER,
     MAX_COLS,
     MAX_ROWS,
@@ -30,6 +33,9 @@ class Screen(EditingOps):
     def __init__(self, cols: int, rows: int) -> None:
         self.cols = max(1, min(cols, MAX_COLS))
         self.rows = max(1, min(rows, MAX_ROWS))
+        self.work = 0
+        self._stops_of: frozenset[int] | None = None
+        self._stops_sorted: list[int] = []
         self.reset()
 
     # --- state -------------------------------------------------------------------------
@@ -75,26 +81,28 @@ class Screen(EditingOps):
     # --- writing text ------------------------------------------------------------------
 
     def put_run(self, text: str) -> None:
-        """Write characters one cell wide each, wrapping at the right edge (the hot path)."""
+        """Write characters one cell wide each, wrapping at the right edge (the hot path).
+        Walks `text` by index: slicing off what was written each line would be quadratic."""
         cols = self.cols
         pen = self.pen
-        while text:
+        i, end = 0, len(text)
+        while i < end:
             if self.x >= cols:
                 self.wrap()
             x = self.x
-            n = min(len(text), cols - x)
+            n = min(end - i, cols - x)
             row = self.lines[self.y]
             row.segs = row.frozen = None
             self._clear_split(row, x, x + n)
-            row.chars[x:x + n] = text[:n]
+            row.chars[x:x + n] = text[i:i + n] if n < end else text
             row.styles[x:x + n] = [pen] * n
-            text = text[n:]
+            i += n
             if self.autowrap:
                 self.x = x + n
             elif x + n >= cols:
-                if text:  # without autowrap the rest overwrites the last column
+                if i < end:  # without autowrap the rest overwrites the last column
                     row.chars[cols - 1] = text[-1]
-                    text = ""
+                    i = end
                 self.x = cols - 1
             else:
                 self.x = x + n
@@ -168,21 +176,29 @@ class Screen(EditingOps):
         if self.x > 0:
             self.x -= 1
 
+    def _stops(self) -> list[int]:
+        """The tab stops in order (recomputed when `tabs` changes): tabbing by bisection, not
+        by walking cell by cell, which a thousand-column screen without stops made slow."""
+        if self._stops_of is not self.tabs:
+            self._stops_of, self._stops_sorted = self.tabs, sorted(self.tabs)
+        return self._stops_sorted
+
     def tab(self, n: int = 1) -> None:
-        for _ in range(n):
-            if self.x >= self.cols - 1:
-                return
-            self.x += 1
-            while self.x < self.cols - 1 and self.x not in self.tabs:
-                self.x += 1
+        stops, x, last = self._stops(), self.x, self.cols - 1
+        for _ in range(min(n, self.cols)):
+            if x >= last:
+                break
+            i = bisect_right(stops, x)
+            x = stops[i] if i < len(stops) and stops[i] < last else last
+        self.x = x
 
     def back_tab(self, n: int) -> None:
-        x = min(self.x, self.cols - 1)
-        while x > 0 and n > 0:
-            n -= 1
-            x -= 1
-            while x > 0 and x not in self.tabs:
-                x -= 1
+        stops, x = self._stops(), min(self.x, self.cols - 1)
+        for _ in range(min(n, self.cols)):
+            if x <= 0:
+                break
+            i = bisect_left(stops, x) - 1
+            x = stops[i] if i >= 0 else 0
         self.x = x
 
     def cursor_up(self, n: int) -> None:
@@ -254,6 +270,7 @@ class Screen(EditingOps):
             return
         old_cols = self.cols
         self.cols = cols
+        self.work += (cols * rows + old_cols * self.rows) // CELLS_PER_UNIT
         for grid in (self.lines, self.main_lines):
             if grid is None:
                 continue

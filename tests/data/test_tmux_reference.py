@@ -274,6 +274,10 @@ def synthetic() -> Iterator[tuple[str, str]]:
     yield "attributes", f"{E}[1mB{E}[2mD{E}[0;3mI{E}[4mU{E}[0;7mR{E}[9mS{E}[0;5mK{E}[0;91;104mX{E}[0m"
     yield "erase-bg", f"{E}[44m{E}[2J{E}[0m{E}[5;5H{E}[41m{E}[K{E}[0mX"
     yield "pending-wrap", "x" * 80 + f"{E}[K" + "y" * 80 + "\r\n" + "z" * 80 + "\bQ"
+    # REP stops at the end of the line, repeats ASCII only, nothing while a wrap is pending
+    yield "rep-line-end", f"ab{E}[65535b\r\n{E}[2;70Hx{E}[100bQ\r\n" + "y" * 80 + f"{E}[3bZ"
+    yield "rep-wide-and-nowrap", f"編{E}[9bW\r\nabc{E}[?7lq{E}[500bE{E}[?7h"
+    yield "rep-insert-mode", "0123456789" * 3 + f"{E}[1;3H{E}[4hx{E}[3b{E}[4l"
 
 
 def test_synthetic_sequences(tmp_path: Path) -> None:
