@@ -152,16 +152,18 @@ def _validate(results: Results) -> int:
 
 
 def _frame(file: Path, at: float, *, ansi: bool) -> int:
-    from cabtui.data.asciicast import CastError
-    from cabtui.data.terminal import screen_text_at
+    from cabtui.data.terminal import CastError, FramePlayer, frame_text, load_cast
 
     if not file.is_file():
         raise UnreadablePath(f"{file}: no such file")
     try:
-        text = screen_text_at(file, at, ansi=ansi)
+        recording = load_cast(file)
     except CastError as err:
         _say(f"cabtui: {err}")
         return 1
+    for problem in recording.problems:  # a truncated or too large recording still shows what it has
+        _say(str(problem))
+    text = frame_text(FramePlayer(recording).frame_at(at), ansi=ansi)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 

@@ -300,3 +300,13 @@ def test_schema_allows_null_in_optional_fields(capsys: pytest.CaptureFixture[str
     image = schema["properties"]["container_image"]
     assert {"type": "null"} in image["anyOf"]
     assert "tui" in schema["required"] and "anyOf" not in schema["properties"]["tui"]
+
+
+def test_frame_says_what_is_wrong_with_a_recording_and_still_prints_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cast = tmp_path / "cut.cast"
+    cast.write_text('{"version": 2, "width": 10, "height": 2}\n[0.5, "o", "hello"]\n[1.0, "o", "wor')
+    assert main(["frame", str(cast), "--at", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "hello\n" and f"{cast}:3:" in err

@@ -32,10 +32,11 @@ __all__ = ["MAX_CAST_BYTES", "CastError", "Event", "Events", "Recording", "load_
            "parse_resize", "read_cast_bytes"]
 
 MB = 1024 * 1024
-MAX_CAST_BYTES = 256 * MB
-"""The most of a recording that is read, after decompression: about ten times the longest real
+MAX_CAST_BYTES = 64 * MB
+"""The most of a recording that is read, after decompression: about three times the longest real
 agent session seen (20-25 MB for 10 minutes), while a 1 MB gzip bomb holds 1 GB. A longer file
-plays up to the cap and gets a Problem."""
+plays up to the cap and gets a Problem. Emulating costs about 15 s per 256 MB of output here, so
+a larger cap would let a 1 MB file hold the CLI (or a worker) for a minute."""
 _CHUNK = MB
 
 _RESIZE = re.compile(r"(\d{1,9})x(\d{1,9})\Z")

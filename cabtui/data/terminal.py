@@ -22,16 +22,20 @@ from cabtui.data.keyframes import FramePlayer
 from cabtui.data.vt import Terminal
 
 __all__ = ["DEFAULT_STYLE", "CastError", "CellStyle", "Frame", "FramePlayer", "Segment", "Terminal",
-           "screen_text_at"]
+           "frame_text", "load_cast", "screen_text_at"]
 
 
 def screen_text_at(path: Path, seconds: float, *, ansi: bool = False) -> str:
-    """The screen of recording `path` at `seconds`: one line per row, trailing blank rows
-    dropped, no final newline; with `ansi`, SGR codes carry the colours.
+    """The screen of recording `path` at `seconds` (see `frame_text`).
 
     Raises CastError when the file cannot be read or has no valid header.
     """
-    frame = FramePlayer(load_cast(path)).frame_at(seconds)
+    return frame_text(FramePlayer(load_cast(path)).frame_at(seconds), ansi=ansi)
+
+
+def frame_text(frame: Frame, *, ansi: bool = False) -> str:
+    """One line per row, trailing blank rows dropped, no final newline; with `ansi`, SGR
+    codes carry the colours."""
     lines = frame.to_ansi().split("\n") if ansi else frame.text_lines()
     plain = frame.text_lines()
     while plain and not plain[-1] and not (ansi and lines[-1]):
