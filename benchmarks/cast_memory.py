@@ -20,8 +20,8 @@ CHILD = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from cabtui.data.asciicast import load_cast
-from cabtui.data.keyframes import FramePlayer
+from cabtui.data.term.asciicast import load_cast
+from cabtui.data.term.keyframes import FramePlayer
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 rec = load_cast(Path({path!r}))

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import orjson  # noqa: E402
 
-from cabtui.data.asciicast import Event, Recording  # noqa: E402
-from cabtui.data.keyframes import FramePlayer  # noqa: E402
-from cabtui.data.vt import Terminal  # noqa: E402
+from cabtui.data.term.asciicast import Event, Recording  # noqa: E402
+from cabtui.data.term.keyframes import FramePlayer  # noqa: E402
+from cabtui.data.term.parser import Terminal  # noqa: E402
 
 E = "\x1b"
 MB = 1 << 20

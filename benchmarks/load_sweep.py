@@ -2,7 +2,7 @@
 
 Writes a sweep of real-shaped cells with benchmarks/synth.py into a temporary
 folder, then prints: the file size; a raw `orjson.loads` over every line (GC
-paused, as the loader does); `cabtui.data.loader.load` on the same file; their
+paused, as the loader does); `cabtui.data.results.loader.load` on the same file; their
 ratio (target <= 2.0); resident memory per loaded cell, measured in a fresh
 subprocess (target <= 5 KB); and the time of filter, sort, leaderboard and
 pivot over the loaded cells. Timings are the median of --repeat runs. Figures
@@ -29,9 +29,9 @@ from typing import Any
 
 import orjson
 
-from cabtui.data.filter import filter_cells, parse_query
-from cabtui.data.loader import load
-from cabtui.data.query import leaderboard, pivot, sort_cells
+from cabtui.data.results.filter import filter_cells, parse_query
+from cabtui.data.results.loader import load
+from cabtui.data.results.query import leaderboard, pivot, sort_cells
 
 HERE = Path(__file__).resolve().parent
 
@@ -47,7 +47,7 @@ def rss_kb(field="VmRSS"):
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-from cabtui.data.loader import load
+from cabtui.data.results.loader import load
 gc.collect()
 before = rss_kb()
 results = load(Path(sys.argv[1]))

@@ -132,7 +132,7 @@ def _pct(values: list[float], q: float) -> float:
 def compare_emulators(cols: int, rows: int, mb: float = 2.0) -> None:
     """MB/s of each emulator on the same synthetic output (best of 3, GC paused)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from cabtui.data.vt import Terminal
+    from cabtui.data.term.parser import Terminal
 
     chunks = [data for _, data in synth_events(int(mb * 1e6), 60, cols, rows, seed=2)]
     size = sum(len(c.encode()) for c in chunks) / 1e6
@@ -164,8 +164,8 @@ def compare_emulators(cols: int, rows: int, mb: float = 2.0) -> None:
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from cabtui.data.asciicast import load_cast
-    from cabtui.data.terminal import FramePlayer
+    from cabtui.data.term.asciicast import load_cast
+    from cabtui.data.term.recording import FramePlayer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0)

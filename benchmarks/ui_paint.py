@@ -114,7 +114,7 @@ if mode == "bare":
     marks["imported"] = time.perf_counter()
     Bare().run()
 else:
-    from cabtui.cli import main
+    from cabtui.cli.main import main
 
     marks["imported"] = time.perf_counter()
     from cabtui.ui.app import CabApp
@@ -316,7 +316,7 @@ async def _interact(path: Path, repeat: int) -> None:
     """Section 2: the app loads the large sweep, then every figure is taken on its SweepScreen."""
     from textual.widgets import Input
 
-    from cabtui.data.query import sweep_views
+    from cabtui.data.results.query import sweep_views
     from cabtui.ui.app import CabApp, make_app
     from cabtui.ui.screens.sweep import SweepScreen
     from cabtui.ui.widgets.table import VirtualTable

@@ -1,5 +1,5 @@
 """`python -m cabtui` runs the command line."""
 
-from cabtui.cli import main
+from cabtui.cli.main import main
 
 raise SystemExit(main())

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cabtui import __version__
-from cabtui.cli import main
+from cabtui.cli.main import main
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"
@@ -310,3 +310,9 @@ def test_frame_says_what_is_wrong_with_a_recording_and_still_prints_it(
     assert main(["frame", str(cast), "--at", "2"]) == 0
     out, err = capsys.readouterr()
     assert out == "hello\n" and f"{cast}:3:" in err
+
+
+def test_with_no_argument_the_demo_sweep_is_found() -> None:
+    from cabtui.cli.demo import demo_path
+
+    assert (demo_path() / "demo-20261125" / "cells.jsonl").is_file()

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from cabtui.cli import main
-from cabtui.data.head import CELL_HEAD
-from cabtui.data.index import Source
-from cabtui.data.loader import load
-from cabtui.data.query import Square, leaderboard
-from cabtui.data.terminal import screen_text_at
+from cabtui.cli.main import main
+from cabtui.data.results.head import CELL_HEAD
+from cabtui.data.results.index import Source
+from cabtui.data.results.loader import load
+from cabtui.data.results.query import Square, leaderboard
+from cabtui.data.term.recording import screen_text_at
 from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.replay import ReplayScreen
@@ -64,7 +64,7 @@ def test_tokens_per_correct_counts_recorded_cells_only() -> None:
 
 
 def CellRow_from(record: dict[str, object], source: Source):  # noqa: ANN201, N802
-    from cabtui.data.index import CellRow
+    from cabtui.data.results.index import CellRow
 
     return CellRow.from_head(CELL_HEAD.validate_python(record), "s", source, 1, 0)
 
@@ -98,8 +98,8 @@ def test_dot_path_takes_the_folder_name(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_a_span_past_a_floats_range_is_a_problem(tmp_path: Path) -> None:
-    from cabtui.data.artifacts import load_artifacts
-    from cabtui.data.loader import read_cell
+    from cabtui.data.results.artifacts import load_artifacts
+    from cabtui.data.results.loader import read_cell
 
     folder = write_sweep(tmp_path / "s", [cell("a", "m", "c/t", passed=True, artifacts={"trace": "t.jsonl"})])
     write_lines(folder / "t.jsonl", ['{"span_id":"s1","start_ms":1e308,"duration_ms":1e308}',

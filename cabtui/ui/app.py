@@ -17,9 +17,9 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from cabtui.data.discovery import UnreadablePath
-from cabtui.data.loader import Results, Sweep, load
-from cabtui.data.query import SweepViews, sweep_views
+from cabtui.data.results.discovery import UnreadablePath
+from cabtui.data.results.loader import Results, Sweep, load
+from cabtui.data.results.query import SweepViews, sweep_views
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
 from cabtui.ui.widgets.footer import KeyFooter

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from cabtui.data.artifacts import conventional_folder, load_artifacts, resolve_inside
-from cabtui.data.index import Source
-from cabtui.data.loader import load, read_cell
-from cabtui.data.models import Cell
+from cabtui.data.results.artifacts import conventional_folder, load_artifacts, resolve_inside
+from cabtui.data.results.index import Source
+from cabtui.data.results.loader import load, read_cell
+from cabtui.data.results.models import Cell
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from cabtui.data.asciicast import CastError, Event, Recording, load_cast, parse_cast_lines
+from cabtui.data.term.asciicast import CastError, Event, Recording, load_cast, parse_cast_lines
 from cabtui.data.problems import Problem
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from cabtui.data.fields import STATUSES
-from cabtui.data.models import Cell, ModelCall, Span, SweepInfo
+from cabtui.data.results.fields import STATUSES
+from cabtui.data.results.models import Cell, ModelCall, Span, SweepInfo
 
 RECORDINGS = Path(__file__).resolve().parents[2] / "recordings"
 SWEEP_ID = "demo-20261125"

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from cabtui.data.head import CELL_HEAD, SWEEP_HEAD
-from cabtui.data.index import Source
-from cabtui.data.loader import _parse_line
-from cabtui.data.verdict import parse_cell
+from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD
+from cabtui.data.results.index import Source
+from cabtui.data.results.loader import _parse_line
+from cabtui.data.results.verdict import parse_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ConfigDict(extra="ignore", allow_inf_nan=False)

@@ -7,10 +7,10 @@ import json
 import tracemalloc
 from pathlib import Path
 
-from cabtui.data import vtcells
-from cabtui.data.asciicast import MAX_CAST_BYTES, load_cast
-from cabtui.data.keyframes import FramePlayer
-from cabtui.data.vt import Terminal
+from cabtui.data.term import cells as vtcells
+from cabtui.data.term.asciicast import MAX_CAST_BYTES, load_cast
+from cabtui.data.term.keyframes import FramePlayer
+from cabtui.data.term.parser import Terminal
 
 E = "\x1b"
 
@@ -130,7 +130,7 @@ def test_an_unterminated_csi_is_abandoned_and_its_rescans_are_charged() -> None:
 def test_a_resize_is_charged_for_the_cells_it_allocates() -> None:
     events = [[i / 10, "r", "1000x1000" if i % 2 == 0 else "2x2"] for i in range(40)]
     path_lines = [json.dumps({"version": 2, "width": 2, "height": 2})] + [json.dumps(e) for e in events]
-    from cabtui.data.asciicast import parse_cast_lines
+    from cabtui.data.term.asciicast import parse_cast_lines
 
     rec = parse_cast_lines(path_lines, "storm.cast")
     player = FramePlayer(rec)
@@ -142,7 +142,7 @@ def test_a_resize_is_charged_for_the_cells_it_allocates() -> None:
 
 
 def test_a_seek_past_the_index_indexes_first_so_replay_stays_bounded() -> None:
-    from cabtui.data.asciicast import Event, Recording
+    from cabtui.data.term.asciicast import Event, Recording
 
     events = tuple(Event(i / 10, "o", f"{E}[2J" * 16) for i in range(20))
     player = FramePlayer(Recording(2, 1000, 300, None, 1.9, events, (), (), 0))

@@ -14,11 +14,11 @@ from typing import Any
 import orjson
 import pytest
 
-from cabtui.data.artifacts import load_artifacts
-from cabtui.data.discovery import UnreadablePath, discover
-from cabtui.data.index import CellRow
-from cabtui.data.loader import Results, load, read_cell
-from cabtui.data.models import Cell
+from cabtui.data.results.artifacts import load_artifacts
+from cabtui.data.results.discovery import UnreadablePath, discover
+from cabtui.data.results.index import CellRow
+from cabtui.data.results.loader import Results, load, read_cell
+from cabtui.data.results.models import Cell
 from cabtui.data.problems import Problem
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cabtui.data.fields import AXES
-from cabtui.data.models import Cell, RefusalScore, Scores, Span, SweepInfo
+from cabtui.data.results.fields import AXES
+from cabtui.data.results.models import Cell, RefusalScore, Scores, Span, SweepInfo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cabtui.data import index
-from cabtui.data.filter import parse_query
-from cabtui.data.loader import Results, load, open_record, read_cell
-from cabtui.data.models import Cell
+from cabtui.data.results import index
+from cabtui.data.results.filter import parse_query
+from cabtui.data.results.loader import Results, load, open_record, read_cell
+from cabtui.data.results.models import Cell
 from cabtui.data.problems import Problem
-from cabtui.data.query import leaderboard
+from cabtui.data.results.query import leaderboard
 from cabtui.data.text import visible
 
 PUBLIC = Path(__file__).resolve().parents[1] / "fixtures" / "public" / "public-cells.jsonl"
@@ -256,7 +256,7 @@ def test_problems_are_visible_text() -> None:
 
 
 def test_check_fully_lists_what_validate_lists(tmp_path: Path) -> None:
-    from cabtui.data.loader import check_fully
+    from cabtui.data.results.loader import check_fully
 
     good = {"tui": "a", "model": "m", "task": "c/t", "scores": {"pass_rate": {"pass": 1}}}
     bad_type = {"tui": "a", "model": "m", "task": "c/u",

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from cabtui.data.fields import AXES
-from cabtui.data.filter import Query, filter_cells, parse_query
-from cabtui.data.head import CELL_HEAD
-from cabtui.data.index import CellRow, Source
-from cabtui.data.loader import Sweep, load
-from cabtui.data.query import (
+from cabtui.data.results.fields import AXES
+from cabtui.data.results.filter import Query, filter_cells, parse_query
+from cabtui.data.results.head import CELL_HEAD
+from cabtui.data.results.index import CellRow, Source
+from cabtui.data.results.loader import Sweep, load
+from cabtui.data.results.query import (
     axes_of,
     leaderboard,
     neighbours,

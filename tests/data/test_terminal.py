@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cabtui.data.asciicast import CastError, Event, Recording, parse_cast_lines
-from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Frame, Segment, safe_text
-from cabtui.data.terminal import FramePlayer, Terminal, screen_text_at
+from cabtui.data.term.asciicast import CastError, Event, Recording, parse_cast_lines
+from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Frame, Segment, safe_text
+from cabtui.data.term.recording import FramePlayer, Terminal, screen_text_at
 
 E = "\x1b"
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cabtui.data.models import ModelCall, Span
-from cabtui.data.trace import MIN_DURATION_MS, SpanTree, Timeline
+from cabtui.data.results.models import ModelCall, Span
+from cabtui.data.trace.timeline import MIN_DURATION_MS, SpanTree, Timeline
 
 
 def span(

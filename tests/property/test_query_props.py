@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cabtui.data.filter import Query, filter_cells, parse_query
-from cabtui.data.index import CellRow
-from cabtui.data.query import pivot, sort_cells
+from cabtui.data.results.filter import Query, filter_cells, parse_query
+from cabtui.data.results.index import CellRow
+from cabtui.data.results.query import pivot, sort_cells
 from tests.data.test_query import row
 
 TUIS = ["aider", "Aider-X", "goose"]

@@ -9,8 +9,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cabtui.data.asciicast import parse_cast_lines
-from cabtui.data.terminal import FramePlayer, Terminal
+from cabtui.data.term.asciicast import parse_cast_lines
+from cabtui.data.term.recording import FramePlayer, Terminal
 
 E = "\x1b"
 

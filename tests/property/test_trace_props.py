@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cabtui.data.clock import PlaybackClock
-from cabtui.data.models import ModelCall, Span
-from cabtui.data.trace import SpanTree, Timeline
+from cabtui.data.results.models import ModelCall, Span
+from cabtui.data.trace.timeline import SpanTree, Timeline
 
 IDS = [f"s{i}" for i in range(8)]
 """Few ids, so duplicates, self-parents and cycles come up often."""

@@ -375,7 +375,7 @@ async def test_opening_a_sweep_builds_its_views_off_the_ui_thread_once(
     import threading
 
     import cabtui.ui.app as app_module
-    from cabtui.data.query import sweep_views
+    from cabtui.data.results.query import sweep_views
 
     folder = tmp_path / "fixtures"
     folder.mkdir()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import OptionList
 
-from cabtui.data.index import CellRow
+from cabtui.data.results.index import CellRow
 from cabtui.ui.app import make_app
 from cabtui.ui.screens import cell as cell_screen
 from cabtui.ui.screens.cell import CellScreen

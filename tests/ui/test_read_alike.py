@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cabtui.data.loader import load
+from cabtui.data.results.loader import load
 from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.sweep import SweepScreen

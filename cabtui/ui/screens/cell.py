@@ -16,15 +16,17 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
-from cabtui.data.artifacts import CellArtifacts, load_artifacts
-from cabtui.data.fields import AXES
-from cabtui.data.index import CellRow
-from cabtui.data.loader import Sweep, open_record
-from cabtui.data.models import Cell
+from cabtui.data.results.artifacts import CellArtifacts, load_artifacts
+from cabtui.data.results.fields import AXES
+from cabtui.data.results.index import CellRow
+from cabtui.data.results.loader import Sweep, open_record
+from cabtui.data.results.models import Cell
 from cabtui.data.problems import Problem
 from cabtui.data.text import visible
-from cabtui.ui import cell_artifacts_view, cell_breakdown, cell_page
-from cabtui.ui.cell_related import options, related
+from cabtui.ui.renderables import cell_artifacts_view
+from cabtui.ui.renderables import cell_breakdown
+from cabtui.ui.renderables import cell_page
+from cabtui.ui.renderables.cell_related import options, related
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.table import Column, VirtualTable
 

@@ -6,8 +6,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from cabtui.data.clock import PlaybackClock
-from cabtui.data.frames import Frame
-from cabtui.data.keyframes import FramePlayer
+from cabtui.data.term.frames import Frame
+from cabtui.data.term.keyframes import FramePlayer
 
 FPS = 30
 """Redraws a second while playing; frames are dropped, never output (the clock decides t)."""

@@ -17,12 +17,12 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from cabtui.data.fields import LOWER_IS_BETTER
-from cabtui.data.filter import filter_cells, parse_query
-from cabtui.data.index import CellRow
-from cabtui.data.loader import Sweep, check_fully
+from cabtui.data.results.fields import LOWER_IS_BETTER
+from cabtui.data.results.filter import filter_cells, parse_query
+from cabtui.data.results.index import CellRow
+from cabtui.data.results.loader import Sweep, check_fully
 from cabtui.data.problems import Problem
-from cabtui.data.query import (
+from cabtui.data.results.query import (
     LeaderRow,
     SweepViews,
     sort_cells,
@@ -30,8 +30,8 @@ from cabtui.data.query import (
     sweep_views,
 )
 from cabtui.data.text import one_line, visible
-from cabtui.format import fmt_rate
-from cabtui.ui.columns import (
+from cabtui.data.numbers import fmt_rate
+from cabtui.ui.renderables.columns import (
     LEADER_DEFAULT_SORT,
     LEADER_TABLE,
     axis_label,

@@ -1,6 +1,6 @@
 """The cell grid: rows tui x model, task columns grouped by category, one square per cell.
 
-Drawn with the Line API from the pivot in `cabtui.data.query`, so a grid of
+Drawn with the Line API from the pivot in `cabtui.data.results.query`, so a grid of
 250 rows x 250 tasks costs only what is on screen. Each square is coloured by
 the chosen axis and carries a glyph, so pass and fail read without colour too.
 """
@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from cabtui.data.fields import LOWER_IS_BETTER
-from cabtui.data.query import Grid, Square
+from cabtui.data.results.fields import LOWER_IS_BETTER
+from cabtui.data.results.query import Grid, Square
 from cabtui.data.text import visible
 from cabtui.ui.widgets.line_styles import LineStyles
 from cabtui.ui.widgets.table import _fit

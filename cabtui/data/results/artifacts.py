@@ -14,11 +14,11 @@ from typing import TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from cabtui.data.index import Source
-from cabtui.data.loader import describe_validation_error
-from cabtui.data.models import Cell, ModelCall, Span
+from cabtui.data.results.index import Source
+from cabtui.data.results.loader import describe_validation_error
+from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.problems import Problem
-from cabtui.data.span_tree import SpanTree
+from cabtui.data.trace.span_tree import SpanTree
 from cabtui.data.text import one_line
 
 M = TypeVar("M", bound=BaseModel)

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic_core import ValidationError, from_json
 
-from cabtui.data.head import HEAD_KEYS
-from cabtui.data.models import Cell
+from cabtui.data.results.head import HEAD_KEYS
+from cabtui.data.results.models import Cell
 
 STRICT_FIELDS = frozenset(
     {"tui", "model", "task", "scores", "cell_id", "sweep_id", "run", "status", "exit_code", "started_at", "ended_at"}
@@ -69,7 +69,7 @@ def parse_cell(raw: bytes | str, default_sweep: str) -> tuple[Cell | None, list[
     A line is refused (None, and why) only for what the index reads too. Any other
     field of a wrong type is left out, as if not recorded, and said: `(cell, notes)`.
     """
-    from cabtui.data.loader import describe_validation_error  # loader imports this module lazily
+    from cabtui.data.results.loader import describe_validation_error  # loader imports this module lazily
 
     context = {"sweep_id": default_sweep}
     try:

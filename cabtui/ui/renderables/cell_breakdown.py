@@ -12,12 +12,12 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from cabtui.data.fields import AXES
-from cabtui.data.models import Cell
+from cabtui.data.results.fields import AXES
+from cabtui.data.results.models import Cell
 from cabtui.data.text import visible
-from cabtui.ui.cell_page import key_values
-from cabtui.ui.cell_tail import raw_tail, rendered_tail
-from cabtui.ui.columns import AXIS_LABELS
+from cabtui.ui.renderables.cell_page import key_values
+from cabtui.ui.renderables.cell_tail import raw_tail, rendered_tail
+from cabtui.ui.renderables.columns import AXIS_LABELS
 
 TAIL_KEYS = ("stdout_tail", "stderr_tail")
 FILE_LISTS = ("added", "removed", "modified", "unexpected_changes", "expected_changes")

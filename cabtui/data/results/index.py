@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value, outcome_of
-from cabtui.data.head import CellHead, SweepHead
+from cabtui.data.results.fields import AXES, as_utc, derive_identity, headline_value, outcome_of
+from cabtui.data.results.head import CellHead, SweepHead
 
 HEADLINE_AXES: Final = AXES
 """Axes whose headline every row carries, in `CellRow.headlines` order."""

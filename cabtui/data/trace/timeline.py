@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Final, Literal
 
-from cabtui.data.models import ModelCall, Span
-from cabtui.data.span_tree import SpanNode, SpanTree
+from cabtui.data.results.models import ModelCall, Span
+from cabtui.data.trace.span_tree import SpanNode, SpanTree
 
 __all__ = [
     "CONTAINER_KIND",

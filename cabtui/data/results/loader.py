@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING
 import orjson
 from pydantic_core import ValidationError
 
-from cabtui.data.discovery import discover, folder_names
-from cabtui.data.fields import AXES, STATUSES
-from cabtui.data.head import CELL_HEAD, SWEEP_HEAD, SweepHead
-from cabtui.data.index import CellRow, Source
+from cabtui.data.results.discovery import discover, folder_names
+from cabtui.data.results.fields import AXES, STATUSES
+from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD, SweepHead
+from cabtui.data.results.index import CellRow, Source
 from cabtui.data.problems import Problem
 from cabtui.data.text import one_line
 
 if TYPE_CHECKING:
-    from cabtui.data.models import Cell
+    from cabtui.data.results.models import Cell
 
-# The pydantic models (cabtui.data.models) are imported where a whole record is
+# The pydantic models (cabtui.data.results.models) are imported where a whole record is
 # validated: an opened cell, `cabtui validate`. Importing them costs more than
 # indexing a published-size sweep, and the browser's first screen needs neither.
 
@@ -90,7 +90,7 @@ def read_sweep_info(folder: Path, problems: list[Problem], *, full: bool = False
     try:
         data = orjson.loads(path.read_bytes().removeprefix(BOM))
         if full:
-            from cabtui.data.models import SweepInfo
+            from cabtui.data.results.models import SweepInfo
 
             SweepInfo.model_validate(data)
         return SWEEP_HEAD.validate_python(data)  # type: ignore[no-any-return]
@@ -294,8 +294,8 @@ def _parse_line(
         return [Problem(name, lineno, f"not a cell record: {err}")]
     if not full:
         return row, []
-    from cabtui.data.artifacts import artifact_problems
-    from cabtui.data.verdict import parse_cell
+    from cabtui.data.results.artifacts import artifact_problems
+    from cabtui.data.results.verdict import parse_cell
 
     cell, notes = parse_cell(raw, default_sweep)
     if cell is None:  # the index and the models disagree: a bug, said rather than hidden
@@ -378,7 +378,7 @@ class OpenedRecord:
 
 def open_record(row: CellRow) -> OpenedRecord:
     """Read the full record of an indexed cell from its line on disk; never raises."""
-    from cabtui.data.verdict import parse_cell
+    from cabtui.data.results.verdict import parse_cell
 
     name = str(row.source.path)
     try:

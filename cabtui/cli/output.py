@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cabtui.data.loader import Sweep
-from cabtui.data.query import leaderboard
+from cabtui.data.results.loader import Sweep
+from cabtui.data.results.query import leaderboard
 from cabtui.data.text import one_line
-from cabtui.format import fmt_ms, fmt_number, fmt_rate
+from cabtui.data.numbers import fmt_ms, fmt_number, fmt_rate
 
 HEADERS = ("tui", "model", "cells", "pass", "composite", "median wall", "tok/correct", "blast",
            "refusal", "integrity")

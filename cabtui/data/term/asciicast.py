@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from cabtui.data.castevents import Event, Events
+from cabtui.data.term.events import Event, Events
 from cabtui.data.problems import Problem
 
 __all__ = ["MAX_CAST_BYTES", "CastError", "Event", "Events", "Recording", "load_cast", "parse_cast_lines",

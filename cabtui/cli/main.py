@@ -18,11 +18,11 @@ from typing import NoReturn
 import orjson
 
 from cabtui import __version__
-from cabtui.data.discovery import UnreadablePath
-from cabtui.data.loader import Results, load
-from cabtui.data.query import leaderboard
+from cabtui.data.results.discovery import UnreadablePath
+from cabtui.data.results.loader import Results, load
+from cabtui.data.results.query import leaderboard
 from cabtui.data.text import utf8_safe, visible
-from cabtui.demo import demo_path
+from cabtui.cli.demo import demo_path
 
 COMMANDS = ("play", "frame", "summary", "validate", "schema")
 
@@ -108,7 +108,7 @@ def json_text(value: object) -> str:
 
 def _run_command(args: argparse.Namespace) -> int:
     if args.command == "schema":
-        from cabtui.data.models import cell_schema
+        from cabtui.data.results.models import cell_schema
 
         print(json.dumps(cell_schema(), indent=2))
         return 0
@@ -133,7 +133,7 @@ def _summary(results: Results, *, as_json: bool) -> int:
     if as_json:
         sys.stdout.write(json_text(rows) + "\n")
         return 0
-    from cabtui.summary_text import leaderboard_text
+    from cabtui.cli.output import leaderboard_text
 
     for sweep in results.sweeps:
         print(leaderboard_text(sweep))
@@ -152,7 +152,7 @@ def _validate(results: Results) -> int:
 
 
 def _frame(file: Path, at: float, *, ansi: bool) -> int:
-    from cabtui.data.terminal import CastError, FramePlayer, frame_text, load_cast
+    from cabtui.data.term.recording import CastError, FramePlayer, frame_text, load_cast
 
     if not file.is_file():
         raise UnreadablePath(f"{file}: no such file")

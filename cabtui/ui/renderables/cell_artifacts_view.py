@@ -12,10 +12,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cabtui.data.artifacts import CellArtifacts
-from cabtui.data.models import ModelCall
+from cabtui.data.results.artifacts import CellArtifacts
+from cabtui.data.results.models import ModelCall
 from cabtui.data.text import one_line, visible
-from cabtui.format import NONE, fmt_count, fmt_ms, rounded
+from cabtui.data.numbers import NONE, fmt_count, fmt_ms, rounded
 
 ATTR_LIMIT = 300
 """Characters of a span's attributes shown in the spans table."""

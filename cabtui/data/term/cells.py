@@ -11,7 +11,7 @@ from itertools import groupby
 
 from wcwidth import wcwidth
 
-from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Segment, intern_style, safe_text
+from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Segment, intern_style, safe_text
 
 WIDE_TAIL = ""
 """The second cell of a wide character: no text of its own."""

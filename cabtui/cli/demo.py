@@ -7,6 +7,6 @@ from pathlib import Path
 
 def demo_path() -> Path:
     """The demo results root: packaged as cabtui/_demo, or recordings/ beside the package."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the cabtui package
     packaged = here / "_demo"
     return packaged if packaged.is_dir() else here.parent / "recordings"

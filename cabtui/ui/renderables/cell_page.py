@@ -15,12 +15,12 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from cabtui.data.fields import AXES
-from cabtui.data.index import CellRow
-from cabtui.data.models import Cell
+from cabtui.data.results.fields import AXES
+from cabtui.data.results.index import CellRow
+from cabtui.data.results.models import Cell
 from cabtui.data.text import visible
-from cabtui.format import NONE, fmt_count, fmt_seconds, fmt_timestamp, fmt_value
-from cabtui.ui.columns import axis_label, headline_text
+from cabtui.data.numbers import NONE, fmt_count, fmt_seconds, fmt_timestamp, fmt_value
+from cabtui.ui.renderables.columns import axis_label, headline_text
 
 STATUS_WORDS = {"timed_out": "TIMED OUT", "incompatible": "INCOMPATIBLE", "error": "ERROR"}
 

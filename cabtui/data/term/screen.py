@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Frame
-from cabtui.data.vtcells import (
+from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Frame
+from cabtui.data.term.cells import (
     CELLS_PER_UNIT,
     MAX_CLUSTER,
     MAX_COLS,
@@ -21,7 +21,7 @@ from cabtui.data.vtcells import (
     Row,
     ScreenState,
 )
-from cabtui.data.vtedit import EditingOps
+from cabtui.data.term.editing import EditingOps
 
 _SCALARS = ("cols", "rows", "x", "y", "pen", "top", "bottom", "autowrap", "insert", "origin",
             "cursor_visible", "tabs", "charsets", "shift", "saved", "alt_saved")

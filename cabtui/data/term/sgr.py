@@ -5,7 +5,7 @@ Colours come out as strings Rich parses: `red`, `bright_red`, `color(n)`, `#rrgg
 
 from __future__ import annotations
 
-from cabtui.data.frames import NAMED_COLOURS, CellStyle, intern_style
+from cabtui.data.term.frames import NAMED_COLOURS, CellStyle, intern_style
 
 
 def csi_number(part: str) -> int:

@@ -22,10 +22,10 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
-from cabtui.data.asciicast import Recording, parse_resize
-from cabtui.data.castevents import Events
-from cabtui.data.frames import Frame
-from cabtui.data.vt import Terminal
+from cabtui.data.term.asciicast import Recording, parse_resize
+from cabtui.data.term.events import Events
+from cabtui.data.term.frames import Frame
+from cabtui.data.term.parser import Terminal
 
 EVENT_COST = 64
 """Replay cost of one event beyond its characters (dispatch overhead), in characters."""

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from cabtui.data.index import CellRow
-from cabtui.data.query import NEIGHBOUR_GROUPS, neighbours
+from cabtui.data.results.index import CellRow
+from cabtui.data.results.query import NEIGHBOUR_GROUPS, neighbours
 from cabtui.data.text import visible
-from cabtui.ui.columns import OUTCOME_WORDS
+from cabtui.ui.renderables.columns import OUTCOME_WORDS
 
 RUNS = "Other runs of this cell"
 GROUP_LIMIT = 200

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from cabtui.data.fields import AXES, as_utc, derive_identity, headline_value
+from cabtui.data.results.fields import AXES, as_utc, derive_identity, headline_value
 
 
 class Record(BaseModel):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cabtui.data.index import CellRow
+from cabtui.data.results.index import CellRow
 
 FIELDS: Final = ("tui", "model", "task", "category", "status")
 """Fields a filter term can name as `field:value`."""

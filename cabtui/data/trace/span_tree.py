@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cabtui.data.models import Span
+from cabtui.data.results.models import Span
 
 
 def _span_key(span: Span) -> tuple[float, str, str]:

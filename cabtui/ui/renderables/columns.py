@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cabtui.data.index import CellRow
-from cabtui.data.query import LeaderRow
+from cabtui.data.results.index import CellRow
+from cabtui.data.results.query import LeaderRow
 from cabtui.data.text import visible
-from cabtui.format import fmt_ms, fmt_number, fmt_rate
+from cabtui.data.numbers import fmt_ms, fmt_number, fmt_rate
 from cabtui.ui.widgets.table import CellText, Column
 
 AXIS_LABELS = {

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from cabtui.data.index import AXIS_INDEX, HEADLINE_AXES, CellRow
-from cabtui.data.loader import Sweep
+from cabtui.data.results.index import AXIS_INDEX, HEADLINE_AXES, CellRow
+from cabtui.data.results.loader import Sweep
 
 TEXT_SORT_KEYS: Final = ("cell_id", "tui", "model", "task", "category", "run", "status")
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cabtui.data.asciicast import CastError, load_cast
-from cabtui.data.frames import DEFAULT_STYLE, CellStyle, Frame, Segment
-from cabtui.data.keyframes import FramePlayer
-from cabtui.data.vt import Terminal
+from cabtui.data.term.asciicast import CastError, load_cast
+from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Frame, Segment
+from cabtui.data.term.keyframes import FramePlayer
+from cabtui.data.term.parser import Terminal
 
 __all__ = ["DEFAULT_STYLE", "CastError", "CellStyle", "Frame", "FramePlayer", "Segment", "Terminal",
            "frame_text", "load_cast", "screen_text_at"]

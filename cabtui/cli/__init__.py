@@ -1,0 +1,3 @@
+from cabtui.cli.main import main
+
+__all__ = ["main"]
