@@ -165,7 +165,7 @@ def compare_emulators(cols: int, rows: int, mb: float = 2.0) -> None:
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from cabtui.data.term.asciicast import load_cast
-    from cabtui.data.term.recording import FramePlayer
+    from cabtui.data.term import FramePlayer
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0)

@@ -13,7 +13,7 @@ from cabtui.data.results.head import CELL_HEAD
 from cabtui.data.results.index import Source
 from cabtui.data.results.loader import load
 from cabtui.data.results.query import Square, leaderboard
-from cabtui.data.term.recording import screen_text_at
+from cabtui.data.term import screen_text_at
 from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.replay import ReplayScreen

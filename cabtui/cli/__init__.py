@@ -1,3 +1,10 @@
+"""The command line: `cabtui [PATH]`, `play`, `frame`, `summary`, `validate`, `schema`.
+
+`main` parses arguments and runs a command; `output` formats the text the commands
+print (always made visible: paths and names come from the data); `demo` finds the
+bundled demo sweep that `cabtui` opens with no argument.
+"""
+
 from cabtui.cli.main import main
 
 __all__ = ["main"]

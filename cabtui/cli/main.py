@@ -18,11 +18,9 @@ from typing import NoReturn
 import orjson
 
 from cabtui import __version__
-from cabtui.data.results.discovery import UnreadablePath
-from cabtui.data.results.loader import Results, load
-from cabtui.data.results.query import leaderboard
-from cabtui.data.text import utf8_safe, visible
 from cabtui.cli.demo import demo_path
+from cabtui.data.results import Results, UnreadablePath, leaderboard, load
+from cabtui.data.text import utf8_safe, visible
 
 COMMANDS = ("play", "frame", "summary", "validate", "schema")
 
@@ -108,7 +106,7 @@ def json_text(value: object) -> str:
 
 def _run_command(args: argparse.Namespace) -> int:
     if args.command == "schema":
-        from cabtui.data.results.models import cell_schema
+        from cabtui.data.results import cell_schema
 
         print(json.dumps(cell_schema(), indent=2))
         return 0
@@ -152,7 +150,7 @@ def _validate(results: Results) -> int:
 
 
 def _frame(file: Path, at: float, *, ansi: bool) -> int:
-    from cabtui.data.term.recording import CastError, FramePlayer, frame_text, load_cast
+    from cabtui.data.term import CastError, FramePlayer, frame_text, load_cast
 
     if not file.is_file():
         raise UnreadablePath(f"{file}: no such file")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from cabtui.data.results.loader import Sweep
-from cabtui.data.results.query import leaderboard
-from cabtui.data.text import one_line
 from cabtui.data.numbers import fmt_ms, fmt_number, fmt_rate
+from cabtui.data.results import Sweep, leaderboard
+from cabtui.data.text import one_line
 
 HEADERS = ("tui", "model", "cells", "pass", "composite", "median wall", "tok/correct", "blast",
            "refusal", "integrity")

@@ -17,9 +17,7 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from cabtui.data.results.discovery import UnreadablePath
-from cabtui.data.results.loader import Results, Sweep, load
-from cabtui.data.results.query import SweepViews, sweep_views
+from cabtui.data.results import Results, Sweep, SweepViews, UnreadablePath, load, sweep_views
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
 from cabtui.ui.widgets.footer import KeyFooter

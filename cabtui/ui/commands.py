@@ -8,8 +8,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from cabtui.data.results.index import CellRow
-from cabtui.data.results.loader import Sweep
+from cabtui.data.results import CellRow, Sweep
 from cabtui.data.text import one_line
 
 MAX_CELL_HITS = 40

@@ -11,7 +11,7 @@ import pytest
 
 from cabtui.data.term.asciicast import CastError, Event, Recording, parse_cast_lines
 from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Frame, Segment, safe_text
-from cabtui.data.term.recording import FramePlayer, Terminal, screen_text_at
+from cabtui.data.term import FramePlayer, Terminal, screen_text_at
 
 E = "\x1b"
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cabtui.data.term.asciicast import parse_cast_lines
-from cabtui.data.term.recording import FramePlayer, Terminal
+from cabtui.data.term import FramePlayer, Terminal
 
 E = "\x1b"
 

@@ -1,0 +1,64 @@
+"""The results a sweep leaves on disk, read into an index the screens can query.
+
+`load(PATH)` walks a folder (discovery), reads each cells.jsonl line into a compact
+`CellRow` (head: only what the grid, tables and leaderboard need), and groups rows
+into `Sweep`s inside `Results`, with every `Problem` found on the way. `query` and
+`filter` answer the screens' questions of an index (leaderboard, grid pivot, sort,
+the filter language). A cell's full record (`models.Cell`, pydantic) and its
+artifacts (trace, model calls, recording) are read only when a cell is opened
+(`open_record`, `load_artifacts`): importing pydantic costs start-up time, so those
+names load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cabtui.data.results.discovery import UnreadablePath
+from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
+from cabtui.data.results.filter import Query, filter_cells, parse_query
+from cabtui.data.results.index import CellRow, Source
+from cabtui.data.results.loader import OpenedRecord, Results, Sweep, check_fully, load, open_record, read_cell
+from cabtui.data.results.query import (
+    NEIGHBOUR_GROUPS,
+    Grid,
+    LeaderRow,
+    Square,
+    SweepSummary,
+    SweepViews,
+    leaderboard,
+    neighbours,
+    sort_cells,
+    sort_leaderboard,
+    summarize,
+    sweep_views,
+)
+
+if TYPE_CHECKING:
+    from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
+    from cabtui.data.results.models import Cell, ModelCall, Span, cell_schema
+
+_LAZY = {
+    "Cell": "models", "ModelCall": "models", "Span": "models", "cell_schema": "models",
+    "CellArtifacts": "artifacts", "artifact_problems": "artifacts", "load_artifacts": "artifacts",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The pydantic-backed names, imported when first asked for (not at start-up)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+__all__ = [
+    "AXES", "LOWER_IS_BETTER", "NEIGHBOUR_GROUPS",
+    "Cell", "CellArtifacts", "CellRow", "Grid", "LeaderRow", "ModelCall", "OpenedRecord", "Query", "Results",
+    "Source", "Span", "Square", "Sweep", "SweepSummary", "SweepViews", "UnreadablePath",
+    "artifact_problems", "cell_schema", "check_fully", "filter_cells", "leaderboard", "load", "load_artifacts",
+    "neighbours", "open_record", "parse_query", "read_cell", "sort_cells", "sort_leaderboard", "summarize",
+    "sweep_views",
+]

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import orjson
 from pydantic_core import ValidationError
 
+from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import discover, folder_names
 from cabtui.data.results.fields import AXES, STATUSES
 from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD, SweepHead
 from cabtui.data.results.index import CellRow, Source
-from cabtui.data.problems import Problem
 from cabtui.data.text import one_line
 
 if TYPE_CHECKING:

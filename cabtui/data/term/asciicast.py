@@ -25,8 +25,8 @@ from typing import Any
 
 import orjson
 
-from cabtui.data.term.events import Event, Events
 from cabtui.data.problems import Problem
+from cabtui.data.term.events import Event, Events
 
 __all__ = ["MAX_CAST_BYTES", "CastError", "Event", "Events", "Recording", "load_cast", "parse_cast_lines",
            "parse_resize", "read_cast_bytes"]

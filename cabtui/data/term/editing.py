@@ -3,8 +3,8 @@ and lines. Erased cells take the pen's background, as in tmux and xterm."""
 
 from __future__ import annotations
 
-from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle
 from cabtui.data.term.cells import CELLS_PER_UNIT, WIDE_TAIL, Row, bg_only, blank_frozen
+from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle
 
 
 class EditingOps:

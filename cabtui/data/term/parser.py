@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cabtui.data.term.frames import CellStyle, intern_style
-from cabtui.data.term.sgr import apply_sgr, csi_number
 from cabtui.data.term.cells import ScreenState, char_width
+from cabtui.data.term.frames import CellStyle, intern_style
 from cabtui.data.term.screen import Screen
+from cabtui.data.term.sgr import apply_sgr, csi_number
 
 # Printable runs. Lone surrogates (only a broken writer's JSON escapes produce them) are not
 # text: they could not even be encoded to reach a real terminal, so they are dropped.

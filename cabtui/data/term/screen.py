@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Frame
 from cabtui.data.term.cells import (
     CELLS_PER_UNIT,
     MAX_CLUSTER,
@@ -22,6 +21,7 @@ from cabtui.data.term.cells import (
     ScreenState,
 )
 from cabtui.data.term.editing import EditingOps
+from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Frame
 
 _SCALARS = ("cols", "rows", "x", "y", "pen", "top", "bottom", "autowrap", "insert", "origin",
             "cursor_visible", "tabs", "charsets", "shift", "saved", "alt_saved")

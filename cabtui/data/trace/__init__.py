@@ -1,0 +1,11 @@
+"""A cell's trace: its spans as a tree, and the one timeline every replay pane reads.
+
+`SpanTree` orders spans parent before child (duplicates, missing parents and cycles
+reported, never followed); `Timeline` puts spans, model calls and the recording's
+offset on one clock in milliseconds, with the bisects the replay steps by.
+"""
+
+from cabtui.data.trace.span_tree import SpanNode, SpanTree
+from cabtui.data.trace.timeline import Timeline
+
+__all__ = ["SpanNode", "SpanTree", "Timeline"]

@@ -12,10 +12,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cabtui.data.results.artifacts import CellArtifacts
-from cabtui.data.results.models import ModelCall
-from cabtui.data.text import one_line, visible
 from cabtui.data.numbers import NONE, fmt_count, fmt_ms, rounded
+from cabtui.data.results import CellArtifacts, ModelCall
+from cabtui.data.text import one_line, visible
 
 ATTR_LIMIT = 300
 """Characters of a span's attributes shown in the spans table."""

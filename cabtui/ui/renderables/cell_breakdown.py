@@ -12,8 +12,7 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from cabtui.data.results.fields import AXES
-from cabtui.data.results.models import Cell
+from cabtui.data.results import AXES, Cell
 from cabtui.data.text import visible
 from cabtui.ui.renderables.cell_page import key_values
 from cabtui.ui.renderables.cell_tail import raw_tail, rendered_tail

@@ -15,11 +15,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from cabtui.data.results.fields import AXES
-from cabtui.data.results.index import CellRow
-from cabtui.data.results.models import Cell
-from cabtui.data.text import visible
 from cabtui.data.numbers import NONE, fmt_count, fmt_seconds, fmt_timestamp, fmt_value
+from cabtui.data.results import AXES, Cell, CellRow
+from cabtui.data.text import visible
 from cabtui.ui.renderables.columns import axis_label, headline_text
 
 STATUS_WORDS = {"timed_out": "TIMED OUT", "incompatible": "INCOMPATIBLE", "error": "ERROR"}

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from cabtui.data.results.index import CellRow
-from cabtui.data.results.query import NEIGHBOUR_GROUPS, neighbours
+from cabtui.data.results import NEIGHBOUR_GROUPS, CellRow, neighbours
 from cabtui.data.text import visible
 from cabtui.ui.renderables.columns import OUTCOME_WORDS
 

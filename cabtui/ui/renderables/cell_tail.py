@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from cabtui.data.term.recording import Terminal
+from cabtui.data.term import Terminal
 from cabtui.data.text import visible
 from cabtui.ui.widgets.terminal_view import rich_style
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from cabtui.data.results.index import CellRow
-from cabtui.data.results.query import LeaderRow
-from cabtui.data.text import visible
 from cabtui.data.numbers import fmt_ms, fmt_number, fmt_rate
+from cabtui.data.results import CellRow, LeaderRow
+from cabtui.data.text import visible
 from cabtui.ui.widgets.table import CellText, Column
 
 AXIS_LABELS = {

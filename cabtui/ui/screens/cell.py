@@ -16,16 +16,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
-from cabtui.data.results.artifacts import CellArtifacts, load_artifacts
-from cabtui.data.results.fields import AXES
-from cabtui.data.results.index import CellRow
-from cabtui.data.results.loader import Sweep, open_record
-from cabtui.data.results.models import Cell
 from cabtui.data.problems import Problem
+from cabtui.data.results import AXES, Cell, CellArtifacts, CellRow, Sweep, load_artifacts, open_record
 from cabtui.data.text import visible
-from cabtui.ui.renderables import cell_artifacts_view
-from cabtui.ui.renderables import cell_breakdown
-from cabtui.ui.renderables import cell_page
+from cabtui.ui.renderables import cell_artifacts_view, cell_breakdown, cell_page
 from cabtui.ui.renderables.cell_related import options, related
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.table import Column, VirtualTable

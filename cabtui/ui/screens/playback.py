@@ -6,8 +6,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from cabtui.data.clock import PlaybackClock
-from cabtui.data.term.frames import Frame
-from cabtui.data.term.keyframes import FramePlayer
+from cabtui.data.term import Frame, FramePlayer
 
 FPS = 30
 """Redraws a second while playing; frames are dropped, never output (the clock decides t)."""

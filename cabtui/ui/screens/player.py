@@ -12,8 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from cabtui.data.term.asciicast import CastError, load_cast
-from cabtui.data.term.keyframes import FramePlayer
+from cabtui.data.term import CastError, FramePlayer, load_cast
 from cabtui.data.text import one_line, visible
 from cabtui.ui.screens.playback import PlaybackScreen, frame_for
 from cabtui.ui.widgets.footer import KeyFooter

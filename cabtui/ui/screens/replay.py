@@ -15,13 +15,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from cabtui.data.results.artifacts import CellArtifacts
-from cabtui.data.term.asciicast import CastError, load_cast
-from cabtui.data.term.keyframes import FramePlayer
-from cabtui.data.results.models import Cell, Span
-from cabtui.data.text import one_line, visible
-from cabtui.data.trace.timeline import Timeline
 from cabtui.data.numbers import fmt_ms, fmt_number
+from cabtui.data.results import Cell, CellArtifacts, Span
+from cabtui.data.term import CastError, FramePlayer, load_cast
+from cabtui.data.text import one_line, visible
+from cabtui.data.trace import Timeline
 from cabtui.ui.renderables.cell_page import key_values
 from cabtui.ui.screens.playback import PlaybackScreen, frame_for
 from cabtui.ui.widgets.footer import KeyFooter

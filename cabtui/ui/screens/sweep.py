@@ -17,20 +17,22 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from cabtui.data.results.fields import LOWER_IS_BETTER
-from cabtui.data.results.filter import filter_cells, parse_query
-from cabtui.data.results.index import CellRow
-from cabtui.data.results.loader import Sweep, check_fully
+from cabtui.data.numbers import fmt_rate
 from cabtui.data.problems import Problem
-from cabtui.data.results.query import (
+from cabtui.data.results import (
+    LOWER_IS_BETTER,
+    CellRow,
     LeaderRow,
+    Sweep,
     SweepViews,
+    check_fully,
+    filter_cells,
+    parse_query,
     sort_cells,
     sort_leaderboard,
     sweep_views,
 )
 from cabtui.data.text import one_line, visible
-from cabtui.data.numbers import fmt_rate
 from cabtui.ui.renderables.columns import (
     LEADER_DEFAULT_SORT,
     LEADER_TABLE,

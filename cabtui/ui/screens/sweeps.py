@@ -10,10 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from cabtui.data.results.loader import Results
-from cabtui.data.results.query import SweepSummary, summarize
-from cabtui.data.text import one_line
 from cabtui.data.numbers import NONE, fmt_number, fmt_rate
+from cabtui.data.results import Results, SweepSummary, summarize
+from cabtui.data.text import one_line
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import CellText, Column, VirtualTable

@@ -19,8 +19,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from cabtui.data.results.fields import LOWER_IS_BETTER
-from cabtui.data.results.query import Grid, Square
+from cabtui.data.results import LOWER_IS_BETTER, Grid, Square
 from cabtui.data.text import visible
 from cabtui.ui.widgets.line_styles import LineStyles
 from cabtui.ui.widgets.table import _fit

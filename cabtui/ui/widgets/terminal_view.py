@@ -15,7 +15,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from cabtui.data.term.frames import CellStyle, Frame, Segment
+from cabtui.data.term import CellStyle, Frame, Segment
 
 
 @lru_cache(maxsize=4096)

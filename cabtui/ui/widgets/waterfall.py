@@ -13,10 +13,10 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from cabtui.data.results.models import Span
-from cabtui.data.text import visible
-from cabtui.data.trace.timeline import Timeline
 from cabtui.data.numbers import fmt_ms
+from cabtui.data.results import Span
+from cabtui.data.text import visible
+from cabtui.data.trace import Timeline
 from cabtui.ui.widgets.table import _fit
 
 LABEL_WIDTH = 44
