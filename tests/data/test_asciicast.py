@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from cabtui.data.term.asciicast import CastError, Event, Recording, load_cast, parse_cast_lines
 from cabtui.data.problems import Problem
+from cabtui.data.term.asciicast import CastError, Event, Recording, load_cast, parse_cast_lines
 
 
 def v2(*events: Any, header: dict[str, Any] | None = None) -> str:

@@ -14,12 +14,12 @@ from typing import Any
 import orjson
 import pytest
 
+from cabtui.data.problems import Problem
+from cabtui.data.results import Results, load, read_cell
 from cabtui.data.results.artifacts import load_artifacts
 from cabtui.data.results.discovery import UnreadablePath, discover
 from cabtui.data.results.index import CellRow
-from cabtui.data.results.loader import Results, load, read_cell
 from cabtui.data.results.models import Cell
-from cabtui.data.problems import Problem
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "public"
 PUBLIC = FIXTURES / "public-cells.jsonl"
@@ -756,3 +756,26 @@ def test_loading_never_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert snapshot(root) == before
     assert opened, "the guard saw the loader's reads"
     assert all(str(root) in p for p in opened)
+
+
+def test_one_walk_hands_the_loader_complete_sources(tmp_path: Path) -> None:
+    from cabtui.data.results.discovery import find_sources
+
+    root = tmp_path / "root"
+    for name in ("2026-06/run", "2026-07/run"):
+        (root / name).mkdir(parents=True)
+        (root / name / "cells.jsonl").write_text("{}\n")
+    (root / "2026-06/run/sweep.json").write_text("{}")
+    locked = root / "2026-06/run/artifacts"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        found = find_sources(root)
+    finally:
+        locked.chmod(0o755)
+    june, july = found.sources
+    assert (june.folder_name, july.folder_name) == ("2026-06/run", "2026-07/run")
+    assert june.sweep_json == root / "2026-06/run/sweep.json" and july.sweep_json is None
+    assert june.size == 3
+    if os.geteuid() != 0:  # root lists any folder
+        assert [e.filename for e in june.unreadable] == [str(locked)] and not found.unreadable

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cabtui.data.results import index
-from cabtui.data.results.filter import parse_query
-from cabtui.data.results.loader import Results, load, open_record, read_cell
-from cabtui.data.results.models import Cell
 from cabtui.data.problems import Problem
+from cabtui.data.results import Results, index, load, open_record, read_cell
+from cabtui.data.results.filter import parse_query
+from cabtui.data.results.models import Cell
 from cabtui.data.results.query import leaderboard
 from cabtui.data.text import visible
 

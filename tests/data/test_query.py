@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from cabtui.data.results import Sweep, load
 from cabtui.data.results.fields import AXES
 from cabtui.data.results.filter import Query, filter_cells, parse_query
 from cabtui.data.results.head import CELL_HEAD
 from cabtui.data.results.index import CellRow, Source
-from cabtui.data.results.loader import Sweep, load
 from cabtui.data.results.query import (
     axes_of,
     leaderboard,

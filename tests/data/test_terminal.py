@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from cabtui.data.term import FramePlayer, Terminal, screen_text_at
 from cabtui.data.term.asciicast import CastError, Event, Recording, parse_cast_lines
 from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Frame, Segment, safe_text
-from cabtui.data.term import FramePlayer, Terminal, screen_text_at
 
 E = "\x1b"
 

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pytest
 
+from cabtui.data.term import FramePlayer, Terminal, screen_text_at
 from cabtui.data.term.asciicast import load_cast
 from cabtui.data.term.frames import NAMED_COLOURS, Frame
-from cabtui.data.term import FramePlayer, Terminal, screen_text_at
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

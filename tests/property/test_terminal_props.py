@@ -9,8 +9,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cabtui.data.term.asciicast import parse_cast_lines
 from cabtui.data.term import FramePlayer, Terminal
+from cabtui.data.term.asciicast import parse_cast_lines
 
 E = "\x1b"
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
 from cabtui.data.results.filter import Query, filter_cells, parse_query
-from cabtui.data.results.index import CellRow, Source
-from cabtui.data.results.loader import OpenedRecord, Results, Sweep, check_fully, load, open_record, read_cell
+from cabtui.data.results.index import CellRow, Results, Source, Sweep, category_of
+from cabtui.data.results.loader import OpenedRecord, check_fully, load, open_record, read_cell
 from cabtui.data.results.query import (
     NEIGHBOUR_GROUPS,
     Grid,
@@ -58,7 +58,7 @@ __all__ = [
     "AXES", "LOWER_IS_BETTER", "NEIGHBOUR_GROUPS",
     "Cell", "CellArtifacts", "CellRow", "Grid", "LeaderRow", "ModelCall", "OpenedRecord", "Query", "Results",
     "Source", "Span", "Square", "Sweep", "SweepSummary", "SweepViews", "UnreadablePath",
-    "artifact_problems", "cell_schema", "check_fully", "filter_cells", "leaderboard", "load", "load_artifacts",
+    "artifact_problems", "category_of", "cell_schema", "check_fully", "filter_cells", "leaderboard", "load", "load_artifacts",
     "neighbours", "open_record", "parse_query", "read_cell", "sort_cells", "sort_leaderboard", "summarize",
     "sweep_views",
 ]

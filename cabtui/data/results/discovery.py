@@ -1,7 +1,8 @@
-"""Which cells files a PATH names, and the sweep id each one's folder gives.
+"""What a PATH holds, found in one walk: each cells file with what its folder gives the loader.
 
 A results root is searched at any depth; folders that cannot be listed are
-collected, not fatal; two sweep folders of one name get distinct ids.
+collected, not fatal, and handed over with the sweep folder that holds them;
+two sweep folders of one name get distinct ids.
 """
 
 from __future__ import annotations
@@ -9,9 +10,70 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CELLS_FILE = "cells.jsonl"
+SWEEP_FILE = "sweep.json"
+
+
+@dataclass(frozen=True, slots=True)
+class SweepSource:
+    """One cells file and everything the loader needs to read it."""
+
+    cells: Path
+    folder_name: str
+    """The sweep id of records that name none, when sweep.json names none either."""
+    sweep_json: Path | None
+    """The folder's sweep.json, if it has one."""
+    size: int
+    """Bytes in the cells file, for progress (0 if it cannot be stat'ed)."""
+    unreadable: tuple[OSError, ...] = ()
+    """Folders below this one that could not be listed."""
+
+
+@dataclass(slots=True)
+class Found:
+    """The sources of a PATH in discovery order, and unlistable folders that no sweep folder holds."""
+
+    sources: list[SweepSource]
+    unreadable: list[OSError] = field(default_factory=list)
+
+
+def find_sources(path: Path) -> Found:
+    """Every cells file PATH names (itself, if a .jsonl file), each with its folder's name,
+    sweep.json and the unlistable folders below it.
+
+    Raises:
+        UnreadablePath: PATH does not exist, or holds no sweep.
+    """
+    errors: list[OSError] = []
+    files = _cells_files(path, errors)
+    names = folder_names(path, files)
+    folders = sorted({f.parent for f in files}, key=lambda f: len(f.parts), reverse=True)
+    below: dict[Path, list[OSError]] = {}
+    orphans: list[OSError] = []
+    for err in errors:
+        where = Path(str(err.filename))
+        holder = next((f for f in folders if where.is_relative_to(f)), None)  # the deepest first
+        (below.setdefault(holder, []) if holder is not None else orphans).append(err)
+    sources = [
+        SweepSource(f, names[f.parent], _sweep_json(f.parent), _size(f), tuple(below.pop(f.parent, ())))
+        for f in files
+    ]
+    return Found(sources, orphans)
+
+
+def _sweep_json(folder: Path) -> Path | None:
+    path = folder / SWEEP_FILE
+    return path if path.is_file() else None
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
 
 
 class UnreadablePath(Exception):
@@ -26,6 +88,15 @@ def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
     Raises:
         UnreadablePath: PATH does not exist, or holds no sweep.
     """
+    errors: list[OSError] = []
+    files = _cells_files(path, errors)
+    if unreadable is not None:
+        unreadable.extend(errors)
+    return files
+
+
+def _cells_files(path: Path, errors: list[OSError]) -> list[Path]:
+    """The cells files of PATH; folders that cannot be listed go to `errors`."""
     try:
         exists, is_file = path.exists(), path.is_file()
     except OSError as err:
@@ -36,7 +107,6 @@ def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
         if path.suffix != ".jsonl":
             raise UnreadablePath(f"{path}: not a .jsonl cells file, a .cast recording or a folder")
         return [path]
-    errors: list[OSError] = []
     found = sorted(_walk_cells(path, errors.append))
     if not found:
         # A folder of exported cell files (public-cells.jsonl...) opens too.
@@ -53,8 +123,6 @@ def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
             count = f"{len(errors)} folder{'s' if len(errors) > 1 else ''}"
             unlisted = f"; {count} could not be read, first {first.filename}: {first.strerror or first}"
         raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file{unlisted})")
-    if unreadable is not None:
-        unreadable.extend(errors)
     return found
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cabtui.data.results.index import CellRow
+from cabtui.data.results.index import CellRow, category_of
 
 FIELDS: Final = ("tui", "model", "task", "category", "status")
 """Fields a filter term can name as `field:value`."""
@@ -128,7 +128,7 @@ def _keep_where(rows: list[CellRow], name: str, test: Callable[[str], bool]) -> 
     values_of, keep = _BY_FIELD["task" if name == "category" else name]
     values = values_of(rows)
     if name == "category":
-        ok = {v for v in values if test(v.lower().split("/", 1)[0])}
+        ok = {v for v in values if test(category_of(v.lower()))}
     else:
         ok = {v for v in values if test(v if name == "status" else v.lower())}
     return rows if len(ok) == len(values) else keep(rows, ok)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
+from cabtui.data.problems import Problem
 from cabtui.data.results.fields import AXES, as_utc, derive_identity, headline_value, outcome_of
 from cabtui.data.results.head import CellHead, SweepHead
 
@@ -25,6 +26,11 @@ HEADLINE_AXES: Final = AXES
 AXIS_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
 """Position of each known axis in `CellRow.headlines`."""
 _LATENCY: Final = AXIS_INDEX["latency"]
+
+
+def category_of(task: str) -> str:
+    """A task's category: the part of its name before the first `/` (all of it if none)."""
+    return task.split("/", 1)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +146,7 @@ class CellRow:
     @property
     def category(self) -> str:
         """The part of the task before its first `/`."""
-        return self.task.split("/", 1)[0]
+        return category_of(self.task)
 
     @property
     def failed(self) -> bool:
@@ -162,3 +168,26 @@ def _spent_tokens(tokens: Any, usage: Any) -> int | None:
         if prompt is not None or completion is not None:
             return (prompt or 0) + (completion or 0)
     return None
+
+
+@dataclass
+class Sweep:
+    """The cells of one sweep id, from one or more sources."""
+
+    sweep_id: str
+    title: str | None = None
+    cells: list[CellRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    """Everything loaded from a PATH: sweeps in discovery order, and every problem."""
+
+    path: Path
+    sweeps: list[Sweep] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def sweep(self, sweep_id: str) -> Sweep | None:
+        """The sweep with this id, if loaded."""
+        return next((s for s in self.sweeps if s.sweep_id == sweep_id), None)

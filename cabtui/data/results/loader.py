@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,10 +18,10 @@ import orjson
 from pydantic_core import ValidationError
 
 from cabtui.data.problems import Problem
-from cabtui.data.results.discovery import discover, folder_names
+from cabtui.data.results.discovery import SWEEP_FILE, SweepSource, find_sources
 from cabtui.data.results.fields import AXES, STATUSES
 from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD, SweepHead
-from cabtui.data.results.index import CellRow, Source
+from cabtui.data.results.index import CellRow, Results, Source, Sweep
 from cabtui.data.text import one_line
 
 if TYPE_CHECKING:
@@ -33,36 +33,12 @@ if TYPE_CHECKING:
 
 KNOWN_AXES = frozenset(AXES)
 KNOWN_STATUSES = frozenset(STATUSES)
-SWEEP_FILE = "sweep.json"
 BOM = b"\xef\xbb\xbf"
 PROGRESS_EVERY = 2000
 """Lines between two progress callbacks."""
 
 Progress = Callable[[int, int], None]
 """Called with (bytes read, bytes in all) while loading."""
-
-
-@dataclass
-class Sweep:
-    """The cells of one sweep id, from one or more sources."""
-
-    sweep_id: str
-    title: str | None = None
-    cells: list[CellRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class Results:
-    """Everything loaded from a PATH: sweeps in discovery order, and every problem."""
-
-    path: Path
-    sweeps: list[Sweep] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def sweep(self, sweep_id: str) -> Sweep | None:
-        """The sweep with this id, if loaded."""
-        return next((s for s in self.sweeps if s.sweep_id == sweep_id), None)
 
 
 def describe_validation_error(err: ValidationError, what: str = "a cell record") -> str:
@@ -129,28 +105,19 @@ def load(
     Raises:
         UnreadablePath: PATH does not exist or holds no sweep.
     """
-    unreadable: list[OSError] = []
-    files = discover(path, unreadable)
+    found = find_sources(path)
     results = Results(path=path)
-    loader = _Loader(results, sum(_size(f) for f in files), progress, should_stop, full)
-    names = folder_names(path, files)
+    loader = _Loader(results, sum(s.size for s in found.sources), progress, should_stop, full)
     with _gc_paused():
-        for file in files:
+        for source in found.sources:
             if loader.stopped():
                 break
-            loader.read_file(file, names[file.parent])
-    for err in unreadable:
+            loader.read_file(source)
+    for err in found.unreadable:
         loader.unreadable_folder(err, path)
     results.sweeps = [s for s in loader.by_id.values() if s.cells or s.problems]
     _flag_duplicates(results)
     return results
-
-
-def _size(file: Path) -> int:
-    try:
-        return file.stat().st_size
-    except OSError:
-        return 0
 
 
 class _Loader:
@@ -167,8 +134,6 @@ class _Loader:
         self.full = full
         self.results = results
         self.by_id: dict[str, Sweep] = {}
-        self.folder_ids: dict[Path, str] = {}
-        """The sweep id each sweep folder gives records that name none."""
         self.total = total
         self.done = 0
         self.progress = progress
@@ -187,31 +152,29 @@ class _Loader:
         self.results.problems.append(problem)
         self.sweep(sweep_id, title).problems.append(problem)
 
-    def unreadable_folder(self, err: OSError, root: Path) -> None:
-        """A folder that could not be listed: said in the sweep whose folder holds it, else in
-        the only sweep, else in a sweep of its own named by its path below ROOT."""
+    def unreadable_folder(self, err: OSError, root: Path, sweep_id: str | None = None) -> None:
+        """A folder that could not be listed: said in `sweep_id` (the sweep whose folder holds
+        it), else in the only sweep, else in a sweep of its own named by its path below ROOT."""
         folder = Path(str(err.filename))
-        holders = [f for f in self.folder_ids if folder.is_relative_to(f)]
-        if holders:
-            sweep_id = self.folder_ids[max(holders, key=lambda f: len(f.parts))]
-        elif len(self.by_id) == 1:
+        if sweep_id is None and len(self.by_id) == 1:
             sweep_id = next(iter(self.by_id))
-        else:
+        elif sweep_id is None:
             sweep_id = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
         self.problem(Problem(str(folder), 0, f"cannot read this folder: {err.strerror or err}; skipped"),
                      sweep_id, None)
 
-    def read_file(self, file: Path, folder_name: str) -> None:
+    def read_file(self, found: SweepSource) -> None:
         """Index one cells file.
 
         Its problems go to the sweep its records name, when they all name one, else
-        to the folder's, so that a bad line shows beside the cells it was among.
+        to the folder's, so that a bad line shows beside the cells it was among; the
+        folders below it that could not be listed go to the folder's sweep.
         """
+        file = found.cells
         folder = file.parent
         problems: list[Problem] = []
-        info = read_sweep_info(folder, problems, full=self.full)
-        default_id = (info.get("sweep_id") if info else None) or folder_name
-        self.folder_ids[folder] = default_id
+        info = read_sweep_info(folder, problems, full=self.full) if found.sweep_json else None
+        default_id = (info.get("sweep_id") if info else None) or found.folder_name
         title = info.get("title") if info else None
         named: set[str] = set()
         source = Source(path=file, folder=folder, info=info, sweep_id=default_id)
@@ -219,6 +182,8 @@ class _Loader:
         home = next(iter(named)) if len(named) == 1 else default_id
         for problem in problems:
             self.problem(problem, home, title if home == default_id else None)
+        for err in found.unreadable:
+            self.unreadable_folder(err, folder, default_id)
 
     def _read_lines(self, source: Source, title: str | None, problems: list[Problem], named: set[str]) -> None:
         """Add each record of a file to its sweep, and the sweep ids they name to `named`."""
@@ -321,13 +286,13 @@ def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> 
     Loading checks only what the index keeps (checking the rest costs a fifth more
     load time), so the Problems tab runs this in a worker to list what `validate` lists.
     """
-    files = {row.source.path: row.source.sweep_id for row in sweep.cells}
+    files = {row.source.path: row.source for row in sweep.cells}
     results = Results(path=Path("."))
     loader = _Loader(results, 0, None, should_stop, full=True)
-    for file, default_id in files.items():
+    for file, source in files.items():
         if loader.stopped():
             break
-        loader.read_file(file, default_id)
+        loader.read_file(SweepSource(file, source.sweep_id, source.folder / SWEEP_FILE, 0))
     results.sweeps = list(loader.by_id.values())
     _flag_duplicates(results)
     again = loader.by_id.get(sweep.sweep_id)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from cabtui.data.results.fields import AXES, as_utc, derive_identity, headline_value
+from cabtui.data.results.index import category_of
 
 
 class Record(BaseModel):
@@ -304,7 +305,7 @@ class Cell(Record):
     @property
     def category(self) -> str:
         """The part of the task before its first `/` (the task itself when it has none)."""
-        return self.task.split("/", 1)[0]
+        return category_of(self.task)
 
     @property
     def passed(self) -> bool:

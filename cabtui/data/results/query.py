@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from cabtui.data.results.index import AXIS_INDEX, HEADLINE_AXES, CellRow
-from cabtui.data.results.loader import Sweep
+from cabtui.data.results.index import AXIS_INDEX, HEADLINE_AXES, CellRow, Sweep, category_of
 
 TEXT_SORT_KEYS: Final = ("cell_id", "tui", "model", "task", "category", "run", "status")
 
@@ -182,10 +181,10 @@ def pivot(cells: Iterable[CellRow]) -> Grid:
     for cell in cells:
         runs[(cell.tui, cell.model, cell.task)].append(cell)
     row_keys = sorted({(t, m) for t, m, _ in runs})
-    tasks = sorted({k[2] for k in runs}, key=lambda task: (task.split("/", 1)[0], task))
+    tasks = sorted({k[2] for k in runs}, key=lambda task: (category_of(task), task))
     categories: list[tuple[str, int]] = []
     for task in tasks:
-        cat = task.split("/", 1)[0]
+        cat = category_of(task)
         if categories and categories[-1][0] == cat:
             categories[-1] = (cat, categories[-1][1] + 1)
         else:
@@ -278,7 +277,7 @@ NEIGHBOUR_GROUPS: Final = ("Other CLIs on this task", "Other models with this CL
 def neighbours(rows: Iterable[CellRow], tui: str, model: str, task: str) -> dict[str, list[CellRow]]:
     """The cells the web page lists beside one: the same task and model with other CLIs, the same
     task and CLI with other models, the same CLI and model on other tasks of the category."""
-    category = task.split("/", 1)[0]
+    category = category_of(task)
     groups: dict[str, list[CellRow]] = {name: [] for name in NEIGHBOUR_GROUPS}
     cli, models, tasks = (groups[name] for name in NEIGHBOUR_GROUPS)
     for r in rows:
