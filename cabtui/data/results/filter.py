@@ -10,6 +10,7 @@ import shlex
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
 from cabtui.data.results.index import CellRow, category_of
@@ -110,13 +111,23 @@ def _field_tests(query: Query) -> list[tuple[str, Callable[[str], bool]]]:
     """The query's field terms as (row attribute, test of the value as the query compares it)."""
     tests: list[tuple[str, Callable[[str], bool]]] = []
     for name, values in query.terms:
-        match = _matches_status if name == "status" else _matches_value
-        tests.append((name, lambda got, vs=values, m=match: any(m(got, v) for v in vs)))
+        tests.append((name, partial(_any_matches, _matcher(name), tuple(values))))
     for name, value in query.negated:
         if name:
-            match = _matches_status if name == "status" else _matches_value
-            tests.append((name, lambda got, v=value, m=match: not m(got, v)))
+            tests.append((name, partial(_none_matches, _matcher(name), value)))
     return tests
+
+
+def _matcher(name: str) -> Callable[[str, str], bool]:
+    return _matches_status if name == "status" else _matches_value
+
+
+def _any_matches(match: Callable[[str, str], bool], values: tuple[str, ...], got: str) -> bool:
+    return any(match(got, v) for v in values)
+
+
+def _none_matches(match: Callable[[str, str], bool], value: str, got: str) -> bool:
+    return not match(got, value)
 
 
 def _keep_where(rows: list[CellRow], name: str, test: Callable[[str], bool]) -> list[CellRow]:
