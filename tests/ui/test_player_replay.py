@@ -252,4 +252,4 @@ async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -
         assert screen.selected.span_id == "s4999"
         waterfall = screen.query_one(Waterfall)
         assert "step 4999" in await shown(pilot)
-        assert waterfall._top > 4900
+        assert waterfall.top > 4900
