@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
+import html
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.cells import cell_len
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -73,13 +74,29 @@ def mini_records() -> list[dict[str, Any]]:
     return records
 
 
+SVG_TEXT = re.compile(r'<text class="[^"]*" x="([0-9.e+-]+)" y="[^"]*" textLength="[^"]*"'
+                      r' clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>')
+"""One run of text in Rich's SVG export: its x in pixels, its line, its escaped text."""
+
+SVG_CHAR_WIDTH = 20 * 0.61
+"""Rich's export_svg cell width in pixels (its default `font_aspect_ratio` at 20 px)."""
+
+
 def screen_text(app: App[Any]) -> str:
-    """The plain text of the whole screen as a person would read it."""
+    """The plain text of the whole screen as a person would read it, from the public
+    `App.export_screenshot` (the SVG snapshot tests compare): each text run back at its cell
+    (the SVG writes spaces as no-break spaces: they read as spaces again)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text(styles=False)
+    runs: dict[int, list[tuple[int, str]]] = {}
+    for x, line, text in SVG_TEXT.findall(app.export_screenshot(simplify=True)):
+        runs.setdefault(int(line), []).append((round(float(x) / SVG_CHAR_WIDTH), html.unescape(text).replace("\xa0", " ")))
+    lines = []
+    for y in range(height):
+        line = ""
+        for column, text in sorted(runs.get(y, [])):
+            line += " " * (column - cell_len(line)) + text
+        lines.append(line + " " * (width - cell_len(line)))
+    return "\n".join(lines) + "\n"
 
 
 async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], *, tries: int = 200) -> None:
