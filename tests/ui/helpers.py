@@ -89,7 +89,8 @@ def screen_text(app: App[Any]) -> str:
     width, height = app.size
     runs: dict[int, list[tuple[int, str]]] = {}
     for x, line, text in SVG_TEXT.findall(app.export_screenshot(simplify=True)):
-        runs.setdefault(int(line), []).append((round(float(x) / SVG_CHAR_WIDTH), html.unescape(text).replace("\xa0", " ")))
+        text = html.unescape(text).replace("\xa0", " ")
+        runs.setdefault(int(line), []).append((round(float(x) / SVG_CHAR_WIDTH), text))
     lines = []
     for y in range(height):
         line = ""
