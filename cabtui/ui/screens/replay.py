@@ -75,6 +75,9 @@ class ReplayScreen(PlaybackScreen):
         END,
     ]
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"replay--error"}
+    """The span detail's error line (app.tcss: the theme's error colour)."""
+
     selected: reactive[Span | None] = reactive(None, init=False)
     """The span the user picked (left/right, enter, a click); None: the panes follow the playhead."""
 
@@ -292,7 +295,8 @@ class ReplayScreen(PlaybackScreen):
             ("time", Text(f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})")),
         ]
         if span.error is not None:
-            rows.append(("error", Text(visible(span.error.message, multiline=True), "bold red")))
+            error = self.get_component_rich_style("replay--error")
+            rows.append(("error", Text(visible(span.error.message, multiline=True), error)))
         rows += [(str(key), Text(one_line(str(value), 300))) for key, value in list(span.attrs.items())[:12]]
         return key_values(rows)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -18,7 +20,17 @@ def fmt_clock(seconds: float) -> str:
 
 
 class TransportBar(Static):
-    """One line: ▶/⏸, time / duration, speed, then a bar; clicking the bar seeks."""
+    """One line: ▶/⏸, time / duration, speed, then a bar; clicking the bar seeks.
+
+    Its colours are component classes (app.tcss), so they follow the theme.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "transport--state",
+        "transport--played",
+        "transport--head",
+        "transport--rest",
+    }
 
     class SeekRequested(Message):
         """The bar was clicked: seek to `fraction` of the duration."""
