@@ -122,3 +122,31 @@ async def on_screen(pilot: Pilot[Any], screen_type: type, *, ready: Callable[[An
                    and ready(app.screen) and bool(screen_text(app).strip()))
     await pilot.pause()
     return app.screen
+
+
+SVG_RECT = re.compile(r'<rect fill="(#[0-9a-fA-F]{6})" x="([0-9.e+-]+)" y="([0-9.e+-]+)" width="([0-9.e+-]+)"')
+SVG_STYLE = re.compile(r"\.(terminal-[\w-]+) \{ ([^}]*) \}")
+SVG_LINE_HEIGHT = 20 * 1.22
+"""Rich's export_svg line height in pixels."""
+
+
+def text_on_its_background(app: App[Any]) -> list[tuple[str, str, str]]:
+    """Every text run on screen as (text, foreground, background), read from the public
+    `App.export_screenshot`: what a person sees, whatever widget or renderable drew it."""
+    svg = app.export_screenshot(simplify=True)
+    fills = {name: re.search(r"fill: (#[0-9a-fA-F]{6})", css) for name, css in SVG_STYLE.findall(svg)}
+    background: dict[tuple[int, int], str] = {}
+    for fill, x, y, width in SVG_RECT.findall(svg):
+        row = round((float(y) - 1.5) / SVG_LINE_HEIGHT)
+        start = round(float(x) / SVG_CHAR_WIDTH)
+        for column in range(start, start + round(float(width) / SVG_CHAR_WIDTH)):
+            background[row, column] = fill.lower()
+    runs = []
+    for match in re.finditer(r'<text class="([^"]*)" x="([0-9.e+-]+)" [^>]*-line-(\d+)\)">(.*?)</text>', svg):
+        name, x, line, text = match.groups()
+        fill = fills.get(name)
+        if fill is None:
+            continue
+        back = background.get((int(line), round(float(x) / SVG_CHAR_WIDTH)), "")
+        runs.append((html.unescape(text).replace("\xa0", " "), fill.group(1).lower(), back))
+    return runs
