@@ -88,7 +88,7 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     DEFAULT_CSS = """
-    GridView { height: 1fr; }
+    GridView { height: 1fr; overflow: auto auto; }
     """
 
     cursor: reactive[tuple[int, int]] = reactive((0, 0), always_update=True)

@@ -38,7 +38,7 @@ class Waterfall(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
     """
 
     DEFAULT_CSS = """
-    Waterfall { overflow-x: hidden; }
+    Waterfall { overflow-x: hidden; overflow-y: auto; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
