@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
+import html
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.cells import cell_len
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -73,13 +74,30 @@ def mini_records() -> list[dict[str, Any]]:
     return records
 
 
+SVG_TEXT = re.compile(r'<text class="[^"]*" x="([0-9.e+-]+)" y="[^"]*" textLength="[^"]*"'
+                      r' clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>')
+"""One run of text in Rich's SVG export: its x in pixels, its line, its escaped text."""
+
+SVG_CHAR_WIDTH = 20 * 0.61
+"""Rich's export_svg cell width in pixels (its default `font_aspect_ratio` at 20 px)."""
+
+
 def screen_text(app: App[Any]) -> str:
-    """The plain text of the whole screen as a person would read it."""
+    """The plain text of the whole screen as a person would read it, from the public
+    `App.export_screenshot` (the SVG snapshot tests compare): each text run back at its cell
+    (the SVG writes spaces as no-break spaces: they read as spaces again)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text(styles=False)
+    runs: dict[int, list[tuple[int, str]]] = {}
+    for x, line, text in SVG_TEXT.findall(app.export_screenshot(simplify=True)):
+        text = html.unescape(text).replace("\xa0", " ")
+        runs.setdefault(int(line), []).append((round(float(x) / SVG_CHAR_WIDTH), text))
+    lines = []
+    for y in range(height):
+        line = ""
+        for column, text in sorted(runs.get(y, [])):
+            line += " " * (column - cell_len(line)) + text
+        lines.append(line + " " * (width - cell_len(line)))
+    return "\n".join(lines) + "\n"
 
 
 async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], *, tries: int = 200) -> None:
@@ -104,3 +122,31 @@ async def on_screen(pilot: Pilot[Any], screen_type: type, *, ready: Callable[[An
                    and ready(app.screen) and bool(screen_text(app).strip()))
     await pilot.pause()
     return app.screen
+
+
+SVG_RECT = re.compile(r'<rect fill="(#[0-9a-fA-F]{6})" x="([0-9.e+-]+)" y="([0-9.e+-]+)" width="([0-9.e+-]+)"')
+SVG_STYLE = re.compile(r"\.(terminal-[\w-]+) \{ ([^}]*) \}")
+SVG_LINE_HEIGHT = 20 * 1.22
+"""Rich's export_svg line height in pixels."""
+
+
+def text_on_its_background(app: App[Any]) -> list[tuple[str, str, str]]:
+    """Every text run on screen as (text, foreground, background), read from the public
+    `App.export_screenshot`: what a person sees, whatever widget or renderable drew it."""
+    svg = app.export_screenshot(simplify=True)
+    fills = {name: re.search(r"fill: (#[0-9a-fA-F]{6})", css) for name, css in SVG_STYLE.findall(svg)}
+    background: dict[tuple[int, int], str] = {}
+    for fill, x, y, width in SVG_RECT.findall(svg):
+        row = round((float(y) - 1.5) / SVG_LINE_HEIGHT)
+        start = round(float(x) / SVG_CHAR_WIDTH)
+        for column in range(start, start + round(float(width) / SVG_CHAR_WIDTH)):
+            background[row, column] = fill.lower()
+    runs = []
+    for match in re.finditer(r'<text class="([^"]*)" x="([0-9.e+-]+)" [^>]*-line-(\d+)\)">(.*?)</text>', svg):
+        name, x, line, text = match.groups()
+        fill = fills.get(name)
+        if fill is None:
+            continue
+        back = background.get((int(line), round(float(x) / SVG_CHAR_WIDTH)), "")
+        runs.append((html.unescape(text).replace("\xa0", " "), fill.group(1).lower(), back))
+    return runs

@@ -290,16 +290,18 @@ def test_records_written_are_json() -> None:
 
 
 async def test_the_footer_shows_each_tabs_keys_and_reuses_its_key_widgets(mini: Path) -> None:
-    from textual.widgets._footer import FooterKey
+    from textual.widget import Widget
+
+    from cabtui.ui.widgets.footer import footer_keys
 
     app = make_app(mini.parent)
     async with app.run_test(size=(160, 40)) as pilot:
         await on_screen(pilot, SweepScreen)
 
-        async def footer() -> tuple[str, list[FooterKey]]:
+        async def footer() -> tuple[str, list[Widget]]:
             """The footer line as read on screen, and the key widgets on show."""
             text = (await shown(pilot)).rstrip("\n").splitlines()[-1]
-            return text, [key for key in app.screen.query(FooterKey) if key.display]
+            return text, [key for key in footer_keys(app.screen.query("*")) if key.display]
 
         grid_line, on_grid = await footer()
         assert "a Axis" in grid_line and "Sort" not in grid_line and "^p palette" in grid_line
@@ -332,7 +334,7 @@ async def test_table_rows_follow_cursor_focus_and_theme(mini: Path) -> None:
         table = app.screen.cells_table
 
         def background(y: int) -> object:
-            return table.render_line(y)._segments[0].style.bgcolor  # type: ignore[union-attr]
+            return list(table.render_line(y))[0].style.bgcolor  # type: ignore[union-attr]
 
         focused_cursor, plain = background(1), background(2)
         assert focused_cursor != plain
@@ -356,7 +358,7 @@ async def test_grid_squares_follow_the_cursor_and_the_theme(mini: Path) -> None:
         first_row = HEADER_LINES  # below the header lines
 
         def styles(y: int) -> list[object]:
-            return [segment.style for segment in grid.render_line(y)._segments]
+            return [segment.style for segment in grid.render_line(y)]
 
         before = styles(first_row)
         await pilot.press("down")

@@ -252,4 +252,30 @@ async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -
         assert screen.selected.span_id == "s4999"
         waterfall = screen.query_one(Waterfall)
         assert "step 4999" in await shown(pilot)
-        assert waterfall._top > 4900
+        assert waterfall.top > 4900
+
+
+async def test_the_waterfall_scrolls_with_the_wheel_and_a_click_picks_the_row_shown(tmp_path: Path) -> None:
+    from textual import events
+
+    spans = [
+        {"span_id": f"s{i}", "parent_id": "s0" if i else None, "kind": "tool_call", "name": f"step {i}",
+         "start_ms": i * 10, "duration_ms": 5}
+        for i in range(60)
+    ]
+    folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])
+    app = make_app(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        await pilot.press("t")
+        screen = await on_screen(pilot, ReplayScreen)
+        waterfall = screen.query_one(Waterfall)
+        assert waterfall.top == 0 and waterfall.max_scroll_y > 0  # more rows than lines: a scrollbar
+        for _ in range(3):
+            waterfall.post_message(events.MouseScrollDown(waterfall, 5, 5, 0, 0, 0, False, False, False))
+        await wait_for(pilot, lambda: waterfall.top > 0)
+        top = waterfall.top
+        await pilot.click(Waterfall, offset=(2, 1))  # the first row under the axis
+        assert screen.selected is not None and screen.selected.span_id == waterfall.rows[top][0].span_id

@@ -120,7 +120,7 @@ async def test_cost_axis_greens_the_cheaper_cell(tmp_path: Path) -> None:
         second = grid.render_line(4)  # goose (pricey)
 
         def green(strip: Any) -> int:
-            square = [seg for seg in strip._segments if seg.text.strip() == "✓"][1]
+            square = [seg for seg in strip if seg.text.strip() == "✓"][1]
             return int(square.style.bgcolor.get_truecolor().green)
 
         assert green(first) > green(second)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 
 from rich.console import Group, RenderableType
+from rich.style import StyleType
 from rich.table import Table
 from rich.text import Text
 
 from cabtui.data.numbers import NONE, fmt_count, fmt_ms, rounded
 from cabtui.data.results import CellArtifacts, ModelCall
 from cabtui.data.text import one_line, visible
+from cabtui.ui.renderables.cell_page import FALLBACK_ERROR
 
 ATTR_LIMIT = 300
 """Characters of a span's attributes shown in the spans table."""
@@ -24,8 +26,9 @@ CALLS_WITH_TEXT = 50
 """Calls whose prompt and completion the page shows in full; the rest say how many are left."""
 
 
-def spans_table(arts: CellArtifacts) -> RenderableType:
-    """The spans, in start order: id, parent, kind, name, start, duration, attributes or error."""
+def spans_table(arts: CellArtifacts, *, error: StyleType = FALLBACK_ERROR) -> RenderableType:
+    """The spans, in start order: id, parent, kind, name, start, duration, attributes or error
+    (in `error`: the screen passes its theme's)."""
     if not arts.spans:
         return Text(f"No trace spans ({visible(arts.trace_note or 'none')}).", "italic")
     table = Table(expand=True, show_lines=False)
@@ -33,7 +36,7 @@ def spans_table(arts: CellArtifacts) -> RenderableType:
         table.add_column(name, overflow="fold", no_wrap=name in ("Start", "Duration"))
     for span in sorted(arts.spans, key=lambda s: (s.start_ms, s.span_id)):
         detail = (
-            Text(f"error: {visible(span.error.message)}", "bold red")
+            Text(f"error: {visible(span.error.message)}", error)
             if span.error
             else Text(one_line(json.dumps(rounded(span.attrs), ensure_ascii=False), ATTR_LIMIT))
         )

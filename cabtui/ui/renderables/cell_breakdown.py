@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.style import StyleType
 from rich.text import Text
 
 from cabtui.data.results import AXES, Cell
 from cabtui.data.text import visible
-from cabtui.ui.renderables.cell_page import key_values
+from cabtui.ui.renderables.cell_page import FALLBACK_ERROR, key_values
 from cabtui.ui.renderables.cell_tail import raw_tail, rendered_tail
 from cabtui.ui.renderables.columns import AXIS_LABELS
 
@@ -24,7 +25,7 @@ EXTRA_IN_DETAIL = 12
 """Extra axes broken down in full; past this many they are only in the Other axes table."""
 
 
-def breakdown(cell: Cell, *, raw: bool = False) -> Group:
+def breakdown(cell: Cell, *, raw: bool = False, error: StyleType = FALLBACK_ERROR) -> Group:
     """Every known axis (and a few extra ones) key by key; `raw` shows tails as stored."""
     parts: list[RenderableType] = []
     axes = cell.scores.axes()
@@ -34,7 +35,7 @@ def breakdown(cell: Cell, *, raw: bool = False) -> Group:
             continue
         parts.append(Text(f"{AXIS_LABELS.get(axis, visible(axis))} ({visible(axis)})", "bold underline"))
         if axis == "blast_radius":
-            parts.append(blast_files(values))
+            parts.append(blast_files(values, error=error))
         rows: list[tuple[str, Any]] = []
         for key, value in values.items():
             if key in TAIL_KEYS or (axis == "blast_radius" and key in FILE_LISTS):
@@ -56,8 +57,9 @@ def _files(values: dict[str, Any], key: str) -> list[str] | None:
     return [str(p) for p in got] if isinstance(got, list) else None
 
 
-def blast_files(values: dict[str, Any]) -> Text:
-    """Added, removed and modified files, unexpected ones marked; "not recorded" where absent."""
+def blast_files(values: dict[str, Any], *, error: StyleType = FALLBACK_ERROR) -> Text:
+    """Added, removed and modified files, unexpected ones marked in `error` (the screen passes
+    its theme's); "not recorded" where absent."""
     lists = {kind: _files(values, kind) for kind in FILE_LISTS}
     text = Text()
     if all(lists[kind] is None for kind in ("added", "removed", "modified")):
@@ -71,13 +73,13 @@ def blast_files(values: dict[str, Any]) -> Text:
         text.append("\n" if files else ": none\n")
         for path in files:
             if path in unexpected:
-                text.append(f"  ! {visible(path)}  (unexpected)\n", "bold red")
+                text.append(f"  ! {visible(path)}  (unexpected)\n", error)
             else:
                 text.append(f"    {visible(path)}\n")
     listed = {p for kind in ("added", "removed", "modified") for p in lists[kind] or ()}
     for path in lists["unexpected_changes"] or ():
         if path not in listed:
-            text.append(f"  ! {visible(path)}  (unexpected)\n", "bold red")
+            text.append(f"  ! {visible(path)}  (unexpected)\n", error)
     if lists["expected_changes"]:
         text.append("expected: ", "bold")
         text.append(", ".join(visible(p) for p in lists["expected_changes"] or ()) + "\n")

@@ -20,6 +20,10 @@ from cabtui.data.results import AXES, Cell, CellRow
 from cabtui.data.text import visible
 from cabtui.ui.renderables.columns import axis_label, headline_text
 
+FALLBACK_ERROR = "bold red"
+"""The error style of a builder called without one (tests, a plain console); a screen
+passes its theme's (`get_component_rich_style`), so light themes read well too."""
+
 STATUS_WORDS = {"timed_out": "TIMED OUT", "incompatible": "INCOMPATIBLE", "error": "ERROR"}
 
 

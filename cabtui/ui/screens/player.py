@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.term import CastError, FramePlayer, load_cast
 from cabtui.data.text import one_line, visible
-from cabtui.ui.screens.playback import PlaybackScreen, frame_for
+from cabtui.ui.screens.playback import (
+    END,
+    FASTER,
+    NEXT_MARKER,
+    PREVIOUS_MARKER,
+    SLOWER,
+    START,
+    PlaybackScreen,
+    frame_for,
+)
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
@@ -26,13 +36,17 @@ SCREEN_CODES = frozenset({"o", "r"})
 FRAME_EPSILON_S = 1e-6
 """Float noise between an event's time and the clock's ms (a frame step lands on the event)."""
 
+MARKER_EPSILON_S = 1e-9
+"""A marker the playhead sits on is neither before nor after it."""
+
 
 class PlayerScreen(PlaybackScreen):
     """Plays one recording at its recorded size; the index builds in the background."""
 
+    note: reactive[str] = reactive("", init=False)
+    """Loading, indexing, or why the recording cannot play; shown in the transport bar."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="player.back"),
-        Binding("space", "play_pause", "Play/pause", id="player.play_pause"),
         # Priority: the terminal view, a scroll view, would take these to scroll.
         Binding("left", "step(-5000)", "-5 s", id="player.back_5s", priority=True),
         Binding("right", "step(5000)", "+5 s", id="player.forward_5s", priority=True),
@@ -41,12 +55,12 @@ class PlayerScreen(PlaybackScreen):
         *(Binding(str(d), f"jump({d})", f"{d * 10} %", show=False, id=f"player.jump_{d}") for d in range(10)),
         Binding("comma", "frame(-1)", "Prev frame", id="player.previous_frame"),
         Binding("full_stop", "frame(1)", "Next frame", id="player.next_frame"),
-        Binding("left_square_bracket", "marker(-1)", "Prev marker", id="player.previous_marker"),
-        Binding("right_square_bracket", "marker(1)", "Next marker", id="player.next_marker"),
-        Binding("minus", "speed(-1)", "Slower", id="player.slower"),
-        Binding("plus", "speed(1)", "Faster", id="player.faster"),
-        Binding("home", "jump(0)", "Start", show=False, id="player.start", priority=True),
-        Binding("end", "end", "End", show=False, id="player.end", priority=True),
+        PREVIOUS_MARKER,
+        NEXT_MARKER,
+        SLOWER,
+        FASTER,
+        START,
+        END,
     ]
 
     def __init__(self, path: Path) -> None:
@@ -55,7 +69,9 @@ class PlayerScreen(PlaybackScreen):
         self.player: FramePlayer | None = None
         self.frame_times: tuple[float, ...] = ()
         """When the screen changes: the distinct times of output and resize events, sorted."""
-        self.note = "loading…"
+        self.marker_times: tuple[float, ...] = ()
+        """The recording's marker times in seconds, sorted, for `[` / `]`."""
+        self.set_reactive(PlayerScreen.note, "loading…")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,7 +85,7 @@ class PlayerScreen(PlaybackScreen):
         self.start_clock(0.0)
         self.title = f"play · {visible(self.path.name)}"
         self.load()
-        self.refresh_view()
+        self.draw()
 
     @work(thread=True, exclusive=True, group="recording")
     def load(self) -> None:
@@ -92,11 +108,11 @@ class PlayerScreen(PlaybackScreen):
     def _failed(self, message: str) -> None:
         self.note = message
         self.query_one("#player-problems", Static).update(one_line(message, 300))
-        self.refresh_view()
 
     def _ready(self, player: FramePlayer, frame_times: tuple[float, ...]) -> None:
         self.player = player
         self.frame_times = frame_times
+        self.marker_times = tuple(sorted(when for when, _ in player.recording.markers))
         recording = player.recording
         self.note = "indexing…"
         self.clock.set_duration(recording.duration * 1000)
@@ -107,31 +123,25 @@ class PlayerScreen(PlaybackScreen):
             f"{recording.cols}x{recording.rows}  ·  asciicast v{recording.version}  ·  {len(recording.events)} events"
             + (f"  ·  {len(problems)} problems, first: {problems[0]}" if problems else "")
         )
-        self.refresh_view()
+        self.sync()
+        self.draw()  # the first frame, and the new duration
 
     def _indexed(self) -> None:
         self.note = ""
-        self.refresh_view()
 
-    def refresh_view(self) -> None:
+    def watch_note(self) -> None:
+        self.draw_state()
+
+    def draw(self) -> None:
         """Draw the frame and the bar at the playhead."""
-        t = self.clock.position / 1000
+        t = self.position / 1000
         markers = self.player.recording.markers if self.player else ()
         note = self.note
         if self.player is not None:
             frame, waiting = frame_for(self.player, t)
             self.query_one(TerminalView).show(frame)
             note = waiting or note
-        self.query_one(TransportBar).show(
-            t, self.clock.duration_ms / 1000, self.clock.speed, self.clock.playing, markers, note
-        )
-
-    def action_back(self) -> None:
-        """Back to the cell, or quit when the player is all there is."""
-        if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
-        else:
-            self.app.exit()
+        self.query_one(TransportBar).show(t, self.clock.duration_ms / 1000, self.speed, self.playing, markers, note)
 
     def action_seek_share(self, share: float) -> None:
         """Move by a share of the duration."""
@@ -140,26 +150,18 @@ class PlayerScreen(PlaybackScreen):
     def action_jump(self, tenth: int) -> None:
         """Jump to 0 %, 10 %, ... 90 %."""
         self.clock.seek(self.clock.duration_ms * tenth / 10)
-        self.refresh_view()
+        self.sync()
 
-    def action_end(self) -> None:
-        """Jump to the last frame."""
-        self.clock.seek(self.clock.duration_ms)
-        self.refresh_view()
+    def marker_after(self, t_ms: float) -> float | None:
+        """Markers are in recording seconds; `bisect` over their sorted times."""
+        times = self.marker_times
+        index = bisect_right(times, t_ms / 1000 + MARKER_EPSILON_S)
+        return times[index] * 1000 if index < len(times) else None
 
-    def action_marker(self, direction: int) -> None:
-        """Jump to the previous / next marker (asciinema-player's `[` / `]`)."""
-        t = self.clock.position / 1000
-        markers = [when for when, _ in self.player.recording.markers] if self.player else []
-        if direction > 0:
-            target = next((when for when in markers if when > t + 1e-9), None)
-        else:
-            target = next((when for when in reversed(markers) if when < t - 1e-9), None)
-        if target is None:
-            self.notify(f"No marker {'after' if direction > 0 else 'before'} this point.", severity="warning")
-            return
-        self.clock.seek(target * 1000)
-        self.refresh_view()
+    def marker_before(self, t_ms: float) -> float | None:
+        times = self.marker_times
+        index = bisect_left(times, t_ms / 1000 - MARKER_EPSILON_S)
+        return times[index - 1] * 1000 if index > 0 else None
 
     def action_frame(self, direction: int) -> None:
         """One frame back / forward, paused: the screen before or after the next output event."""
@@ -173,9 +175,9 @@ class PlayerScreen(PlaybackScreen):
             target = times[shown - 2] if shown >= 2 else 0.0
         if target is not None:  # just past the event, so ms rounding never leaves it off screen
             self.clock.seek(target * 1000 + (FRAME_EPSILON_S * 1000 if target else 0.0))
-        self.refresh_view()
+        self.sync()
 
     @on(TransportBar.SeekRequested)
     def _seek(self, event: TransportBar.SeekRequested) -> None:
         self.clock.seek(self.clock.duration_ms * event.fraction)
-        self.refresh_view()
+        self.sync()

@@ -12,6 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
@@ -21,7 +22,16 @@ from cabtui.data.term import CastError, FramePlayer, load_cast
 from cabtui.data.text import one_line, visible
 from cabtui.data.trace import Timeline
 from cabtui.ui.renderables.cell_page import key_values
-from cabtui.ui.screens.playback import PlaybackScreen, frame_for
+from cabtui.ui.screens.playback import (
+    END,
+    FASTER,
+    NEXT_MARKER,
+    PREVIOUS_MARKER,
+    SLOWER,
+    START,
+    PlaybackScreen,
+    frame_for,
+)
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
@@ -53,29 +63,33 @@ class ReplayScreen(PlaybackScreen):
     """Step span by span or 100 ms at a time; the terminal shows what the agent's screen showed then."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="replay.back"),
-        Binding("space", "play_pause", "Play/pause", id="replay.play_pause"),
         Binding("left", "span(-1)", "Prev span", id="replay.previous_span", priority=True),
         Binding("right", "span(1)", "Next span", id="replay.next_span", priority=True),
         Binding("comma", "step(-100)", "-100 ms", id="replay.back_100ms"),
         Binding("full_stop", "step(100)", "+100 ms", id="replay.forward_100ms"),
-        Binding("minus", "speed(-1)", "Slower", id="replay.slower"),
-        Binding("plus", "speed(1)", "Faster", id="replay.faster"),
-        Binding("left_square_bracket", "marker(-1)", "Prev marker", id="replay.previous_marker"),
-        Binding("right_square_bracket", "marker(1)", "Next marker", id="replay.next_marker"),
-        Binding("home", "edge(-1)", "Start", show=False, id="replay.start", priority=True),
-        Binding("end", "edge(1)", "End", show=False, id="replay.end", priority=True),
+        SLOWER,
+        FASTER,
+        PREVIOUS_MARKER,
+        NEXT_MARKER,
+        START,
+        END,
     ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"replay--error"}
+    """The span detail's error line (app.tcss: the theme's error colour)."""
+
+    selected: reactive[Span | None] = reactive(None, init=False)
+    """The span the user picked (left/right, enter, a click); None: the panes follow the playhead."""
 
     def __init__(self, cell: Cell, artifacts: CellArtifacts) -> None:
         super().__init__()
         self.cell = cell
         self.artifacts = artifacts
         self.timeline = self._timeline(None, ())
-        self.selected: Span | None = None
-        """The span the user picked (left/right, enter, a click); None: the panes follow the playhead."""
         self.player: FramePlayer | None = None
         self.recording_note = artifacts.recording_note or ""
+        self._frame_note = ""
+        """The status line's note on the frame, as the last full draw left it."""
 
     def _timeline(self, duration_s: float | None, markers: tuple[tuple[float, str], ...]) -> Timeline:
         timeline = Timeline.build(
@@ -116,7 +130,7 @@ class ReplayScreen(PlaybackScreen):
         self.query_one(Waterfall).focus()
         if self.artifacts.recording is not None:
             self.load_recording()
-        self.refresh_view()
+        self.draw()
 
     @work(thread=True, exclusive=True, group="recording")
     def load_recording(self) -> None:
@@ -139,7 +153,7 @@ class ReplayScreen(PlaybackScreen):
     def _recording_failed(self, message: str) -> None:
         self.recording_note = message
         self.query_one("#replay-terminal").display = False
-        self.refresh_view()
+        self.draw()
 
     def _recording_ready(self, player: FramePlayer) -> None:
         self.player = player
@@ -150,7 +164,8 @@ class ReplayScreen(PlaybackScreen):
         self.clock.seek(position)
         self.query_one(Waterfall).timeline = self.timeline
         self._fit_terminal()
-        self.refresh_view()
+        self.sync()
+        self.draw()  # the first frame, and the timeline's new extent
 
     def on_resize(self) -> None:
         """A new window size: give the recording its width again."""
@@ -189,30 +204,34 @@ class ReplayScreen(PlaybackScreen):
         if span is not None:
             self.selected = span
             self.clock.seek(span.start_ms)
-        self.refresh_view()
+            self.sync()
 
     def action_edge(self, direction: int) -> None:
         """Start or end of the run."""
         self.selected = None
-        self.clock.seek(0 if direction < 0 else self.timeline.duration_ms)
-        self.refresh_view()
+        super().action_edge(direction)
 
-    def action_marker(self, direction: int) -> None:
-        """Jump to the previous / next marker (recording markers and span errors)."""
-        t = self.clock.position
-        marker = self.timeline.next_marker(t) if direction > 0 else self.timeline.previous_marker(t)
-        if marker is None:
-            self.notify(f"No marker {'after' if direction > 0 else 'before'} this point.", severity="warning")
-            return
+    def marker_after(self, t_ms: float) -> float | None:
+        """Recording markers and span errors: the timeline bisects its sorted marker times."""
+        marker = self.timeline.next_marker(t_ms)
+        return marker.t_ms if marker else None
+
+    def marker_before(self, t_ms: float) -> float | None:
+        marker = self.timeline.previous_marker(t_ms)
+        return marker.t_ms if marker else None
+
+    def seek_marker(self, t_ms: float) -> None:
         self.selected = None
-        self.clock.seek(marker.t_ms)
-        self.refresh_view()
+        super().seek_marker(t_ms)
 
     @on(Waterfall.JumpRequested)
     def _jump(self, event: Waterfall.JumpRequested) -> None:
         self.selected = event.span
         self.clock.seek(event.span.start_ms)
-        self.refresh_view()
+        self.sync()
+
+    def watch_selected(self) -> None:
+        self.draw()
 
     # ---- drawing ---------------------------------------------------------
 
@@ -221,7 +240,7 @@ class ReplayScreen(PlaybackScreen):
         under the playhead (the latest to start when two are as deep)."""
         if self.selected is not None:
             return self.selected
-        t = self.clock.position
+        t = self.position
         best: tuple[int, float] | None = None
         under: Span | None = None
         for span, depth in self.timeline.rows():
@@ -229,9 +248,9 @@ class ReplayScreen(PlaybackScreen):
                 best, under = (depth, span.start_ms), span
         return under
 
-    def refresh_view(self) -> None:
-        """Draw every pane at the clock's position."""
-        t = self.clock.position
+    def draw(self) -> None:
+        """Draw every pane at the playhead."""
+        t = self.position
         shown = self.shown_span()
         self.query_one(Waterfall).set_time(t, shown.span_id if shown else None)
         self.query_one("#span-detail", Static).update(self._detail(shown))
@@ -246,13 +265,23 @@ class ReplayScreen(PlaybackScreen):
             frame_note = f"  ·  {waiting}" if waiting else frame_note
         elif self.artifacts.recording is None or self.recording_note:
             frame_note = f"  ·  no recording: {one_line(self.recording_note, 80)}"
-        state = "playing" if self.clock.playing else "paused"
+        self._draw_status(shown, frame_note)
+
+    def draw_state(self) -> None:
+        """Play state and speed are in the status line only."""
+        if self.is_mounted:
+            self._draw_status(self.shown_span(), self._frame_note)
+
+    def _draw_status(self, shown: Span | None, frame_note: str) -> None:
+        self._frame_note = frame_note
+        t = self.position
+        state = "playing" if self.playing else "paused"
         if shown is not None:
             span = f"  ·  span {one_line(shown.name, 200)}"
         else:
             span = "  ·  no trace" if not self.timeline.rows() else ""
         self.query_one("#replay-status", Static).update(
-            f"{fmt_t(t, self.timeline.duration_ms)}  ·  {fmt_number(self.clock.speed, 2).rstrip('0').rstrip('.')}x"
+            f"{fmt_t(t, self.timeline.duration_ms)}  ·  {fmt_number(self.speed, 2).rstrip('0').rstrip('.')}x"
             f"  ·  {state}{span}{frame_note}"
         )
 
@@ -266,7 +295,8 @@ class ReplayScreen(PlaybackScreen):
             ("time", Text(f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})")),
         ]
         if span.error is not None:
-            rows.append(("error", Text(visible(span.error.message, multiline=True), "bold red")))
+            error = self.get_component_rich_style("replay--error")
+            rows.append(("error", Text(visible(span.error.message, multiline=True), error)))
         rows += [(str(key), Text(one_line(str(value), 300))) for key, value in list(span.attrs.items())[:12]]
         return key_values(rows)
 

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
+from typing import Protocol, TypeGuard, runtime_checkable
 
 from textual.await_complete import AwaitComplete
 from textual.compose import compose
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 
-def _identity(key: FooterKey) -> Hashable:
+@runtime_checkable
+class _Key(Protocol):
+    """What a key of Textual's footer has (its class is not public: known by these attributes)."""
+
+    key: str
+    key_display: str
+    description: str
+    action: str
+
+
+def is_footer_key(widget: object) -> TypeGuard[Widget]:
+    """Whether `widget` is one key of the footer (not a binding group nor its label)."""
+    return isinstance(widget, Widget) and isinstance(widget, _Key)
+
+
+def _identity(key: Widget) -> Hashable:
     """What makes two footer keys look the same (the tooltip is updated in place)."""
+    assert isinstance(key, _Key)
     return key.key, key.key_display, key.description, key.action, frozenset(key.classes - {"-compact"})
+
+
+def footer_keys(widgets: Iterable[Widget]) -> list[Widget]:
+    """The footer keys among `widgets`."""
+    return [widget for widget in widgets if is_footer_key(widget)]
 
 
 class KeyFooter(Footer):
@@ -29,10 +52,17 @@ class KeyFooter(Footer):
     """
 
     _shown: Hashable = None
+    _ready = False
+    """Whether the screen has announced its bindings (Footer.compose shows nothing before)."""
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """The screen's bindings changed: Textual's footer recomposes (after a refresh)."""
+        self._ready = True
+        super().bindings_changed(screen)
 
     def _keys(self) -> Hashable:
         """What the footer's compose reads (the keys it shows, the palette key), as one value."""
-        if not self._bindings_ready or not self.is_attached:
+        if not self._ready or not self.is_attached:
             return None
         palette = self.app.COMMAND_PALETTE_BINDING
         return (
@@ -46,22 +76,26 @@ class KeyFooter(Footer):
 
     async def recompose(self) -> None:
         """Show the screen's keys now, reusing the key widgets already mounted."""
-        if not self.is_attached or self._pruning:  # as Widget.recompose: nothing to show on
+        if not self.is_attached:
+            return
+        if not self.display:  # hidden, or being removed: Textual's own rebuild knows what to do
+            self._shown = None
+            await super().recompose()
             return
         keys = self._keys()
         if keys is not None and keys == self._shown:
             return
         self._shown = keys
         wanted = compose(self)  # what Textual's own rebuild would mount
-        only_keys = all(isinstance(widget, FooterKey) for widget in [*wanted, *self.children])
-        if not only_keys or not await self._show_keys(wanted):  # type: ignore[arg-type]
+        only_keys = all(is_footer_key(widget) for widget in [*wanted, *self.children])
+        if not only_keys or not await self._show_keys(wanted):
             await super().recompose()  # binding groups, or a new order: Textual's own rebuild
 
-    async def _show_keys(self, wanted: list[FooterKey]) -> bool:
+    async def _show_keys(self, wanted: list[Widget]) -> bool:
         """Mount the wanted keys not mounted yet, then show exactly the wanted ones, in order."""
-        mounted = {_identity(key): key for key in self.query_children(FooterKey)}
+        mounted = {_identity(key): key for key in footer_keys(self.children)}
         mounting = []
-        shown: list[FooterKey] = []
+        shown: list[Widget] = []
         for key in wanted:
             have = mounted.get(_identity(key))
             if have is None:  # right after the key before it, else first
@@ -74,11 +108,13 @@ class KeyFooter(Footer):
         if mounting:
             await AwaitComplete(*mounting)
         order = {id(child): index for index, child in enumerate(self.children)}
+        if any(id(key) not in order for key in shown):  # a mount that did not happen
+            return False
         positions = [order[id(key)] for key in shown]
         if positions != sorted(positions):
             return False
         visible = {id(key) for key in shown}
         with self.app.batch_update():
-            for child in self.query_children(FooterKey):
+            for child in footer_keys(self.children):
                 child.display = id(child) in visible
         return True

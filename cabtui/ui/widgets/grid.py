@@ -3,6 +3,8 @@
 Drawn with the Line API from the pivot in `cabtui.data.results.query`, so a grid of
 250 rows x 250 tasks costs only what is on screen. Each square is coloured by
 the chosen axis and carries a glyph, so pass and fail read without colour too.
+A ScrollView: the wheel and the scrollbars scroll the squares under the header
+lines and the row labels, which stay put.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from cabtui.data.results import LOWER_IS_BETTER, Grid, Square
@@ -52,8 +57,13 @@ def square_text(square: Square) -> str:
     return GLYPHS.get(square.outcome, "?")
 
 
-class GridView(LineStyles, can_focus=True):
-    """The heat-map grid with a square cursor."""
+class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
+    """The heat-map grid with a square cursor.
+
+    One virtual column per cell of the squares and one line per row; the scroll
+    offset snaps to whole squares when drawn. Its own keys move the cursor, so
+    the scroll keys ScrollView would add are not inherited.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(0, -1)", "Up", show=False, id="grid.up"),
@@ -78,7 +88,7 @@ class GridView(LineStyles, can_focus=True):
     }
 
     DEFAULT_CSS = """
-    GridView { height: 1fr; }
+    GridView { height: 1fr; overflow: auto auto; }
     """
 
     cursor: reactive[tuple[int, int]] = reactive((0, 0), always_update=True)
@@ -94,6 +104,11 @@ class GridView(LineStyles, can_focus=True):
             self.row = row
             self.column = column
 
+        @property
+        def control(self) -> GridView:
+            """The grid it came from (what `@on(..., "#id")` matches)."""
+            return self.grid
+
     class SquareSelected(Message):
         """A square was opened."""
 
@@ -102,23 +117,27 @@ class GridView(LineStyles, can_focus=True):
             self.grid = grid
             self.square = square
 
+        @property
+        def control(self) -> GridView:
+            """The grid it came from."""
+            return self.grid
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.grid = Grid((), (), ())
         self.axis = "pass_rate"
         self._range: tuple[float, float] = (0.0, 1.0)
-        self._row_top = 0
-        self._col_left = 0
         self._longest_label = 10
         self._shades: dict[int, Style] = {}
         """The style of each heat level, for the current colour scale."""
-        self._lines: dict[tuple[int, ...], Strip] = {}
+        self._lines: LRUCache[tuple[int, ...], Strip] = LRUCache(4096)
         """Drawn lines by what they show: a cursor move redraws two rows, not the screen."""
 
     def set_grid(self, grid: Grid, axis: str) -> None:
         """Show a new pivot, coloured by `axis`."""
         self.grid = grid
         self._longest_label = max((len(t) + len(m) + 3 for t, m in grid.rows), default=10)
+        self._fit_virtual_size()
         self.set_axis(axis)
         col, row = self.cursor
         self.cursor = (min(col, max(len(grid.columns) - 1, 0)), min(row, max(len(grid.rows) - 1, 0)))
@@ -139,10 +158,28 @@ class GridView(LineStyles, can_focus=True):
         return min(max(self._longest_label, 12), 48, max(self.size.width // 2, 12))
 
     def _visible_columns(self) -> int:
-        return max((self.size.width - self.label_width - 1) // SQUARE, 1)
+        return max((self.scrollable_content_region.width - self.label_width - 1) // SQUARE, 1)
 
     def _visible_rows(self) -> int:
-        return max(self.size.height - HEADER_LINES, 1)
+        return max(self.scrollable_content_region.height - HEADER_LINES, 1)
+
+    @property
+    def first_column(self) -> int:
+        """The first column drawn after the labels: the scroll offset rounded up to a whole
+        square, so a column scrolled to at the right edge is drawn in full."""
+        return -(-round(self.scroll_offset.x) // SQUARE)
+
+    @property
+    def first_row(self) -> int:
+        """The first row drawn under the header lines."""
+        return round(self.scroll_offset.y)
+
+    def _fit_virtual_size(self) -> None:
+        """Labels and every square across, the header lines and every row down."""
+        width = self.label_width + 1 + len(self.grid.columns) * SQUARE
+        size = Size(width, HEADER_LINES + len(self.grid.rows))
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     def highlighted(self) -> Square | None:
         """The square under the cursor."""
@@ -150,22 +187,26 @@ class GridView(LineStyles, can_focus=True):
         return self.grid.square(row, col)
 
     def watch_cursor(self, cursor: tuple[int, int]) -> None:
-        """Scroll so the cursor shows, and announce the square."""
+        """Scroll just enough that the cursor shows, and announce the square."""
         col, row = cursor
         cols, rows = self._visible_columns(), self._visible_rows()
-        if col < self._col_left:
-            self._col_left = col
-        elif col >= self._col_left + cols:
-            self._col_left = col - cols + 1
-        if row < self._row_top:
-            self._row_top = row
-        elif row >= self._row_top + rows:
-            self._row_top = row - rows + 1
+        left, top = self.first_column, self.first_row
+        if col < left:
+            left = col
+        elif col >= left + cols:
+            left = col - cols + 1
+        if row < top:
+            top = row
+        elif row >= top + rows:
+            top = row - rows + 1
+        # Whole squares, so the columns stay where the header numbers them.
+        self.scroll_to(left * SQUARE, top, animate=False, force=True)
         self.post_message(self.SquareHighlighted(self, self.grid.square(row, col), row, col))
         self.refresh()
 
     def on_resize(self) -> None:
-        """Re-fit the scroll position to the new size."""
+        """Re-fit the virtual size (the labels' width follows the window) and the scroll position."""
+        self._fit_virtual_size()
         self.cursor = self.cursor
 
     def action_move(self, dx: int, dy: int) -> None:
@@ -189,8 +230,8 @@ class GridView(LineStyles, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """Click a square to highlight it; click it again to open it."""
-        row = self._row_top + event.y - HEADER_LINES
-        col = self._col_left + (event.x - self.label_width - 1) // SQUARE
+        row = self.first_row + event.y - HEADER_LINES
+        col = self.first_column + (event.x - self.label_width - 1) // SQUARE
         if event.y < HEADER_LINES or event.x <= self.label_width or not self.grid.rows:
             return
         if 0 <= row < len(self.grid.rows) and 0 <= col < len(self.grid.columns):
@@ -222,24 +263,25 @@ class GridView(LineStyles, can_focus=True):
     def render_line(self, y: int) -> Strip:
         """Three header lines (the cursor's task, categories, column numbers), then one line per row."""
         styles = self.line_styles()
-        width = self.size.width
+        width = self.scrollable_content_region.width
         col, cursor_row = self.cursor
-        row = self._row_top + y - HEADER_LINES
+        row = self.first_row + y - HEADER_LINES
+        left = self.first_column
         if y < HEADER_LINES:
-            key = (y, -1, width, self._col_left, col)
+            key = (y, -1, width, left, col)
         else:
-            key = (-1, row, width, self._col_left, col if row == cursor_row else -1)
+            key = (-1, row, width, left, col if row == cursor_row else -1)
         line = self._lines.get(key)
         if line is None:
-            if len(self._lines) > 4096:
-                self._lines.clear()
-            line = self._lines[key] = self._render_line(y, row, width, styles)
+            line = self._render_line(y, row, width, styles)
+            self._lines.set(key, line)
         return line
 
     def _render_line(self, y: int, row: int, width: int, styles: dict[str, Style]) -> Strip:
         base = styles[""]
         label_w = self.label_width
-        cols = range(self._col_left, min(len(self.grid.columns), self._col_left + self._visible_columns()))
+        left = self.first_column
+        cols = range(left, min(len(self.grid.columns), left + self._visible_columns()))
         header = styles["grid--header"]
         if y == 0:
             segments = self._task_segments(label_w, header)
@@ -276,7 +318,7 @@ class GridView(LineStyles, can_focus=True):
             start += span
         where = f"task {col + 1} of {len(self.grid.columns)}"
         names = f"{visible(self.grid.columns[col])}  ·  category {visible(category)}"
-        if label_w + 1 + len(names) <= self.size.width:  # lined up with the squares when it fits
+        if label_w + 1 + len(names) <= self.scrollable_content_region.width:  # lined up with the squares when it fits
             where = _fit(where, label_w, "left")
         else:
             where += ":"
