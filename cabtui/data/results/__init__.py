@@ -33,6 +33,7 @@ from cabtui.data.results.query import (
     summarize,
     sweep_views,
 )
+from cabtui.data.results.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
@@ -59,6 +60,6 @@ __all__ = [
     "Cell", "CellArtifacts", "CellRow", "Grid", "LeaderRow", "ModelCall", "OpenedRecord", "Query", "Results",
     "Source", "Span", "Square", "Sweep", "SweepSummary", "SweepViews", "UnreadablePath",
     "artifact_problems", "cell_schema", "check_fully", "filter_cells", "leaderboard", "load", "load_artifacts",
-    "neighbours", "open_record", "parse_query", "read_cell", "sort_cells", "sort_leaderboard", "summarize",
-    "sweep_views",
+    "neighbours", "open_record", "parse_query", "read_cell", "reproduce_command", "sort_cells", "sort_leaderboard",
+    "summarize", "sweep_views",
 ]
