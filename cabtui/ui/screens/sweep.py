@@ -79,6 +79,7 @@ class SweepScreen(Screen[None]):
 
     @on(LeaderboardPane.PairChosen)
     def _pair_chosen(self, message: LeaderboardPane.PairChosen) -> None:
+        message.stop()
         self.query_one(CellsPane).show_pair(message.row.tui, message.row.model)
         self.action_tab("cells")
 
