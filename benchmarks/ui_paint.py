@@ -27,8 +27,8 @@ In-process, animations are off (the tab underline slides for 0.3 s) and each
 figure is timed from the key press to the first and to the LAST frame painted
 before `pilot.press(...)` + `pilot.pause()` return (the target is on LAST
 FRAME, the key's whole response, except for the sweep screen's first paint,
-judged on its first frame and marked "(1st)": the later frames mount the hidden
-tabs and the footer's keys), with the process CPU time of that window; the wall time of the pair is
+judged on its first frame and marked "(1st)": the later frames mount the
+footer's keys), with the process CPU time of that window; the wall time of the pair is
 printed too, and the same pair on a key bound to nothing shows the floor of
 Pilot's own idle waits (three sleeps of 20 ms or more). Timings are medians.
 Figures only, no assertions.
@@ -319,6 +319,7 @@ async def _interact(path: Path, repeat: int) -> None:
     from cabtui.data.results.query import sweep_views
     from cabtui.ui.app import CabApp, make_app
     from cabtui.ui.screens.sweep import SweepScreen
+    from cabtui.ui.screens.sweep_panes import CellsPane
     from cabtui.ui.widgets.table import VirtualTable
 
     original = CabApp._loaded
@@ -374,6 +375,7 @@ async def _interact(path: Path, repeat: int) -> None:
         rows.append(row)
         screen = app.screen
         assert isinstance(screen, SweepScreen)
+        cells = screen.query_one(CellsPane)
 
         await _keys(pilot, rows, "grid: pagedown", ["pagedown"] * repeat)
         await _keys(pilot, rows, "grid: a (next axis)", ["a"] * len(screen.axes),
@@ -396,22 +398,22 @@ async def _interact(path: Path, repeat: int) -> None:
             await pilot.pause()
             typing.append(time.perf_counter() - t0)
             applied.runs.append(await _timed(pilot, lambda: pilot.press("enter")))
-            shown = len(screen.shown)
+            shown = len(cells.shown)
             await pilot.press("slash", "ctrl+u")
             await pilot.pause()
             cleared.runs.append(await _timed(pilot, lambda: pilot.press("enter")))
         applied.note = (f"(real keys: '/', then {len(query)} keys typed ({statistics.median(typing):.1f} s wall "
                         f"with Pilot's waits), then enter is timed; {query!r}: {shown:,} rows)")
-        cleared.note = f"({len(screen.shown):,} rows; query now {screen.query_text!r})"
+        cleared.note = f"({len(cells.shown):,} rows; query now {cells.query_text!r})"
         rows += [opened, applied, cleared]
 
         on, off = Row("cells: f (failed only on)"), Row("cells: f (failed only off)")
         failed = 0
         for _ in range(repeat):
             on.runs.append(await _timed(pilot, lambda: pilot.press("f")))
-            failed = len(screen.shown)
+            failed = len(cells.shown)
             off.runs.append(await _timed(pilot, lambda: pilot.press("f")))
-        on.note, off.note = f"({failed:,} rows)", f"({len(screen.shown):,} rows)"
+        on.note, off.note = f"({failed:,} rows)", f"({len(cells.shown):,} rows)"
         rows += [on, off]
 
         columns = len(screen.query_one("#cells-table", VirtualTable).columns)
@@ -420,9 +422,9 @@ async def _interact(path: Path, repeat: int) -> None:
         for _ in range(columns):
             run = await _timed(pilot, lambda: pilot.press("s"))
             sort.runs.append(run)
-            if run.last is not None and run.last > worst and screen.cell_sort:
-                worst, worst_key = run.last, screen.cell_sort[0]
-        sort.note = f"(each of the {columns} columns once, {len(screen.shown):,} rows; worst: {worst_key})"
+            if run.last is not None and run.last > worst and cells.cell_sort:
+                worst, worst_key = run.last, cells.cell_sort[0]
+        sort.note = f"(each of the {columns} columns once, {len(cells.shown):,} rows; worst: {worst_key})"
         rows.append(sort)
         await _keys(pilot, rows, "cells: S (reverse)", ["S"] * repeat)
         await _keys(pilot, rows, "cells: pagedown (sorted)", ["pagedown"] * repeat)

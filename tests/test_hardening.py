@@ -18,6 +18,7 @@ from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.replay import ReplayScreen
 from cabtui.ui.screens.sweep import SweepScreen
+from cabtui.ui.screens.sweep_panes import CellsPane, LeaderboardPane
 from cabtui.ui.widgets.grid import square_text
 
 from .ui.helpers import cell, on_screen, shown, write_sweep
@@ -152,9 +153,9 @@ async def test_leaderboard_enter_lists_exactly_that_pair(tmp_path: Path) -> None
     async with app.run_test(size=(160, 30)) as pilot:
         screen = await on_screen(pilot, SweepScreen)
         await pilot.press("1")
-        rows = screen._leader_rows
+        rows = screen.query_one(LeaderboardPane)._leader_rows
         index = next(i for i, r in enumerate(rows) if r.tui == "aider")
         screen.query_one("#leaderboard-table").cursor_row = index
         await pilot.press("enter")
-        assert {(r.tui, r.model) for r in screen.shown} == {("aider", "m/x")}
-        assert len(screen.shown) == 2
+        assert {(r.tui, r.model) for r in screen.query_one(CellsPane).shown} == {("aider", "m/x")}
+        assert len(screen.query_one(CellsPane).shown) == 2

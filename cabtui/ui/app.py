@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -20,6 +20,10 @@ from textual.worker import get_current_worker
 from cabtui.data.results import Results, Sweep, SweepViews, UnreadablePath, load, sweep_views
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
+from cabtui.ui.messages import OpenCell, OpenSweep, ShowTab
+from cabtui.ui.screens.help import HelpScreen
+from cabtui.ui.screens.sweep import SweepScreen
+from cabtui.ui.screens.sweeps import SweepsScreen
 from cabtui.ui.widgets.footer import KeyFooter
 
 RECORDING_SUFFIXES = (".cast", ".gz")
@@ -61,7 +65,11 @@ class LoadingScreen(Screen[None]):
 
 
 class CabApp(App[None]):
-    """Browse sweeps, cells, traces and terminal recordings."""
+    """Browse sweeps, cells, traces and terminal recordings.
+
+    Screens and the palette post `OpenSweep`, `OpenCell` and `ShowTab`; the app
+    handles them, so it alone knows which screen comes next.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "cabtui"
@@ -102,7 +110,7 @@ class CabApp(App[None]):
     def on_mount(self) -> None:
         """Open a recording straight away, or load the sweeps in a worker."""
         if self.path.suffix in RECORDING_SUFFIXES:
-            from cabtui.ui.screens.player import PlayerScreen
+            from cabtui.ui.screens.player import PlayerScreen  # the terminal emulator: imported only to play
 
             self.push_screen(PlayerScreen(self.path))
             return
@@ -154,9 +162,6 @@ class CabApp(App[None]):
             self.push_screen(LoadingScreen(self.path, failure=message))
 
     def _loaded(self, results: Results, views: SweepViews | None) -> None:
-        from cabtui.ui.screens.sweep import SweepScreen
-        from cabtui.ui.screens.sweeps import SweepsScreen
-
         if not results.sweeps:
             self._failed(f"{results.path}: no sweep could be read")
             return
@@ -178,11 +183,13 @@ class CabApp(App[None]):
                 f"{len(results.problems)} problems while loading: see the Problems tab.", severity="warning", timeout=6
             )
 
-    def open_sweep(self, sweep: Sweep) -> None:
+    @on(OpenSweep)
+    def _open_sweep(self, message: OpenSweep) -> None:
         """Push a sweep's screen (escape comes back); its views are built in a thread, once.
 
         They take 0.8 s at 100,000 cells: the screen on show keeps answering meanwhile.
         """
+        sweep = message.sweep
         views = self._views.get(sweep.sweep_id)
         if views is not None:
             self._views_built(sweep, views)
@@ -204,15 +211,31 @@ class CabApp(App[None]):
             self.call_from_thread(self._views_built, sweep, views)
 
     def _views_built(self, sweep: Sweep, views: SweepViews) -> None:
-        from cabtui.ui.screens.sweep import SweepScreen
-
         self._views[sweep.sweep_id] = views
         self.push_screen(SweepScreen(sweep, single=False, views=views))
 
+    @on(OpenCell)
+    def _open_cell(self, message: OpenCell) -> None:
+        """Push a cell's page."""
+        # The cell page reads full records (pydantic): imported when a cell is first opened,
+        # so that start-up does not pay for it.
+        from cabtui.ui.screens.cell import CellScreen
+
+        self.push_screen(CellScreen(message.sweep, message.row, message.order))
+
+    @on(ShowTab)
+    def _show_tab(self, message: ShowTab) -> None:
+        """Back to the topmost sweep screen, on that tab."""
+        sweeps = [screen for screen in self.screen_stack if isinstance(screen, SweepScreen)]
+        if not sweeps:
+            self.notify("Open a sweep first.", severity="warning")
+            return
+        while len(self.screen_stack) > self.screen_stack.index(sweeps[-1]) + 1:
+            self.pop_screen()
+        sweeps[-1].action_tab(message.tab)
+
     def action_help(self) -> None:
         """Show every key of the current screen."""
-        from cabtui.ui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

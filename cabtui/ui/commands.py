@@ -10,6 +10,7 @@ from textual.fuzzy import Matcher
 
 from cabtui.data.results import CellRow, Sweep
 from cabtui.data.text import one_line
+from cabtui.ui.messages import TABS, OpenCell, OpenSweep, ShowTab
 
 MAX_CELL_HITS = 40
 """Cells offered per query: enough to choose from, few enough to stay instant at 250k."""
@@ -31,7 +32,11 @@ def highlight(matcher: Matcher, text: str) -> Content:
 
 
 class JumpProvider(Provider):
-    """Cells (by id words), sweeps and the sweep screen's tabs."""
+    """Cells (by id words), sweeps and the sweep screen's tabs.
+
+    A hit posts a message to the app, which opens the screen: a provider is not in
+    the DOM, and it needs to know no screen.
+    """
 
     def _sweeps(self) -> list[Sweep]:
         results = getattr(self.app, "results", None)
@@ -39,7 +44,7 @@ class JumpProvider(Provider):
 
     async def discover(self) -> Hits:
         """Offer the tabs and the sweeps before anything is typed."""
-        for tab in ("leaderboard", "grid", "cells", "problems"):
+        for tab in TABS:
             yield DiscoveryHit(f"Go to tab: {tab}", partial(self._tab, tab), help="sweep screen")
         for sweep in self._sweeps():
             # Content, not str: a str is read as markup, and sweep ids are untrusted.
@@ -52,7 +57,7 @@ class JumpProvider(Provider):
     async def search(self, query: str) -> Hits:
         """Tabs and sweeps by fuzzy match; cells whose id holds every word typed."""
         matcher = self.matcher(query)
-        for tab in ("leaderboard", "grid", "cells", "problems"):
+        for tab in TABS:
             text = f"Go to tab: {tab}"
             if (score := matcher.match(text)) > 0:
                 yield Hit(score, highlight(matcher, text), partial(self._tab, tab), text=text)
@@ -77,23 +82,10 @@ class JumpProvider(Provider):
                         return
 
     def _tab(self, tab: str) -> None:
-        from cabtui.ui.screens.sweep import SweepScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, SweepScreen):
-                while self.app.screen is not screen:
-                    self.app.pop_screen()
-                screen.action_tab(tab)
-                return
-        self.app.notify("Open a sweep first.", severity="warning", markup=False)
+        self.app.post_message(ShowTab(tab))
 
     def _sweep(self, sweep: Sweep) -> None:
-        from cabtui.ui.app import CabApp
-
-        assert isinstance(self.app, CabApp)
-        self.app.open_sweep(sweep)
+        self.app.post_message(OpenSweep(sweep))
 
     def _cell(self, sweep: Sweep, row: CellRow) -> None:
-        from cabtui.ui.screens.cell import CellScreen
-
-        self.app.push_screen(CellScreen(sweep, row, sweep.cells))
+        self.app.post_message(OpenCell(sweep, row, sweep.cells))

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.sweep import SweepScreen
+from cabtui.ui.screens.sweep_panes import ProblemsPane
 
 from ..ui.helpers import on_screen
 
@@ -18,7 +19,8 @@ SIZE = (120, 40)
 
 
 async def _sweep(pilot: Pilot[Any]) -> None:
-    await on_screen(pilot, SweepScreen, ready=lambda s: s.checked)  # the Problems tab's count is final
+    # The Problems tab's count is final.
+    await on_screen(pilot, SweepScreen, ready=lambda s: s.query_one(ProblemsPane).checked)
 
 
 def test_grid(snap_compare: Any) -> None:

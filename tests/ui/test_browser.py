@@ -11,6 +11,7 @@ from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
+from cabtui.ui.screens.sweep_panes import CellsPane, LeaderboardPane
 from cabtui.ui.screens.sweeps import SweepsScreen
 from cabtui.ui.widgets.grid import HEADER_LINES, GridView
 from cabtui.ui.widgets.table import VirtualTable
@@ -95,29 +96,30 @@ async def test_cells_filter_failed_only_and_sort(mini: Path) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await on_screen(pilot, SweepScreen)
         screen = app.screen
+        cells = screen.query_one(CellsPane)
         await pilot.press("3")
         assert screen.active_tab == "cells"
-        assert len(screen.shown) == 13
+        assert len(cells.shown) == 13
         passed = sum(1 for r in screen.sweep.cells if r.passed)
         assert f"13 of 13 cells  ·  {passed} passed" in await shown(pilot)
         await pilot.press("slash", *"tui:opencode", "enter")
-        assert {r.tui for r in screen.shown} == {"opencode"}
-        assert len(screen.shown) == 6
-        passed = sum(1 for r in screen.shown if r.passed)
+        assert {r.tui for r in cells.shown} == {"opencode"}
+        assert len(cells.shown) == 6
+        passed = sum(1 for r in cells.shown if r.passed)
         assert f"6 of 13 cells  ·  {passed} passed" in await shown(pilot)
         await pilot.press("f")
-        assert all(not r.passed for r in screen.shown)
+        assert all(not r.passed for r in cells.shown)
         assert "4 of 13 cells  ·  0 passed" in await shown(pilot)
-        assert [r.task for r in screen.shown] == ["polyglot/rust-lifetime-fix", "polyglot/java-exception-handling"] * 2
+        assert [r.task for r in cells.shown] == ["polyglot/rust-lifetime-fix", "polyglot/java-exception-handling"] * 2
         await pilot.press("slash", "ctrl+u", *"status:timed", "enter")
-        assert [r.outcome for r in screen.shown] == ["timed_out"]
+        assert [r.outcome for r in cells.shown] == ["timed_out"]
         await pilot.press("f", "slash", "ctrl+u", "enter")
-        assert len(screen.shown) == 13
+        assert len(cells.shown) == 13
         await pilot.press("s")  # sort by the first column: status
-        assert screen.cell_sort == ("status", False)
+        assert cells.cell_sort == ("status", False)
         await pilot.press("S")
-        assert screen.cell_sort == ("status", True)
-        outcomes = [r.outcome for r in screen.shown]
+        assert cells.cell_sort == ("status", True)
+        outcomes = [r.outcome for r in cells.shown]
         assert outcomes == sorted(outcomes, reverse=True)
 
 
@@ -137,18 +139,19 @@ async def test_leaderboard_sorts_and_enter_filters_cells(mini: Path) -> None:
         await on_screen(pilot, SweepScreen)
         await pilot.press("1")
         table = app.screen.query_one("#leaderboard-table", VirtualTable)
+        leaderboard, cells = app.screen.query_one(LeaderboardPane), app.screen.query_one(CellsPane)
         assert table.row_count == 4
-        first = app.screen._leader_rows[0]
+        first = leaderboard._leader_rows[0]
         assert first.tui == "aider"
-        assert app.screen.leader_sort == ("mean_composite", True)  # the default order, best first
+        assert leaderboard.leader_sort == ("mean_composite", True)  # the default order, best first
         await pilot.press("S", *["s"] * 10)  # composite ascending, then round the columns to pass_rate
-        assert app.screen.leader_sort == ("pass_rate", False)
-        rates = [r.pass_rate for r in app.screen._leader_rows]
+        assert leaderboard.leader_sort == ("pass_rate", False)
+        rates = [r.pass_rate for r in leaderboard._leader_rows]
         assert rates == sorted(rates)
         await pilot.press("enter")
         assert app.screen.active_tab == "cells"
-        row = app.screen._leader_rows[0]
-        assert {(r.tui, r.model) for r in app.screen.shown} == {(row.tui, row.model)}
+        row = leaderboard._leader_rows[0]
+        assert {(r.tui, r.model) for r in cells.shown} == {(row.tui, row.model)}
 
 
 async def test_cell_page_shows_the_record_and_n_p_walk_failed_cells(mini: Path) -> None:
@@ -331,7 +334,7 @@ async def test_table_rows_follow_cursor_focus_and_theme(mini: Path) -> None:
         await on_screen(pilot, SweepScreen)
         await pilot.press("3")
         await pilot.pause()
-        table = app.screen.cells_table
+        table = app.screen.query_one(CellsPane).cells_table
 
         def background(y: int) -> object:
             return list(table.render_line(y))[0].style.bgcolor  # type: ignore[union-attr]
@@ -423,7 +426,7 @@ async def test_an_unknown_status_shows_in_every_tab_without_a_crash(tmp_path: Pa
         text = await shown(pilot)
         assert "ok?" in text and "crashed" in text
         await pilot.press("slash", *"status:crash", "enter")
-        assert [r.status for r in screen.shown] == ["Crashed"]
+        assert [r.status for r in screen.query_one(CellsPane).shown] == ["Crashed"]
         await pilot.press("1", "2", "4")
         assert "status 'OK' is none of ok, timed_out, incompatible, error" in await shown(pilot)
 
@@ -436,12 +439,13 @@ async def test_keys_typed_in_a_burst_after_slash_go_to_the_filter_box(mini: Path
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await on_screen(pilot, SweepScreen)
         await pilot.press("3")
+        cells = screen.query_one(CellsPane)
         for key, char in [("slash", "/"), ("s", "s"), ("slash", "/"), ("f", "f"), ("j", "j")]:
             app.post_message(events.Key(key, char))  # queued together, as a terminal delivers a paste
         await pilot.pause()
-        assert screen.filter_box.value == "s/fj"
-        assert (screen.cell_sort, screen.failed_only, screen.cells_table.cursor_row) == (None, False, 0)
+        assert cells.filter_box.value == "s/fj"
+        assert (cells.cell_sort, cells.failed_only, cells.cells_table.cursor_row) == (None, False, 0)
         await pilot.press("slash", "x")  # in the box, `/` is text
-        assert screen.filter_box.value == "s/fj/x"
+        assert cells.filter_box.value == "s/fj/x"
         await pilot.press("enter")
-        assert screen.query_text == "s/fj/x" and app.focused is screen.cells_table
+        assert cells.query_text == "s/fj/x" and app.focused is cells.cells_table

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from cabtui.data.numbers import fmt_ms, fmt_timestamp, fmt_value
+from cabtui.data.results import reproduce_command
 from cabtui.data.results.models import Cell, ModelCall
 from cabtui.ui.renderables import cell_tail
 from cabtui.ui.renderables.cell_artifacts_view import call_text
 from cabtui.ui.renderables.cell_breakdown import blast_files, breakdown
-from cabtui.ui.renderables.cell_page import reproduce_command
 from cabtui.ui.renderables.cell_tail import raw_tail, rendered_tail
 
 from .helpers import cell

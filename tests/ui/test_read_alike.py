@@ -8,6 +8,7 @@ from cabtui.data.results.loader import load
 from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.sweep import SweepScreen
+from cabtui.ui.screens.sweep_panes import ProblemsPane
 from cabtui.ui.screens.sweeps import SweepsScreen
 
 from .helpers import cell, on_screen, shown, write_sweep
@@ -61,10 +62,11 @@ async def test_the_problems_tab_lists_what_validate_lists(tmp_path: Path) -> Non
     folder = write_sweep(tmp_path / "s", [record, cell("aider", "m", "c/u", passed=True)], extra_lines=("{nope",))
     app = make_app(folder)
     async with app.run_test(size=(160, 40)) as pilot:
-        screen = await on_screen(pilot, SweepScreen, ready=lambda s: s.checked)
+        screen = await on_screen(pilot, SweepScreen, ready=lambda s: s.query_one(ProblemsPane).checked)
         await pilot.press("4")
         text = await shown(pilot)
         assert "4 Problems (2)" in text
         assert f"{folder / 'cells.jsonl'}:1: scores.blast_radius.modified.1: Input should be a valid string" in text
         assert f"{folder / 'cells.jsonl'}:3: not JSON" in text
-        assert [str(p) for p in screen.problems] == [str(p) for p in load(folder, full=True).problems]
+        problems = screen.query_one(ProblemsPane).problems
+        assert [str(p) for p in problems] == [str(p) for p in load(folder, full=True).problems]

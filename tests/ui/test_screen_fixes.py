@@ -18,6 +18,7 @@ from cabtui.ui.screens.playback import PlaybackScreen
 from cabtui.ui.screens.player import PlayerScreen
 from cabtui.ui.screens.replay import ReplayScreen
 from cabtui.ui.screens.sweep import SweepScreen
+from cabtui.ui.screens.sweep_panes import CellsPane, GridPane
 from cabtui.ui.widgets.grid import GridView
 from cabtui.ui.widgets.table import VirtualTable
 from cabtui.ui.widgets.terminal_view import TerminalView
@@ -110,7 +111,7 @@ async def test_cost_axis_greens_the_cheaper_cell(tmp_path: Path) -> None:
     app = make_app(write_sweep(tmp_path / "s", records))
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await on_screen(pilot, SweepScreen)
-        while screen.axis != "cost":
+        while screen.query_one(GridPane).axis != "cost":
             await pilot.press("a")
         text = await shown(pilot)
         assert "colour: Cost (lower is better" in text
@@ -155,7 +156,7 @@ async def test_the_sort_column_is_always_marked_and_every_column_reachable(tmp_p
             assert f"{label}▲" in (await shown(pilot)).splitlines()[3], label
         await pilot.press("3")
         table = screen.query_one("#cells-table", VirtualTable)
-        while screen.cell_sort is None or screen.cell_sort[0] != "composite":
+        while (sort := screen.query_one(CellsPane).cell_sort) is None or sort[0] != "composite":
             await pilot.press("s")
         await pilot.press(*["right"] * 40)  # scroll to the last column
         text = await shown(pilot)

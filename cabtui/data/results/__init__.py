@@ -33,14 +33,20 @@ from cabtui.data.results.query import (
     summarize,
     sweep_views,
 )
+from cabtui.data.results.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
     from cabtui.data.results.models import Cell, ModelCall, Span, cell_schema
 
 _LAZY = {
-    "Cell": "models", "ModelCall": "models", "Span": "models", "cell_schema": "models",
-    "CellArtifacts": "artifacts", "artifact_problems": "artifacts", "load_artifacts": "artifacts",
+    "Cell": "models",
+    "ModelCall": "models",
+    "Span": "models",
+    "cell_schema": "models",
+    "CellArtifacts": "artifacts",
+    "artifact_problems": "artifacts",
+    "load_artifacts": "artifacts",
 }
 
 
@@ -55,10 +61,40 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "AXES", "LOWER_IS_BETTER", "NEIGHBOUR_GROUPS",
-    "Cell", "CellArtifacts", "CellRow", "Grid", "LeaderRow", "ModelCall", "OpenedRecord", "Query", "Results",
-    "Source", "Span", "Square", "Sweep", "SweepSummary", "SweepViews", "UnreadablePath",
-    "artifact_problems", "category_of", "cell_schema", "check_fully", "filter_cells", "leaderboard", "load", "load_artifacts",
-    "neighbours", "open_record", "parse_query", "read_cell", "sort_cells", "sort_leaderboard", "summarize",
+    "AXES",
+    "LOWER_IS_BETTER",
+    "NEIGHBOUR_GROUPS",
+    "Cell",
+    "CellArtifacts",
+    "CellRow",
+    "Grid",
+    "LeaderRow",
+    "ModelCall",
+    "OpenedRecord",
+    "Query",
+    "Results",
+    "Source",
+    "Span",
+    "Square",
+    "Sweep",
+    "SweepSummary",
+    "SweepViews",
+    "UnreadablePath",
+    "artifact_problems",
+    "category_of",
+    "cell_schema",
+    "check_fully",
+    "filter_cells",
+    "leaderboard",
+    "load",
+    "load_artifacts",
+    "neighbours",
+    "open_record",
+    "parse_query",
+    "read_cell",
+    "reproduce_command",
+    "sort_cells",
+    "sort_leaderboard",
+    "summarize",
     "sweep_views",
 ]

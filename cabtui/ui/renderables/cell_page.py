@@ -1,4 +1,7 @@
-"""The head of a cell page as Rich renderables: title, banner, tiles, identity, timing, reproduce.
+"""The head of a cell page as Rich renderables: title, banner, tiles, identity, timing.
+
+The reproduce command is built in `cabtui.data.results.reproduce` (plain text, no drawing);
+it is re-exported here for the cell screen, which shows it.
 
 Every string from the record is untrusted: it goes through `visible()` into `Text`
 objects (never markup), so no byte of it can act on the terminal. Each part reads
@@ -8,7 +11,6 @@ could not be read again still gets a page).
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,7 @@ from rich.text import Text
 
 from cabtui.data.numbers import NONE, fmt_count, fmt_seconds, fmt_timestamp, fmt_value
 from cabtui.data.results import AXES, Cell, CellRow
+from cabtui.data.results import reproduce_command as reproduce_command  # the cell screen reads it here
 from cabtui.data.text import visible
 from cabtui.ui.renderables.columns import axis_label, headline_text
 
@@ -163,37 +166,3 @@ def timing(row: CellRow, cell: Cell | None) -> Table:
     else:
         scorer = "not recorded"
     return key_values([*rows, ("tokens (CLI)", cli), ("tokens (scorer)", scorer)])
-
-
-def reproduce_command(cell: Cell) -> str:
-    """The docker commands that rerun this cell with the exact image used, when it is recorded.
-
-    With no image recorded there is nothing to pull: the command says so and leaves
-    `IMAGE` for the reader to fill in, rather than guess a name.
-    """
-    q = shlex.quote
-    digest = cell.image_digest
-    if cell.container_image:
-        ref = q(f"{cell.container_image}@{digest}" if digest else cell.container_image)
-        head = ["# pull the exact image used in this run", f"docker pull {ref}", ""]
-    else:
-        ref = "IMAGE"
-        head = [
-            "# No container image is recorded for this run: the exact image is unknown.",
-            f"# Its digest is recorded: {digest}" if digest else "# No image digest is recorded either.",
-            "# Put the image that ran it in place of IMAGE.",
-            "",
-        ]
-    return "\n".join(
-        [
-            *head,
-            "docker run --rm \\",
-            '  -e CAB_ENDPOINT="$YOUR_ENDPOINT" \\',
-            '  -e CAB_KEY="$YOUR_KEY" \\',
-            f"  {ref} \\",
-            "  run-cell \\",
-            f"    --tui {q(cell.tui)} \\",
-            f"    --model {q(cell.model)} \\",
-            f"    --task {q(cell.task)}",
-        ]
-    )

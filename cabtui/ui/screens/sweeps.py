@@ -13,6 +13,7 @@ from textual.widgets import Header, Static
 from cabtui.data.numbers import NONE, fmt_number, fmt_rate
 from cabtui.data.results import Results, SweepSummary, summarize
 from cabtui.data.text import one_line
+from cabtui.ui.messages import OpenSweep
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import CellText, Column, VirtualTable
@@ -82,7 +83,5 @@ class SweepsScreen(Screen[None]):
 
     @on(VirtualTable.RowSelected)
     def _open(self, event: VirtualTable.RowSelected) -> None:
-        from cabtui.ui.app import CabApp
-
-        assert isinstance(self.app, CabApp)
-        self.app.open_sweep(self.results.sweeps[event.row])
+        event.stop()
+        self.post_message(OpenSweep(self.results.sweeps[event.row], control=event.table))

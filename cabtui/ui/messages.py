@@ -1,0 +1,57 @@
+"""What screens and the command palette ask the app to do: open a sweep, a cell, a tab.
+
+Screens post these and they bubble to `CabApp`, which alone knows every screen and
+pushes the next one; the palette's provider is not in the DOM, so it posts them to
+`self.app`. So no screen or provider imports the app, and the app imports the
+screens, never the other way round.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+from textual.widget import Widget
+
+from cabtui.data.results import CellRow, Sweep
+
+TABS = ("leaderboard", "grid", "cells", "problems")
+"""The sweep screen's tabs, as `ShowTab` names them."""
+
+
+class OpenSweep(Message):
+    """Push this sweep's screen (its views are built off the UI thread, once)."""
+
+    def __init__(self, sweep: Sweep, *, control: Widget | None = None) -> None:
+        super().__init__()
+        self.sweep = sweep
+        self.source = control
+        """The widget the sweep was picked in, or None from the palette."""
+
+    @property
+    def control(self) -> Widget | None:
+        """The widget the sweep was picked in (for `@on(OpenSweep, "#id")`)."""
+        return self.source
+
+
+class OpenCell(Message):
+    """Push the page of one cell; `n` / `p` on it walk `order`."""
+
+    def __init__(self, sweep: Sweep, row: CellRow, order: list[CellRow], *, control: Widget | None = None) -> None:
+        super().__init__()
+        self.sweep = sweep
+        self.row = row
+        self.order = order
+        self.source = control
+        """The table or grid the cell was opened from, or None from the palette."""
+
+    @property
+    def control(self) -> Widget | None:
+        """The table or grid the cell was opened from."""
+        return self.source
+
+
+class ShowTab(Message):
+    """Go back to the topmost sweep screen and show one of its tabs (leaderboard, grid, cells, problems)."""
+
+    def __init__(self, tab: str) -> None:
+        super().__init__()
+        self.tab = tab

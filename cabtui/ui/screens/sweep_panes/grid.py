@@ -1,0 +1,85 @@
+"""The Grid tab: CLI × model rows, task columns, each square coloured by one axis."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+
+from cabtui.data.results import LOWER_IS_BETTER, Sweep, SweepViews
+from cabtui.data.text import one_line
+from cabtui.ui.messages import OpenCell
+from cabtui.ui.renderables.columns import axis_label, headline_text
+from cabtui.ui.screens.sweep_panes.pane import SweepPane
+from cabtui.ui.widgets.grid import GLYPHS, GridView
+from cabtui.ui.widgets.status import StatusLine
+
+
+class GridPane(SweepPane):
+    """The grid, its legend and the line naming the square under the cursor; `a` picks the axis."""
+
+    MAIN = "#grid-view"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "cycle_axis", "Axis", id="sweep.axis", tooltip="Colour the grid by the next axis"),
+    ]
+
+    def __init__(self, sweep: Sweep, views: SweepViews) -> None:
+        super().__init__("2 Grid", sweep, views, id="grid")
+        self.grid = views.grid
+        self.axis = "pass_rate"
+        """The axis the squares are coloured by."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield GridView(id="grid-view")
+            yield StatusLine(id="grid-legend")
+            yield StatusLine(id="grid-status")
+
+    def on_mount(self) -> None:
+        """The grid is the tab a sweep opens on: filled before the first paint."""
+        self.query_one(GridView).set_grid(self.grid, self.axis)
+        self._update_legend()
+
+    def action_cycle_axis(self) -> None:
+        """Colour the grid by the next axis."""
+        axes = self.views.axes
+        self.axis = axes[(axes.index(self.axis) + 1) % len(axes)]
+        grid = self.query_one(GridView)
+        grid.set_axis(self.axis)
+        grid.cursor = grid.cursor  # the status line names the axis: announce the square again
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        better = "lower" if self.axis in LOWER_IS_BETTER else "higher"
+        glyphs = "  ".join(f"{g} {name.replace('_', ' ')}" for name, g in GLYPHS.items())
+        self.query_one("#grid-legend", StatusLine).update(
+            f"colour: {axis_label(self.axis)} ({better} is better, green best)  ·  {glyphs}  ·  k/n runs passed"
+            "  ·  a: next axis"
+        )
+
+    @on(GridView.SquareHighlighted)
+    def _square_highlighted(self, event: GridView.SquareHighlighted) -> None:
+        status = self.query_one("#grid-status", StatusLine)
+        if event.square is None:
+            tui, model = self.grid.rows[event.row] if self.grid.rows else ("", "")
+            task = self.grid.columns[event.column] if self.grid.columns else ""
+            status.update(one_line(f"{tui} × {model} · {task}: no cell", 300))
+            return
+        first = event.square.runs[0]
+        runs = event.square.runs
+        value = event.square.value(self.axis)
+        text = (
+            f"{first.tui} × {first.model} · {first.task} · {event.square.outcome}"
+            f" · {len(runs)} run{'s' if len(runs) > 1 else ''}, {event.square.passed} passed"
+            f" · {axis_label(self.axis)} {headline_text(self.axis, value)}"
+        )
+        status.update(one_line(text, 300))
+
+    @on(GridView.SquareSelected)
+    def _open_square(self, event: GridView.SquareSelected) -> None:
+        # n / p then walk every run of every square, row by row as the grid reads.
+        order = [run for _, square in sorted(self.grid.squares.items()) for run in square.runs]
+        self.post_message(OpenCell(self.sweep, event.square.first, order, control=event.grid))
