@@ -70,3 +70,13 @@ async def test_the_problems_tab_lists_what_validate_lists(tmp_path: Path) -> Non
         assert f"{folder / 'cells.jsonl'}:3: not JSON" in text
         problems = screen.query_one(ProblemsPane).problems
         assert [str(p) for p in problems] == [str(p) for p in load(folder, full=True).problems]
+
+
+async def test_tab_keeps_the_panes_keys_working(tmp_path: Path) -> None:
+    app = make_app(write_sweep(tmp_path / "s", [cell("aider", "m", "c/t", passed=True)]))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("3", "tab", "shift+tab", "tab")
+        assert "Filter" in await shown(pilot)  # the Cells pane's keys stay in the footer
+        await pilot.press("s")
+        assert "Status▲" in await shown(pilot)

@@ -19,7 +19,6 @@ from rich.text import Text
 
 from cabtui.data.numbers import NONE, fmt_count, fmt_seconds, fmt_timestamp, fmt_value
 from cabtui.data.results import AXES, Cell, CellRow
-from cabtui.data.results import reproduce_command as reproduce_command  # the cell screen reads it here
 from cabtui.data.text import visible
 from cabtui.ui.renderables.columns import axis_label, headline_text
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,7 +18,16 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
 from cabtui.data.problems import Problem
-from cabtui.data.results import AXES, Cell, CellArtifacts, CellRow, Sweep, load_artifacts, open_record
+from cabtui.data.results import (
+    AXES,
+    Cell,
+    CellArtifacts,
+    CellRow,
+    Sweep,
+    load_artifacts,
+    open_record,
+    reproduce_command,
+)
 from cabtui.data.text import visible
 from cabtui.ui.renderables import cell_artifacts_view, cell_breakdown, cell_page
 from cabtui.ui.renderables.cell_related import options, related
@@ -101,6 +111,9 @@ EXTRA_COLUMNS = [
 class CellScreen(Screen[None]):
     """One cell in full; `n`/`p` walk the failed cells of the order it was opened from."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"cell--error"}
+    """`cell--error`: unexpected files and span errors, in the theme's error text colour."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="cell.back"),
         Binding("n", "step_failed(1)", "Next failed", id="cell.next_failed"),
@@ -156,6 +169,10 @@ class CellScreen(Screen[None]):
         """The cell whose result is on the page (None while the first one loads)."""
         self.problems: tuple[Problem, ...] = ()
         self._targets: list[CellRow] = []
+
+    @property
+    def _error_style(self) -> Style:
+        return self.get_component_rich_style("cell--error")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -229,12 +246,14 @@ class CellScreen(Screen[None]):
         sections: dict[str, RenderableType] = {
             "identity": cell_page.identity(row, cell),
             "timing": cell_page.timing(row, cell),
-            "breakdown": cell_breakdown.breakdown(cell, raw=self.raw_tails) if cell else unknown,
-            "spans": cell_artifacts_view.spans_table(arts) if arts else unknown,
+            "breakdown": cell_breakdown.breakdown(cell, raw=self.raw_tails, error=self._error_style)
+            if cell
+            else unknown,
+            "spans": cell_artifacts_view.spans_table(arts, error=self._error_style) if arts else unknown,
             "calls": cell_artifacts_view.calls_section(arts) if arts else unknown,
             "recording": cell_artifacts_view.recording_text(arts) if arts else unknown,
             "reproduce": (
-                Text(visible(cell_page.reproduce_command(cell), multiline=True) + "\n\ny copies this command.")
+                Text(visible(reproduce_command(cell), multiline=True) + "\n\ny copies this command.")
                 if cell
                 else unknown
             ),
@@ -252,7 +271,7 @@ class CellScreen(Screen[None]):
     def watch_raw_tails(self, raw: bool) -> None:
         """Draw the breakdown's tails again in the other view."""
         if self.opened is not None:
-            body = cell_breakdown.breakdown(self.opened.cell, raw=raw)
+            body = cell_breakdown.breakdown(self.opened.cell, raw=raw, error=self._error_style)
             self.query_one("#section-breakdown", Static).update(body)
 
     def action_toggle_raw(self) -> None:
@@ -296,7 +315,7 @@ class CellScreen(Screen[None]):
         """Copy the reproduce command to the clipboard (OSC 52)."""
         if self.opened is None:
             return
-        self.app.copy_to_clipboard(visible(cell_page.reproduce_command(self.opened.cell), multiline=True))
+        self.app.copy_to_clipboard(visible(reproduce_command(self.opened.cell), multiline=True))
         self.notify("Reproduce command copied to the clipboard.")
 
     def action_replay(self) -> None:

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Header, TabbedContent
+from textual.widgets import Header, TabbedContent, Tabs
 
 from cabtui.data.results import Sweep, SweepViews, sweep_views
 from cabtui.data.text import one_line, visible
@@ -53,9 +53,14 @@ class SweepScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Name the sweep in the header."""
+        """Name the sweep in the header.
+
+        The tab strip takes no focus: `1`-`4` and clicks switch tabs, and with the focus
+        on the strip no pane's keys (sort, filter, axis) would work.
+        """
         self.title = f"cabtui · {visible(self.sweep.sweep_id)}"
         self.sub_title = one_line(self.sweep.title or "", 80)
+        self.query_one(Tabs).can_focus = False
 
     @property
     def active_tab(self) -> str:

@@ -27,7 +27,7 @@ from textual.strip import Strip
 from cabtui.data.results import LOWER_IS_BETTER, Grid, Square
 from cabtui.data.text import visible
 from cabtui.ui.widgets.line_styles import LineStyles
-from cabtui.ui.widgets.table import _fit
+from cabtui.ui.widgets.table import fit_cells
 
 SQUARE = 4
 """Cells per square, the separating space included."""
@@ -288,7 +288,7 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         elif y == 1:
             segments = [Segment(" " * (label_w + 1), header), *self._category_segments(cols, header)]
         elif y == 2:
-            title = _fit(f"{len(self.grid.rows)} rows × {len(self.grid.columns)} tasks", label_w, "left")
+            title = fit_cells(f"{len(self.grid.rows)} rows × {len(self.grid.columns)} tasks", label_w, "left")
             cursor_col = self.cursor[0]
             marked = header + Style(reverse=True, bold=True)
             segments = [Segment(title + " ", header)]
@@ -319,7 +319,7 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         where = f"task {col + 1} of {len(self.grid.columns)}"
         names = f"{visible(self.grid.columns[col])}  ·  category {visible(category)}"
         if label_w + 1 + len(names) <= self.scrollable_content_region.width:  # lined up with the squares when it fits
-            where = _fit(where, label_w, "left")
+            where = fit_cells(where, label_w, "left")
         else:
             where += ":"
         return [Segment(f"{where} {names}", style)]
@@ -331,7 +331,7 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
             shown = [c for c in cols if start <= c < start + span]
             start += span
             if shown:
-                out.append(Segment(_fit(f"├{visible(name)}", len(shown) * SQUARE, "left"), style))
+                out.append(Segment(fit_cells(f"├{visible(name)}", len(shown) * SQUARE, "left"), style))
         return out
 
     def _row_segments(self, row: int, cols: range, label_w: int, styles: dict[str, Style]) -> list[Segment]:
@@ -341,7 +341,7 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         label_style = styles["grid--label"]
         if row == cursor_row:
             label_style = label_style + Style(bold=True, reverse=True)
-        out = [Segment(_fit(visible(f"{tui} × {model}"), label_w, "left") + " ", label_style)]
+        out = [Segment(fit_cells(visible(f"{tui} × {model}"), label_w, "left") + " ", label_style)]
         for col in cols:
             square = self.grid.square(row, col)
             if square is None:

@@ -218,9 +218,9 @@ class VirtualTable(ScrollView, LineStyles, can_focus=True):
             if column.key == self.sort_key:
                 mark = "▼" if self.sort_descending else "▲"
                 style = base + styles["virtual-table--sorted"]
-            label = _fit(column.label, max(column.width - 1, 1), column.justify)
+            label = fit_cells(column.label, max(column.width - 1, 1), column.justify)
             if column.justify == "left":  # the mark right after the words, not at the far edge
-                label = _fit(label.rstrip() + mark, column.width, "left")
+                label = fit_cells(label.rstrip() + mark, column.width, "left")
             else:
                 label += mark
             segments.append(Segment(label + " ", style))
@@ -236,7 +236,7 @@ class VirtualTable(ScrollView, LineStyles, can_focus=True):
             style = base
             if component:
                 style = base + self._plain(component)
-            segments.append(Segment(_fit(text, column.width, column.justify), style))
+            segments.append(Segment(fit_cells(text, column.width, column.justify), style))
             segments.append(Segment(" ", base))
         # One segment per run of a style, not two per cell: Textual's line filters and
         # crops walk every segment on every repaint.
@@ -251,7 +251,7 @@ class VirtualTable(ScrollView, LineStyles, can_focus=True):
         return colour
 
 
-def _fit(text: str, width: int, justify: str) -> str:
+def fit_cells(text: str, width: int, justify: str) -> str:
     """Cut or pad `text` to exactly `width` cells, with an ellipsis when cut."""
     length = cell_len(text)
     if length > width:

@@ -20,7 +20,7 @@ from cabtui.data.results import Span
 from cabtui.data.text import visible
 from cabtui.data.trace import Timeline
 from cabtui.ui.widgets.line_styles import LineStyles
-from cabtui.ui.widgets.table import _fit
+from cabtui.ui.widgets.table import fit_cells
 
 LABEL_WIDTH = 44
 MIN_LABEL = 12
@@ -201,7 +201,7 @@ class Waterfall(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         if marked[1]:
             label_style = label_style + styles["waterfall--highlight"]
         marker = "!" if span.error else " "
-        label = _fit(f"{'  ' * min(depth, 8)}{marker}{visible(span.kind)} {visible(span.name)}", label_w, "left")
+        label = fit_cells(f"{'  ' * min(depth, 8)}{marker}{visible(span.kind)} {visible(span.name)}", label_w, "left")
         start = self._x(span.start_ms, bar_w)
         end = max(start + 1, self._x(span.end_ms, bar_w) + (1 if span.duration_ms else 0))
         bar_class = "waterfall--bar-error" if span.error else "waterfall--bar-active" if active else "waterfall--bar"
@@ -225,7 +225,7 @@ class Waterfall(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         style = styles["waterfall--axis"]
         duration = self.timeline.duration_ms
         title = f"span ({len(self.rows)})" if self.rows else "no trace"
-        label = _fit(title, label_w, "left") + " "
+        label = fit_cells(title, label_w, "left") + " "
         ticks = [" "] * bar_w
         for i in range(0, bar_w, 20):
             text = f"┊{fmt_ms(duration * i / bar_w)}"
