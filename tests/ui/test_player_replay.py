@@ -134,9 +134,10 @@ SPANS = [
 ]
 
 
-@pytest.fixture
-def traced(tmp_path: Path) -> Path:
-    folder = tmp_path / "sweep"
+def traced_sweep(
+    folder: Path, *, cols: int = 40, events: list[list[Any]] = EVENTS, **call_text: str
+) -> Path:
+    """A sweep of one cell with SPANS, one model call (its `call_text`: prompt, completion) and a recording."""
     record = cell(
         "opencode",
         "m/x",
@@ -151,13 +152,20 @@ def traced(tmp_path: Path) -> Path:
                 "prompt_tokens": 10,
                 "completion_tokens": 5,
                 "finish_reason": "stop",
+                **call_text,
             }
         ],
         artifacts={"recording": "run.cast", "recording_offset_ms": 1000},
     )
     write_sweep(folder, [record])
-    write_cast(folder / "run.cast", EVENTS)
+    write_cast(folder / "run.cast", events, cols=cols, rows=6)
     return folder
+
+
+
+@pytest.fixture
+def traced(tmp_path: Path) -> Path:
+    return traced_sweep(tmp_path / "sweep")
 
 
 async def test_replay_steps_spans_and_100ms_on_one_clock(traced: Path) -> None:
@@ -279,3 +287,19 @@ async def test_the_waterfall_scrolls_with_the_wheel_and_a_click_picks_the_row_sh
         top = waterfall.top
         await pilot.click(Waterfall, offset=(2, 1))  # the first row under the axis
         assert screen.selected is not None and screen.selected.span_id == waterfall.rows[top][0].span_id
+
+
+async def test_the_replay_shows_the_text_of_the_call_under_the_playhead(tmp_path: Path) -> None:
+    folder = traced_sweep(tmp_path / "sweep", prompt="fix \x1b[31mthe lifetime", completion="use 'a")
+    app = make_app(folder, get_time=FakeTime())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        await pilot.press("t")
+        await on_screen(pilot, ReplayScreen, ready=lambda s: s.player is not None)
+        assert "#0 prompt" not in await shown(pilot)  # the call starts at 1.2 s
+        await pilot.press(*["full_stop"] * 13)
+        text = await shown(pilot)
+        assert "#0 prompt (21 chars)" in text and "fix ␛[31mthe lifetime" in text
+        assert "#0 completion (6 chars)" in text

@@ -25,33 +25,9 @@ from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
 
 from .helpers import cell, on_screen, shown, write_sweep
-from .test_player_replay import EVENTS, SPANS, FakeTime, write_cast
+from .test_player_replay import EVENTS, FakeTime, traced_sweep, write_cast
 
 WIDE_LINE = "".join(str(i % 10) for i in range(80))
-
-
-def traced_sweep(folder: Path, *, cols: int = 40, events: list[list[Any]] = EVENTS) -> Path:
-    record = cell(
-        "opencode",
-        "m/x",
-        "polyglot/rust",
-        passed=False,
-        spans=SPANS,
-        model_calls=[
-            {
-                "index": 0,
-                "start_ms": 1200,
-                "latency_ms": 500,
-                "prompt_tokens": 10,
-                "completion_tokens": 5,
-                "finish_reason": "stop",
-            }
-        ],
-        artifacts={"recording": "run.cast", "recording_offset_ms": 1000},
-    )
-    write_sweep(folder, [record])
-    write_cast(folder / "run.cast", events, cols=cols, rows=6)
-    return folder
 
 
 async def open_replay(pilot: Any) -> ReplayScreen:

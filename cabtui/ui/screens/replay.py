@@ -21,6 +21,7 @@ from cabtui.data.results import Cell, CellArtifacts, Span
 from cabtui.data.term import CastError, FramePlayer, load_cast
 from cabtui.data.text import one_line, visible
 from cabtui.data.trace import Timeline
+from cabtui.ui.renderables.cell_artifacts_view import call_text
 from cabtui.ui.renderables.cell_page import key_values
 from cabtui.ui.screens.playback import (
     END,
@@ -44,6 +45,9 @@ LEFT_MIN_WIDTH = 40
 """What the waterfall keeps when the terminal takes the rest."""
 
 TERMINAL_MIN_WIDTH = 20
+
+REPLAY_CALL_TEXT = 400
+"""Characters of the current call's prompt and completion the replay shows (the cell page has all)."""
 
 
 def cell_wall_ms(cell: Cell) -> float | None:
@@ -310,10 +314,18 @@ class ReplayScreen(PlaybackScreen):
         for i, timed in enumerate(calls[first : first + 8], first):
             call = timed.call
             mark = "●" if i < started else "○"
+            if call.prompt_tokens is None and call.completion_tokens is None:
+                tokens = "tokens —"
+            else:
+                tokens = f"{fmt_number(call.prompt_tokens, 0)}→{fmt_number(call.completion_tokens, 0)} tok"
             text.append(
-                f"{mark} #{call.index} at {fmt_ms(timed.start_ms)}  {fmt_number(call.prompt_tokens, 0)}"
-                f"→{fmt_number(call.completion_tokens, 0)} tok  {fmt_ms(call.latency_ms)}"
+                f"{mark} #{call.index} at {fmt_ms(timed.start_ms)}  {tokens}  {fmt_ms(call.latency_ms)}"
                 f"  {visible(call.finish_reason or '')}\n",
                 "" if i < started else "dim",
             )
+        # The text of the call the playhead is in (the last one started), as the cell page shows it.
+        latest = call_text(calls[started - 1].call, REPLAY_CALL_TEXT) if started else None
+        if latest is not None:
+            text.append("\n")
+            text.append_text(latest)
         return text
