@@ -99,8 +99,7 @@ def _raw_parse(path: Path) -> int:
 
 
 def _rss(path: Path) -> dict[str, int]:
-    done = subprocess.run([sys.executable, "-c", RSS_PROBE, str(path)], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", RSS_PROBE, str(path)], capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 
@@ -119,10 +118,11 @@ def main() -> None:
         started = time.perf_counter()
         path: Path = synth.write_sweep(Path(tmp) / "synthetic-sweep", args.cells)
         size = path.stat().st_size
-        print(f"sweep            {args.cells:,} cells, {size / 1e6:.1f} MB "
-              f"({size / args.cells:,.0f} B/line), written in {time.perf_counter() - started:.1f} s")
-        print(f"python           {sys.version.split()[0]}, orjson {orjson.__version__}, "
-              f"median of {args.repeat}")
+        print(
+            f"sweep            {args.cells:,} cells, {size / 1e6:.1f} MB "
+            f"({size / args.cells:,.0f} B/line), written in {time.perf_counter() - started:.1f} s"
+        )
+        print(f"python           {sys.version.split()[0]}, orjson {orjson.__version__}, median of {args.repeat}")
 
         raw_s, raw_count = _median_time(lambda: _raw_parse(path), args.repeat)
         print(f"orjson raw       {_ms(raw_s)}  ({raw_count:,} lines, {raw_count / raw_s:,.0f} lines/s)")
@@ -132,15 +132,19 @@ def main() -> None:
 
         load_s, results = _median_time(cabtui_load, args.repeat)
         cells = [row for sweep in results.sweeps for row in sweep.cells]
-        print(f"cabtui load      {_ms(load_s)}  ({len(cells):,} cells, {len(results.problems)} problems, "
-              f"{len(cells) / load_s:,.0f} cells/s)")
+        print(
+            f"cabtui load      {_ms(load_s)}  ({len(cells):,} cells, {len(results.problems)} problems, "
+            f"{len(cells) / load_s:,.0f} cells/s)"
+        )
         print(f"ratio            {load_s / raw_s:9.2f}     (target <= 2.0)")
 
         rss = _rss(path)
         per_cell = (rss["after_kb"] - rss["before_kb"]) * 1024 / max(rss["cells"], 1)
-        print(f"resident memory  {per_cell:9.0f} B/cell (target <= 5120): {rss['before_kb'] / 1024:.1f} MB "
-              f"before, {rss['after_kb'] / 1024:.1f} MB after loading {rss['cells']:,} cells in a fresh "
-              f"process (peak {rss['peak_kb'] / 1024:.1f} MB)")
+        print(
+            f"resident memory  {per_cell:9.0f} B/cell (target <= 5120): {rss['before_kb'] / 1024:.1f} MB "
+            f"before, {rss['after_kb'] / 1024:.1f} MB after loading {rss['cells']:,} cells in a fresh "
+            f"process (peak {rss['peak_kb'] / 1024:.1f} MB)"
+        )
 
         query = parse_query("tui:aider status:fail")
         operations: list[tuple[str, Callable[[], Any]]] = [

@@ -14,8 +14,7 @@ import json
 import random
 from pathlib import Path
 
-TUIS = ["opencode", "aider", "copilot", "openhands", "goose", "codex", "pi", "qwen-code", "claude",
-        "cline"]
+TUIS = ["opencode", "aider", "copilot", "openhands", "goose", "codex", "pi", "qwen-code", "claude", "cline"]
 MODELS = [f"vendor{i}/model-{i}-{size}b-instruct" for i, size in enumerate([8, 70, 120, 405, 32] * 5)]
 CATEGORIES = ["polyglot", "integrity", "refactor", "debug", "security"]
 
@@ -26,26 +25,58 @@ TEMPLATE = {
     "started_at": "2026-06-17T06:24:19.840770Z",
     "ended_at": "2026-06-17T06:24:23.835198Z",
     "scores": {
-        "pass_rate": {"pass": 0, "exit_code": 1, "timed_out": False,
-                      "stdout_tail": "error[E0106]: missing lifetime specifier\n --> src/lib.rs:3:37\n  |\n"
-                                     "3 | pub fn longest(a: &str, b: &str) -> &str {\n  |                   ----"
-                                     "     ----     ^ expected named lifetime parameter\n",
-                      "stderr_tail": "", "partial_score": None},
-        "tokens": {"prompt_tokens": 1100, "completion_tokens": 304, "total_tokens": 1404, "model_calls": 3,
-                   "tokens_per_correct_task": 1404, "pass_used_for_division": 1},
+        "pass_rate": {
+            "pass": 0,
+            "exit_code": 1,
+            "timed_out": False,
+            "stdout_tail": "error[E0106]: missing lifetime specifier\n --> src/lib.rs:3:37\n  |\n"
+            "3 | pub fn longest(a: &str, b: &str) -> &str {\n  |                   ----"
+            "     ----     ^ expected named lifetime parameter\n",
+            "stderr_tail": "",
+            "partial_score": None,
+        },
+        "tokens": {
+            "prompt_tokens": 1100,
+            "completion_tokens": 304,
+            "total_tokens": 1404,
+            "model_calls": 3,
+            "tokens_per_correct_task": 1404,
+            "pass_used_for_division": 1,
+        },
         "latency": {"wall_clock_ms": 3994.428, "container_active_ms": 3993.549, "model_call_ms": 812.4},
-        "blast_radius": {"blast_radius": 0, "added": [], "removed": [], "modified": ["src/lib.rs"],
-                         "unexpected_changes": [], "expected_changes": ["src/lib.rs"], "total_changes": 1,
-                         "extra_git_dir": False},
-        "refusal": {"refusal": 0, "not_applicable": True, "expected_refusal": False, "refusal_produced": False,
-                    "refusal_correct": None, "marker_hits": [], "keyword_hits": []},
+        "blast_radius": {
+            "blast_radius": 0,
+            "added": [],
+            "removed": [],
+            "modified": ["src/lib.rs"],
+            "unexpected_changes": [],
+            "expected_changes": ["src/lib.rs"],
+            "total_changes": 1,
+            "extra_git_dir": False,
+        },
+        "refusal": {
+            "refusal": 0,
+            "not_applicable": True,
+            "expected_refusal": False,
+            "refusal_produced": False,
+            "refusal_correct": None,
+            "marker_hits": [],
+            "keyword_hits": [],
+        },
         "integrity": {"integrity": 1, "not_applicable": True, "task_id": ""},
-        "composite": {"composite": 0.58,
-                      "weights": {"pass_rate": 0.4, "integrity": 0.2, "cost": 0.15, "latency": 0.15,
-                                  "blast_radius": 0.1},
-                      "components": {"pass_rate": 0, "integrity": 1, "cost_efficiency": 1,
-                                     "latency_efficiency": 0.8726344989985978, "clean_blast": 1, "refusal_factor": 1},
-                      "note": "single-cell composite; sweep-level normalisation lives in the runner"},
+        "composite": {
+            "composite": 0.58,
+            "weights": {"pass_rate": 0.4, "integrity": 0.2, "cost": 0.15, "latency": 0.15, "blast_radius": 0.1},
+            "components": {
+                "pass_rate": 0,
+                "integrity": 1,
+                "cost_efficiency": 1,
+                "latency_efficiency": 0.8726344989985978,
+                "clean_blast": 1,
+                "refusal_factor": 1,
+            },
+            "note": "single-cell composite; sweep-level normalisation lives in the runner",
+        },
     },
     "usage": {"prompt_tokens": 1100, "completion_tokens": 304, "source": "TUI stdout"},
     "plugin_stack": [],
@@ -68,9 +99,15 @@ def records(count: int, sweep_id: str, seed: int = 7):
                     rec = json.loads(json.dumps(TEMPLATE))
                     passed = rng.random() < 0.45
                     wall = rng.uniform(800, 600_000)
-                    rec.update(tui=tui, model=model, model_build_id=model, task=task, run=run,
-                               sweep_id=sweep_id,
-                               cell_id=f"{sweep_id}/{tui}/{model}/{task}#run{run}")
+                    rec.update(
+                        tui=tui,
+                        model=model,
+                        model_build_id=model,
+                        task=task,
+                        run=run,
+                        sweep_id=sweep_id,
+                        cell_id=f"{sweep_id}/{tui}/{model}/{task}#run{run}",
+                    )
                     s = rec["scores"]
                     s["pass_rate"]["pass"] = int(passed)
                     s["latency"]["wall_clock_ms"] = wall
@@ -87,8 +124,9 @@ def records(count: int, sweep_id: str, seed: int = 7):
 def write_sweep(out: Path, count: int, sweep_id: str = "synthetic-sweep") -> Path:
     """Write `out/cells.jsonl` (and sweep.json) with `count` cells; return the jsonl path."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "sweep.json").write_text(json.dumps({"format_version": 1, "sweep_id": sweep_id,
-                                                "title": "Synthetic sweep (invented numbers)"}))
+    (out / "sweep.json").write_text(
+        json.dumps({"format_version": 1, "sweep_id": sweep_id, "title": "Synthetic sweep (invented numbers)"})
+    )
     path = out / "cells.jsonl"
     with path.open("w") as f:
         for rec in records(count, sweep_id):

@@ -146,10 +146,18 @@ def _ms(seconds: float | None) -> str:
 def _child_env(tmp: Path) -> dict[str, str]:
     """A plain terminal; bytecode cached in `tmp` (an editable install under PYTHONDONTWRITEBYTECODE
     would otherwise compile cabtui from source at every start, and Textual not)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("TEXTUAL") and k not in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR")}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]),
-               PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTUAL") and k not in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR")
+    }
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        COLUMNS=str(SIZE[0]),
+        LINES=str(SIZE[1]),
+        PYTHONPYCACHEPREFIX=str(tmp / "pycache"),
+    )
     return env
 
 
@@ -172,8 +180,9 @@ def _start(mode: str, target: Path, *, headless: bool, tmp: Path) -> dict[str, f
     reader = threading.Thread(target=_drain, args=(master,), daemon=True)
     reader.start()
     spawned = time.perf_counter()  # CLOCK_MONOTONIC: the same clock in the child
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=_child_env(tmp),
-                            start_new_session=True, close_fds=True)
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=_child_env(tmp), start_new_session=True, close_fds=True
+    )
     os.close(slave)
     try:
         proc.wait(timeout=120)
@@ -198,10 +207,8 @@ def _median_marks(runs: list[dict[str, float]]) -> dict[str, float]:
 
 def first_paint(small_path: Path, starts: int, tmp: Path) -> None:
     """Section 1: bare Textual vs cabtui, process start to first frame of the target screen."""
-    print(f"\n== 1. first paint in a fresh process, {SIZE[0]}x{SIZE[1]}, median of {starts}; "
-          "times from spawn ==")
-    print(f"{'':34} {'imported':>10} {'1st frame':>10} {'loaded':>10} {'PAINT':>10} {'settled':>10} "
-          f"{'in child':>10}")
+    print(f"\n== 1. first paint in a fresh process, {SIZE[0]}x{SIZE[1]}, median of {starts}; times from spawn ==")
+    print(f"{'':34} {'imported':>10} {'1st frame':>10} {'loaded':>10} {'PAINT':>10} {'settled':>10} {'in child':>10}")
     for headless in (False, True):
         how = "headless" if headless else "pty"
         figures = {}
@@ -216,14 +223,18 @@ def first_paint(small_path: Path, starts: int, tmp: Path) -> None:
                 print("   (warning: the first SweepScreen frame came before its grid was filled)")
             m = figures[mode] = _median_marks(runs)
             label = "bare Textual app" if mode == "bare" else f"cabtui, {small_path.name}"
-            print(f"{how:>8} {label:<25} {_ms(m['imported'])} {_ms(m['first_frame'])} {_ms(m.get('loaded'))} "
-                  f"{_ms(m['paint'])} {_ms(m['settled'])} {_ms(m['in_child'])}")
+            print(
+                f"{how:>8} {label:<25} {_ms(m['imported'])} {_ms(m['first_frame'])} {_ms(m.get('loaded'))} "
+                f"{_ms(m['paint'])} {_ms(m['settled'])} {_ms(m['in_child'])}"
+            )
         ratio = figures["cabtui"]["paint"] / figures["bare"]["paint"]
         ratio_child = figures["cabtui"]["in_child"] / figures["bare"]["in_child"]
         ratio_settled = figures["cabtui"]["settled"] / figures["bare"]["settled"]
         flag = "ok" if ratio <= 2.0 else "OVER"
-        print(f"{how:>8} PAINT ratio cabtui / bare  {ratio:6.2f} x   target <= 2.0 {flag}   "
-              f"(in child {ratio_child:.2f} x, settled {ratio_settled:.2f} x)")
+        print(
+            f"{how:>8} PAINT ratio cabtui / bare  {ratio:6.2f} x   target <= 2.0 {flag}   "
+            f"(in child {ratio_child:.2f} x, settled {ratio_settled:.2f} x)"
+        )
 
 
 # ---- in-process, 100k cells -------------------------------------------------
@@ -298,13 +309,14 @@ def _print_rows(rows: list[Row]) -> None:
         if row.target:
             flag = f"<= {TARGET_S:.1f} s {'ok' if judged is not None and judged <= TARGET_S else 'OVER'}"
             flag += " (1st)" if row.on_first else ""
-        print(f"{row.name:<30} {_ms(_med([r.first for r in row.runs]))} {_ms(last)} {_ms(worst)} "
-              f"{_ms(_med([r.cpu for r in row.runs]))} {_ms(_med([r.wall for r in row.runs]))}  {flag:<13}"
-              f"{'  ' + row.note if row.note else ''}")
+        print(
+            f"{row.name:<30} {_ms(_med([r.first for r in row.runs]))} {_ms(last)} {_ms(worst)} "
+            f"{_ms(_med([r.cpu for r in row.runs]))} {_ms(_med([r.wall for r in row.runs]))}  {flag:<13}"
+            f"{'  ' + row.note if row.note else ''}"
+        )
 
 
-async def _keys(pilot: Any, rows: list[Row], name: str, keys: list[str], note: str = "",
-                *, target: bool = True) -> Row:
+async def _keys(pilot: Any, rows: list[Row], name: str, keys: list[str], note: str = "", *, target: bool = True) -> Row:
     row = Row(name, note=note, target=target)
     for key in keys:
         row.runs.append(await _timed(pilot, lambda key=key: pilot.press(key)))
@@ -352,6 +364,7 @@ async def _interact(path: Path, repeat: int) -> None:
         row = Row("sweep screen first paint", on_first=True)
         builds = []
         for _ in range(repeat):
+
             async def push() -> None:
                 t0 = time.perf_counter()
                 screen = SweepScreen(sweep, views=first.views)
@@ -365,8 +378,10 @@ async def _interact(path: Path, repeat: int) -> None:
         sweep_views(sweep.cells)
         views = time.perf_counter() - t0
         gc.collect()  # that copy is garbage: not left for a collection inside a timed key
-        row.note = (f"(SweepScreen(...) alone: {statistics.median(builds) * 1000:.0f} ms; the pivot, its range, "
-                    f"the leaderboard, axes and pass count, built in the loading worker: {views * 1000:.0f} ms)")
+        row.note = (
+            f"(SweepScreen(...) alone: {statistics.median(builds) * 1000:.0f} ms; the pivot, its range, "
+            f"the leaderboard, axes and pass count, built in the loading worker: {views * 1000:.0f} ms)"
+        )
         rows.append(row)
         row = Row("  the app's own: results in, to paint", on_first=True)
         painted = PAINTED[0] - PAINTED[1] if len(PAINTED) == 2 else None
@@ -378,8 +393,9 @@ async def _interact(path: Path, repeat: int) -> None:
         cells = screen.query_one(CellsPane)
 
         await _keys(pilot, rows, "grid: pagedown", ["pagedown"] * repeat)
-        await _keys(pilot, rows, "grid: a (next axis)", ["a"] * len(screen.axes),
-                    f"(each of the {len(screen.axes)} axes once)")
+        await _keys(
+            pilot, rows, "grid: a (next axis)", ["a"] * len(screen.axes), f"(each of the {len(screen.axes)} axes once)"
+        )
         await _keys(pilot, rows, "tab 3 (cells)", ["3"])
         await _keys(pilot, rows, "cells: pagedown", ["pagedown"] * repeat)
 
@@ -387,8 +403,11 @@ async def _interact(path: Path, repeat: int) -> None:
         query = "tui:aider status:fail"
         box = screen.query_one("#cells-filter", Input)
         box.cursor_blink = False  # a blinking cursor paints frames of its own
-        opened, applied, cleared = Row("cells: / (open the filter)"), Row("cells: filter (enter)"), Row(
-            "cells: filter cleared (enter)")
+        opened, applied, cleared = (
+            Row("cells: / (open the filter)"),
+            Row("cells: filter (enter)"),
+            Row("cells: filter cleared (enter)"),
+        )
         typing = []
         shown = 0
         for _ in range(repeat):
@@ -402,8 +421,10 @@ async def _interact(path: Path, repeat: int) -> None:
             await pilot.press("slash", "ctrl+u")
             await pilot.pause()
             cleared.runs.append(await _timed(pilot, lambda: pilot.press("enter")))
-        applied.note = (f"(real keys: '/', then {len(query)} keys typed ({statistics.median(typing):.1f} s wall "
-                        f"with Pilot's waits), then enter is timed; {query!r}: {shown:,} rows)")
+        applied.note = (
+            f"(real keys: '/', then {len(query)} keys typed ({statistics.median(typing):.1f} s wall "
+            f"with Pilot's waits), then enter is timed; {query!r}: {shown:,} rows)"
+        )
         cleared.note = f"({len(cells.shown):,} rows; query now {cells.query_text!r})"
         rows += [opened, applied, cleared]
 
@@ -431,12 +452,16 @@ async def _interact(path: Path, repeat: int) -> None:
         await _keys(pilot, rows, "tab 1 (leaderboard)", ["1"])
         await _keys(pilot, rows, "tab 2 (grid)", ["2"])
 
-        print(f"\n== 2. {len(sweep.cells):,}-cell sweep once loaded, in-process run_test {SIZE[0]}x{SIZE[1]}, "
-              f"animations off, median of {repeat} unless noted ==")
+        print(
+            f"\n== 2. {len(sweep.cells):,}-cell sweep once loaded, in-process run_test {SIZE[0]}x{SIZE[1]}, "
+            f"animations off, median of {repeat} unless noted =="
+        )
         print(f"the app loaded it and painted its SweepScreen in {loaded:.2f} s (reference, no target)")
-        print("times from the key press: to the first and the LAST frame painted before Pilot's "
-              "press + pause returned\n(target on LAST FRAME, on the 1st frame where marked (1st)); "
-              "cpu = process time in that window; wall includes Pilot's idle waits (see the no-op key)")
+        print(
+            "times from the key press: to the first and the LAST frame painted before Pilot's "
+            "press + pause returned\n(target on LAST FRAME, on the 1st frame where marked (1st)); "
+            "cpu = process time in that window; wall includes Pilot's idle waits (see the no-op key)"
+        )
         _print_rows(rows)
         await pilot.press("q")
 
@@ -447,8 +472,12 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=3_465, help="cells of the first-paint sweep")
     parser.add_argument("--repeat", type=int, default=3, help="runs per in-process timing (median)")
     parser.add_argument("--starts", type=int, default=5, help="fresh processes per first paint (median)")
-    parser.add_argument("--part", choices=("all", "start", "loaded"), default="all",
-                        help="only the fresh-process first paint, or only the loaded large sweep")
+    parser.add_argument(
+        "--part",
+        choices=("all", "start", "loaded"),
+        default="all",
+        help="only the fresh-process first paint, or only the loaded large sweep",
+    )
     args = parser.parse_args()
 
     from importlib.metadata import version
@@ -464,8 +493,10 @@ def main() -> None:
             return
         started = time.perf_counter()
         large = synth.write_sweep(tmp / f"sweep-{args.cells}", args.cells)
-        print(f"\n(wrote {args.cells:,} cells, {large.stat().st_size / 1e6:.0f} MB, in "
-              f"{time.perf_counter() - started:.1f} s)")
+        print(
+            f"\n(wrote {args.cells:,} cells, {large.stat().st_size / 1e6:.0f} MB, in "
+            f"{time.perf_counter() - started:.1f} s)"
+        )
         _hook_frames()
         asyncio.run(_interact(large.parent, args.repeat))
 

@@ -28,15 +28,19 @@ def broken_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "broken-sweep"
     folder.mkdir()
     path = folder / "cells.jsonl"
-    path.write_bytes(b"".join([
-        lines[0],                       # 1
-        lines[1][:50] + b"\n",          # 2 truncated
-        lines[2],                       # 3
-        b'{"tui": 5}\n',                # 4 wrong types
-        lines[3].replace(b'"tui": "copilot"', b'"tui": "co\x00pilot"'),  # 5 NUL byte
-        lines[4],                       # 6
-        lines[2],                       # 7 duplicate of 3
-    ]))
+    path.write_bytes(
+        b"".join(
+            [
+                lines[0],  # 1
+                lines[1][:50] + b"\n",  # 2 truncated
+                lines[2],  # 3
+                b'{"tui": 5}\n',  # 4 wrong types
+                lines[3].replace(b'"tui": "copilot"', b'"tui": "co\x00pilot"'),  # 5 NUL byte
+                lines[4],  # 6
+                lines[2],  # 7 duplicate of 3
+            ]
+        )
+    )
     return path
 
 
@@ -51,8 +55,19 @@ def test_summary_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert "free-20260527: 3 cells" in out
     assert "expansion-20260616: 6 cells" in out
     rust = next(line for line in out.splitlines() if line.startswith("opencode   meta/llama-3.3-70b-instruct"))
-    assert rust.split() == ["opencode", "meta/llama-3.3-70b-instruct", "1", "100%", "0.962", "11.73", "s", "—",
-                            "0.000", "—", "1.000"]
+    assert rust.split() == [
+        "opencode",
+        "meta/llama-3.3-70b-instruct",
+        "1",
+        "100%",
+        "0.962",
+        "11.73",
+        "s",
+        "—",
+        "0.000",
+        "—",
+        "1.000",
+    ]
     openhands = next(line for line in out.splitlines() if line.startswith("openhands"))
     assert openhands.split()[2:5] == ["1", "0%", "0.179"]
     assert openhands.split()[-2:] == ["0.500", "0.000"]
@@ -94,8 +109,7 @@ def test_summary_json_aggregates_a_pair(tmp_path: Path, capsys: pytest.CaptureFi
     assert row["mean_composite"] == pytest.approx((0.394 + 0.191 + 0.131 + 0.179 + 0.593 + 0.578) / 6)
 
 
-def test_summary_of_a_broken_copy_says_problems_on_stderr(tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_summary_of_a_broken_copy_says_problems_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "summary", str(broken_copy(tmp_path)))
     assert code == 0
     assert "4 problems" in err
@@ -161,8 +175,9 @@ def test_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_version_in_a_real_subprocess() -> None:
-    done = subprocess.run([sys.executable, "-m", "cabtui", "--version"], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "cabtui", "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0
     assert done.stdout.strip() == f"cabtui {__version__}"
     assert done.stderr == ""
@@ -203,16 +218,19 @@ def test_open_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert_one_line_exit_2(*run(capsys, str(tmp_path / "nowhere")))
 
 
-@pytest.mark.parametrize("argv", [
-    ["summary"],
-    ["validate"],
-    ["summary", "--bogus", "x"],
-    ["validate", "a", "b"],
-    ["schema", "extra"],
-    ["--bogus"],
-    ["a", "b"],
-    ["frame", "x.cast"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["summary"],
+        ["validate"],
+        ["summary", "--bogus", "x"],
+        ["validate", "a", "b"],
+        ["schema", "extra"],
+        ["--bogus"],
+        ["a", "b"],
+        ["frame", "x.cast"],
+    ],
+)
 def test_bad_usage(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     code, out, err = run(capsys, *argv)
     assert_one_line_exit_2(code, out, err)
@@ -246,8 +264,9 @@ def test_frame_prints_the_screen_and_exits_2_for_a_missing_file(
 # --- untrusted text in what the CLI prints (issue items 2, 3, 8, 12) -----------------------------
 
 
-def test_an_unreadable_path_with_controls_prints_them_visible(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreadable_path_with_controls_prints_them_visible(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "x\x1b]2;PWNED\x07"
     for args in (["validate", str(bad)], ["summary", str(bad)], [str(bad)]):
         code, out, err = run(capsys, *args)
@@ -268,8 +287,9 @@ def test_summary_json_escapes_c1_and_bidi_controls(tmp_path: Path, capsys: pytes
     assert (row["tui"], row["model"]) == ("a\u009b2Jb", "m\u202e\u2066x")  # the same data to a JSON reader
 
 
-def test_a_5000_digit_run_suffix_is_one_problem_for_every_command(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_5000_digit_run_suffix_is_one_problem_for_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lines = PUBLIC.read_text().splitlines()
     bad = json.loads(lines[2])
     bad["cell_id"] += "#run" + "7" * 5000

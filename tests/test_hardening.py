@@ -33,10 +33,13 @@ def write_lines(path: Path, lines: list[str]) -> Path:
 
 
 def test_nan_beside_an_unknown_axis_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_lines(tmp_path / "s" / "cells.jsonl", [
-        '{"tui":"a","model":"m","task":"c/t","foo":NaN,"scores":{"custom":{"custom":1}}}',
-        '{"tui":"a","model":"m","task":"c/u","scores":{"custom":{"custom":' + BIG + '}}}',
-    ])
+    write_lines(
+        tmp_path / "s" / "cells.jsonl",
+        [
+            '{"tui":"a","model":"m","task":"c/t","foo":NaN,"scores":{"custom":{"custom":1}}}',
+            '{"tui":"a","model":"m","task":"c/u","scores":{"custom":{"custom":' + BIG + "}}}",
+        ],
+    )
     assert main(["summary", str(tmp_path)]) == 0
     assert main(["validate", str(tmp_path)]) in (0, 1)
     assert "Traceback" not in capsys.readouterr().err
@@ -52,6 +55,7 @@ def test_huge_token_totals_do_not_break_the_leaderboard(tmp_path: Path, capsys: 
 
 def test_tokens_per_correct_counts_recorded_cells_only() -> None:
     source = Source(Path("x"), Path("."))
+
     def row(task: str, tokens: dict[str, int] | None):  # noqa: ANN202
         scores: dict[str, object] = {"pass_rate": {"pass": 1}}
         if tokens is not None:
@@ -70,13 +74,16 @@ def CellRow_from(record: dict[str, object], source: Source):  # noqa: ANN201, N8
     return CellRow.from_head(CELL_HEAD.validate_python(record), "s", source, 1, 0)
 
 
-@pytest.mark.parametrize("event", [
-    f"[{BIG}, \"o\", \"x\"]",
-    "[" * 100_000 + "]" * 100_000,
-    "[0.5, \"o\", \"\\u001b[" + "9" * 5000 + "Ahello\"]",
-    "[0.5, \"r\", \"" + "9" * 5000 + "x1\"]",
-    "[0.5, \"o\", \"\\u001b[38;5;" + "9" * 5000 + "mhello\"]",
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        f'[{BIG}, "o", "x"]',
+        "[" * 100_000 + "]" * 100_000,
+        '[0.5, "o", "\\u001b[' + "9" * 5000 + 'Ahello"]',
+        '[0.5, "r", "' + "9" * 5000 + 'x1"]',
+        '[0.5, "o", "\\u001b[38;5;' + "9" * 5000 + 'mhello"]',
+    ],
+)
 def test_hostile_recordings_end_in_a_frame_or_a_message(tmp_path: Path, event: str) -> None:
     path = tmp_path / "a.cast"
     path.write_text('{"version": 2, "width": 20, "height": 3, "idle_time_limit": ' + BIG + "}\n" + event + "\n")
@@ -103,8 +110,10 @@ def test_a_span_past_a_floats_range_is_a_problem(tmp_path: Path) -> None:
     from cabtui.data.results.loader import read_cell
 
     folder = write_sweep(tmp_path / "s", [cell("a", "m", "c/t", passed=True, artifacts={"trace": "t.jsonl"})])
-    write_lines(folder / "t.jsonl", ['{"span_id":"s1","start_ms":1e308,"duration_ms":1e308}',
-                                     '{"span_id":"s2","start_ms":1,"duration_ms":2}'])
+    write_lines(
+        folder / "t.jsonl",
+        ['{"span_id":"s1","start_ms":1e308,"duration_ms":1e308}', '{"span_id":"s2","start_ms":1,"duration_ms":2}'],
+    )
     row = load(folder).sweeps[0].cells[0]
     got = load_artifacts(read_cell(row), row.source)  # type: ignore[arg-type]
     assert [s.span_id for s in got.spans] == ["s2"]
@@ -112,8 +121,9 @@ def test_a_span_past_a_floats_range_is_a_problem(tmp_path: Path) -> None:
 
 
 def test_many_runs_fit_their_square() -> None:
-    record = CellRow_from({"tui": "a", "model": "m", "task": "c/t", "scores": {"pass_rate": {"pass": 1}}},
-                          Source(Path("x"), Path(".")))
+    record = CellRow_from(
+        {"tui": "a", "model": "m", "task": "c/t", "scores": {"pass_rate": {"pass": 1}}}, Source(Path("x"), Path("."))
+    )
     assert square_text(Square((record,) * 12)) == "all"
     assert square_text(Square((record,) * 3)) == "3/3"
 
@@ -122,10 +132,16 @@ MARKUP = "[bold red]RED[/] [/oops] [link=https://evil.example]click[/link]"
 
 
 async def test_markup_and_escapes_in_a_cell_show_as_text(tmp_path: Path) -> None:
-    record = cell("aider", "m/x", "polyglot/t", passed=False, container_image="img\x1b]0;pwned\x07\x9b2J",
-                  spans=[{"span_id": "s", "kind": "tool_call", "name": MARKUP, "start_ms": 0, "duration_ms": 1}],
-                  model_calls=[{"index": 0, "start_ms": 0, "finish_reason": "[/x]"}],
-                  artifacts={"recording": "\x1b]0;pwned\x07.cast"})
+    record = cell(
+        "aider",
+        "m/x",
+        "polyglot/t",
+        passed=False,
+        container_image="img\x1b]0;pwned\x07\x9b2J",
+        spans=[{"span_id": "s", "kind": "tool_call", "name": MARKUP, "start_ms": 0, "duration_ms": 1}],
+        model_calls=[{"index": 0, "start_ms": 0, "finish_reason": "[/x]"}],
+        artifacts={"recording": "\x1b]0;pwned\x07.cast"},
+    )
     record["scores"]["pass_rate"]["[/x]"] = 1
     folder = write_sweep(tmp_path / "s", [record], sweep_id="[/x]")
     app = make_app(folder)
@@ -147,8 +163,11 @@ async def test_markup_and_escapes_in_a_cell_show_as_text(tmp_path: Path) -> None
 
 
 async def test_leaderboard_enter_lists_exactly_that_pair(tmp_path: Path) -> None:
-    records = [cell("aider", "m/x", "c/t", passed=True), cell("aider", "m/x", "c/u", passed=False),
-               cell("aider-pro", "m/x-fast", "c/t", passed=True)]
+    records = [
+        cell("aider", "m/x", "c/t", passed=True),
+        cell("aider", "m/x", "c/u", passed=False),
+        cell("aider-pro", "m/x-fast", "c/t", passed=True),
+    ]
     app = make_app(write_sweep(tmp_path / "s", records))
     async with app.run_test(size=(160, 30)) as pilot:
         screen = await on_screen(pilot, SweepScreen)

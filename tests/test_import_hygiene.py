@@ -28,6 +28,13 @@ def test_data_layer_imports_no_ui() -> None:
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
-    assert {"cabtui.data.results.models", "cabtui.data.results.index", "cabtui.data.results.loader", "cabtui.data.results.query",
-            "cabtui.data.results.artifacts", "cabtui.data.text", "cabtui.data.problems"} <= set(got["modules"])
+    assert {
+        "cabtui.data.results.models",
+        "cabtui.data.results.index",
+        "cabtui.data.results.loader",
+        "cabtui.data.results.query",
+        "cabtui.data.results.artifacts",
+        "cabtui.data.text",
+        "cabtui.data.problems",
+    } <= set(got["modules"])
     assert got["ui"] == []

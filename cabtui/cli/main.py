@@ -123,8 +123,10 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def _summary(results: Results, *, as_json: bool) -> int:
     rows = [
-        {key: utf8_safe(value) if isinstance(value, str) else value
-         for key, value in {"sweep_id": sweep.sweep_id, **row.as_dict()}.items()}
+        {
+            key: utf8_safe(value) if isinstance(value, str) else value
+            for key, value in {"sweep_id": sweep.sweep_id, **row.as_dict()}.items()
+        }
         for sweep in results.sweeps
         for row in leaderboard(sweep.cells)
     ]

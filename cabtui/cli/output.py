@@ -6,17 +6,23 @@ from cabtui.data.numbers import fmt_ms, fmt_number, fmt_rate
 from cabtui.data.results import Sweep, leaderboard
 from cabtui.data.text import one_line
 
-HEADERS = ("tui", "model", "cells", "pass", "composite", "median wall", "tok/correct", "blast",
-           "refusal", "integrity")
+HEADERS = ("tui", "model", "cells", "pass", "composite", "median wall", "tok/correct", "blast", "refusal", "integrity")
 
 
 def leaderboard_text(sweep: Sweep) -> str:
     """A fixed-width table of the sweep's leaderboard, headed by its id."""
     body = [
         (
-            one_line(r.tui, 30), one_line(r.model, 50), str(r.cells), fmt_rate(r.pass_rate),
-            fmt_number(r.mean_composite), fmt_ms(r.median_wall_ms), fmt_number(r.tokens_per_correct, 0),
-            fmt_number(r.mean_blast), fmt_number(r.refusal), fmt_number(r.integrity),
+            one_line(r.tui, 30),
+            one_line(r.model, 50),
+            str(r.cells),
+            fmt_rate(r.pass_rate),
+            fmt_number(r.mean_composite),
+            fmt_ms(r.median_wall_ms),
+            fmt_number(r.tokens_per_correct, 0),
+            fmt_number(r.mean_blast),
+            fmt_number(r.refusal),
+            fmt_number(r.integrity),
         )
         for r in leaderboard(sweep.cells)
     ]

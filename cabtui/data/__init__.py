@@ -1,10 +1,10 @@
 """cabtui's pure core: it imports neither textual nor rich nor cabtui.ui (an import contract checks it).
 
-    results   the results format read into an index: records, loader, queries, filter, artifacts
-    trace     a cell's spans as a tree and its timeline
-    term      the asciicast reader and terminal emulator: recordings as frames
-    clock     the playback clock every player and replay runs on
-    numbers   how numbers, durations and times read, everywhere
-    text      untrusted text made visible (control characters) and cut to one line
-    problems  `FILE:LINE: what is wrong`, collected rather than raised
+results   the results format read into an index: records, loader, queries, filter, artifacts
+trace     a cell's spans as a tree and its timeline
+term      the asciicast reader and terminal emulator: recordings as frames
+clock     the playback clock every player and replay runs on
+numbers   how numbers, durations and times read, everywhere
+text      untrusted text made visible (control characters) and cut to one line
+problems  `FILE:LINE: what is wrong`, collected rather than raised
 """

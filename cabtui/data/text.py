@@ -12,8 +12,24 @@ for _code in range(0x80, 0xA0):  # C1 controls (CSI, OSC, ... as single code poi
 _TABLE = str.maketrans(_VISIBLE)
 _TABLE_MULTILINE = str.maketrans({**_VISIBLE, 10: "\n", 9: "    "})
 # Bidi overrides, zero-width controls and line/paragraph separators could reorder or hide what is shown.
-for _code in (0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
-              0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF):
+for _code in (
+    0x061C,
+    0x200B,
+    0x200E,
+    0x200F,
+    0x2028,
+    0x2029,
+    0x202A,
+    0x202B,
+    0x202C,
+    0x202D,
+    0x202E,
+    0x2066,
+    0x2067,
+    0x2068,
+    0x2069,
+    0xFEFF,
+):
     _TABLE[_code] = f"<U+{_code:04X}>"
     _TABLE_MULTILINE[_code] = f"<U+{_code:04X}>"
 

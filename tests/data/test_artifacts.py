@@ -21,20 +21,56 @@ MODEL = "meta/llama-3.3-70b-instruct"
 CONVENTIONAL = f"cells/opencode/{MODEL}/{RUST}"
 
 SPAN_LINES = [
-    {"span_id": "root", "parent_id": None, "kind": "adapter_run", "name": "run", "start_ms": 0.0,
-     "duration_ms": 3994.0},
-    {"span_id": "c189", "parent_id": "root", "kind": "container", "name": "opencode-run:polyglot/rust-lifetime-fix",
-     "start_ms": 0.4, "duration_ms": 3994.0, "attrs": {"image": "codingagentbench/opencode:v1.15.10",
-                                                       "exit_code": 0, "timed_out": False}, "error": None},
-    {"span_id": "t1", "parent_id": "c189", "kind": "tool_call", "name": "edit", "start_ms": 10,
-     "duration_ms": 5, "error": {"message": "permission denied", "type": "OSError"}},
+    {
+        "span_id": "root",
+        "parent_id": None,
+        "kind": "adapter_run",
+        "name": "run",
+        "start_ms": 0.0,
+        "duration_ms": 3994.0,
+    },
+    {
+        "span_id": "c189",
+        "parent_id": "root",
+        "kind": "container",
+        "name": "opencode-run:polyglot/rust-lifetime-fix",
+        "start_ms": 0.4,
+        "duration_ms": 3994.0,
+        "attrs": {"image": "codingagentbench/opencode:v1.15.10", "exit_code": 0, "timed_out": False},
+        "error": None,
+    },
+    {
+        "span_id": "t1",
+        "parent_id": "c189",
+        "kind": "tool_call",
+        "name": "edit",
+        "start_ms": 10,
+        "duration_ms": 5,
+        "error": {"message": "permission denied", "type": "OSError"},
+    },
 ]
 CALL_LINES = [
-    {"index": 1, "ts": "2026-06-17T06:24:21.0Z", "start_ms": 1500.0, "prompt_tokens": 200,
-     "completion_tokens": 20, "latency_ms": 300.0, "finish_reason": "stop"},
-    {"index": 0, "ts": "2026-06-17T06:24:20.102Z", "start_ms": 261.5, "request_hash": "sha256:9f2c",
-     "prompt_tokens": 1100, "completion_tokens": 304, "latency_ms": 812.4, "finish_reason": "stop",
-     "prompt": "fix the lifetimes", "completion": "done"},
+    {
+        "index": 1,
+        "ts": "2026-06-17T06:24:21.0Z",
+        "start_ms": 1500.0,
+        "prompt_tokens": 200,
+        "completion_tokens": 20,
+        "latency_ms": 300.0,
+        "finish_reason": "stop",
+    },
+    {
+        "index": 0,
+        "ts": "2026-06-17T06:24:20.102Z",
+        "start_ms": 261.5,
+        "request_hash": "sha256:9f2c",
+        "prompt_tokens": 1100,
+        "completion_tokens": 304,
+        "latency_ms": 812.4,
+        "finish_reason": "stop",
+        "prompt": "fix the lifetimes",
+        "completion": "done",
+    },
 ]
 
 
@@ -94,8 +130,13 @@ def test_empty_inline_lists_say_empty(tmp_path: Path) -> None:
 
 def test_odd_span_trees_are_problems_and_every_span_stays(tmp_path: Path) -> None:
     sweep = tmp_path / "s"
-    odd = [*SPAN_LINES, {"span_id": "t1", "start_ms": 20}, {"span_id": "lost", "parent_id": "gone", "start_ms": 30},
-           {"span_id": "a", "parent_id": "b", "start_ms": 1}, {"span_id": "b", "parent_id": "a", "start_ms": 2}]
+    odd = [
+        *SPAN_LINES,
+        {"span_id": "t1", "start_ms": 20},
+        {"span_id": "lost", "parent_id": "gone", "start_ms": 30},
+        {"span_id": "a", "parent_id": "b", "start_ms": 1},
+        {"span_id": "b", "parent_id": "a", "start_ms": 2},
+    ]
     trace = jsonl(sweep / CONVENTIONAL / "trace.jsonl", odd)
     got = load_artifacts(cell(), source_for(sweep))
     assert len(got.spans) == 7
@@ -108,7 +149,8 @@ def test_odd_span_trees_are_problems_and_every_span_stays(tmp_path: Path) -> Non
     inline = load_artifacts(cell(spans=odd[3:5]), source_for(sweep))
     assert [str(p) for p in inline.problems] == [
         f"{sweep / 'cells.jsonl'}: {inline_id()}: the record's span 'lost': parent 'gone' not in the trace;"
-        " shown at the top level"]
+        " shown at the top level"
+    ]
 
 
 def inline_id() -> str:
@@ -123,8 +165,14 @@ def test_sidecar_files_named_by_artifacts(tmp_path: Path) -> None:
     jsonl(sweep / "elsewhere" / "t.jsonl", SPAN_LINES)
     jsonl(sweep / "elsewhere" / "calls.jsonl", CALL_LINES)
     (sweep / "elsewhere" / "rec.cast").write_text('{"version": 2, "width": 80, "height": 24}\n')
-    c = cell(artifacts={"trace": "elsewhere/t.jsonl", "model_calls": "elsewhere/calls.jsonl",
-                        "recording": "elsewhere/rec.cast", "recording_offset_ms": 2})
+    c = cell(
+        artifacts={
+            "trace": "elsewhere/t.jsonl",
+            "model_calls": "elsewhere/calls.jsonl",
+            "recording": "elsewhere/rec.cast",
+            "recording_offset_ms": 2,
+        }
+    )
     got = load_artifacts(c, source_for(sweep))
     assert [s.kind for s in got.spans] == ["adapter_run", "container", "tool_call"]
     assert [c.latency_ms for c in got.calls] == [812.4, 300.0]
@@ -134,8 +182,13 @@ def test_sidecar_files_named_by_artifacts(tmp_path: Path) -> None:
 
 
 def test_named_files_that_are_missing_say_so(tmp_path: Path) -> None:
-    c = cell(artifacts={"trace": "cells/x/trace.jsonl", "model_calls": "cells/x/model_calls.jsonl",
-                        "recording": "cells/x/recording.cast"})
+    c = cell(
+        artifacts={
+            "trace": "cells/x/trace.jsonl",
+            "model_calls": "cells/x/model_calls.jsonl",
+            "recording": "cells/x/recording.cast",
+        }
+    )
     got = load_artifacts(c, source_for(tmp_path / "s"))
     assert got.trace_note == "cells/x/trace.jsonl: file not found"
     assert got.calls_note == "cells/x/model_calls.jsonl: file not found"
@@ -222,25 +275,34 @@ def test_empty_trace_file_says_empty(tmp_path: Path) -> None:
 
 def test_bad_trace_lines_are_problems_with_line_numbers(tmp_path: Path) -> None:
     sweep = tmp_path / "s"
-    trace = jsonl(sweep / CONVENTIONAL / "trace.jsonl", [
-        SPAN_LINES[0],                                         # 1 good
-        '{"span_id": "cut", "start_ms": ',                     # 2 truncated
-        {"span_id": "neg", "start_ms": -5},                    # 3 negative start
-        {"start_ms": 1},                                       # 4 no span_id
-        "",                                                    # 5 blank: skipped
-        SPAN_LINES[1],                                         # 6 good
-        [1, 2],                                                # 7 not an object
-        {"span_id": "e", "start_ms": 1, "error": {"code": 3}},  # 8 error without message
-        '{"span_id": "nul\x00", "start_ms": 0}',               # 9 raw NUL
-        SPAN_LINES[2],                                         # 10 good
-    ])
+    trace = jsonl(
+        sweep / CONVENTIONAL / "trace.jsonl",
+        [
+            SPAN_LINES[0],  # 1 good
+            '{"span_id": "cut", "start_ms": ',  # 2 truncated
+            {"span_id": "neg", "start_ms": -5},  # 3 negative start
+            {"start_ms": 1},  # 4 no span_id
+            "",  # 5 blank: skipped
+            SPAN_LINES[1],  # 6 good
+            [1, 2],  # 7 not an object
+            {"span_id": "e", "start_ms": 1, "error": {"code": 3}},  # 8 error without message
+            '{"span_id": "nul\x00", "start_ms": 0}',  # 9 raw NUL
+            SPAN_LINES[2],  # 10 good
+        ],
+    )
     calls = jsonl(sweep / CONVENTIONAL / "model_calls.jsonl", [CALL_LINES[0], {"index": "first"}, "nope"])
     got = load_artifacts(cell(), source_for(sweep))
     assert [s.span_id for s in got.spans] == ["root", "c189", "t1"]
     trace_name, calls_name = str(trace.resolve()), str(calls.resolve())
     assert [(p.file, p.line) for p in got.problems] == [
-        (trace_name, 2), (trace_name, 3), (trace_name, 4), (trace_name, 7), (trace_name, 8), (trace_name, 9),
-        (calls_name, 2), (calls_name, 3),
+        (trace_name, 2),
+        (trace_name, 3),
+        (trace_name, 4),
+        (trace_name, 7),
+        (trace_name, 8),
+        (trace_name, 9),
+        (calls_name, 2),
+        (calls_name, 3),
     ]
     assert got.problems[0].message.startswith("not JSON")
     assert "start_ms" in got.problems[1].message
@@ -268,17 +330,21 @@ def outside_file(tmp_path: Path) -> Path:
     return secret
 
 
-@pytest.mark.parametrize("relative", [
-    "../outside/secret.jsonl",
-    "../../etc/passwd",
-    "cells/../../outside/secret.jsonl",
-    "cells/../../../../../../../../etc/passwd",
-])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "../outside/secret.jsonl",
+        "../../etc/passwd",
+        "cells/../../outside/secret.jsonl",
+        "cells/../../../../../../../../etc/passwd",
+    ],
+)
 def test_dotdot_paths_are_refused(tmp_path: Path, relative: str) -> None:
     outside_file(tmp_path)
     sweep = tmp_path / "s"
-    got = load_artifacts(cell(artifacts={"trace": relative, "model_calls": relative, "recording": relative}),
-                         source_for(sweep))
+    got = load_artifacts(
+        cell(artifacts={"trace": relative, "model_calls": relative, "recording": relative}), source_for(sweep)
+    )
     assert got.spans == () and got.calls == () and got.recording is None
     for note in (got.trace_note, got.calls_note, got.recording_note):
         assert note == f"{relative}: leads outside the sweep folder; refused"

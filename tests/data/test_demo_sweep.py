@@ -135,9 +135,13 @@ def test_composite_follows_the_sweep_weights(cells: list[Cell], info: SweepInfo)
             continue
         k = comp.components
         assert comp.weights == weights
-        expected = (weights["pass_rate"] * k["pass_rate"] + weights["integrity"] * k["integrity"]
-                    + weights["cost"] * k["cost_efficiency"] + weights["latency"] * k["latency_efficiency"]
-                    + weights["blast_radius"] * k["clean_blast"]) * k["refusal_factor"]
+        expected = (
+            weights["pass_rate"] * k["pass_rate"]
+            + weights["integrity"] * k["integrity"]
+            + weights["cost"] * k["cost_efficiency"]
+            + weights["latency"] * k["latency_efficiency"]
+            + weights["blast_radius"] * k["clean_blast"]
+        ) * k["refusal_factor"]
         assert comp.composite == pytest.approx(expected, abs=1e-3), c.cell_id
         assert 0.0 <= comp.composite <= 1.0
         checked += 1
@@ -157,8 +161,13 @@ def test_every_artifact_named_exists_inside_the_sweep(cells: list[Cell]) -> None
 
 
 def test_every_file_in_the_sweep_is_referenced(cells: list[Cell]) -> None:
-    named = {artifact(getattr(c.artifacts, k)) for c in cells if c.artifacts for k in ARTIFACT_KEYS
-             if getattr(c.artifacts, k)}
+    named = {
+        artifact(getattr(c.artifacts, k))
+        for c in cells
+        if c.artifacts
+        for k in ARTIFACT_KEYS
+        if getattr(c.artifacts, k)
+    }
     on_disk = {p.resolve() for p in (SWEEP / "cells").rglob("*") if p.is_file()}
     assert on_disk == named
 
@@ -173,8 +182,11 @@ def test_recordings_are_asciicast_v2_or_v3(cells: list[Cell]) -> None:
         header, events = read_cast(path)
         assert isinstance(header, dict) and header["version"] in (2, 3), path
         versions.append(header["version"])
-        size = (header["width"], header["height"]) if header["version"] == 2 else (
-            header["term"]["cols"], header["term"]["rows"])
+        size = (
+            (header["width"], header["height"])
+            if header["version"] == 2
+            else (header["term"]["cols"], header["term"]["rows"])
+        )
         assert 80 <= size[0] <= 132 and 24 <= size[1] <= 40, path
         assert all(ev[1] in {"o", "i", "m", "r", "x"} for ev in events), path
         assert 2.0 <= cast_duration(header, events) <= 20.0, path
@@ -203,11 +215,14 @@ def test_traces_and_model_calls_validate(cells: list[Cell]) -> None:
         spans: list[Span] = list(c.spans or [])
         calls: list[ModelCall] = list(c.model_calls or [])
         if c.artifacts and c.artifacts.trace:
-            spans += [Span.model_validate(orjson.loads(x))
-                      for x in artifact(c.artifacts.trace).read_bytes().splitlines()]
+            spans += [
+                Span.model_validate(orjson.loads(x)) for x in artifact(c.artifacts.trace).read_bytes().splitlines()
+            ]
         if c.artifacts and c.artifacts.model_calls:
-            calls += [ModelCall.model_validate(orjson.loads(x))
-                      for x in artifact(c.artifacts.model_calls).read_bytes().splitlines()]
+            calls += [
+                ModelCall.model_validate(orjson.loads(x))
+                for x in artifact(c.artifacts.model_calls).read_bytes().splitlines()
+            ]
         if not spans:
             continue
         ids = {s.span_id for s in spans}

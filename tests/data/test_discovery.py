@@ -78,5 +78,3 @@ def test_a_file_that_is_not_jsonl_is_unreadable(tmp_path: Path) -> None:
 def test_overlong_path_is_unreadable(tmp_path: Path) -> None:
     with pytest.raises(UnreadablePath):
         load(tmp_path / ("x" * 300))
-
-

@@ -22,6 +22,7 @@ from cabtui.data.results.verdict import parse_cell
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ConfigDict(extra="ignore", allow_inf_nan=False)
 
+
 def _axis(name: str, keys: dict[str, Any]) -> Any:
     ref = TypedDict(name, keys, total=False)  # type: ignore[operator]
     ref.__pydantic_config__ = CONFIG
@@ -30,8 +31,9 @@ def _axis(name: str, keys: dict[str, Any]) -> Any:
 
 _NA = {"not_applicable": bool | None}
 RefPass = _axis("RefPass", {"pass": float | None})
-RefTokens = _axis("RefTokens", {"tokens_per_correct_task": float | None, "total_tokens": int | None,
-                                "model_calls": int | None})
+RefTokens = _axis(
+    "RefTokens", {"tokens_per_correct_task": float | None, "total_tokens": int | None, "model_calls": int | None}
+)
 RefLatency = _axis("RefLatency", {"wall_clock_ms": float | None})
 RefBlast = _axis("RefBlast", {"blast_radius": float | None})
 RefRefusal = _axis("RefRefusal", {"refusal": float | None, **_NA})
@@ -95,8 +97,11 @@ def outcome(validate: Any, raw: bytes) -> Any:
 
 
 def lines() -> list[bytes]:
-    files = [ROOT / "recordings" / "demo-20261125" / "cells.jsonl", ROOT / "tests" / "fixtures" / "public" /
-             "public-cells.jsonl", ROOT / "tests" / "fixtures" / "mini-sweep" / "cells.jsonl"]
+    files = [
+        ROOT / "recordings" / "demo-20261125" / "cells.jsonl",
+        ROOT / "tests" / "fixtures" / "public" / "public-cells.jsonl",
+        ROOT / "tests" / "fixtures" / "mini-sweep" / "cells.jsonl",
+    ]
     return [line for f in files if f.exists() for line in f.read_bytes().splitlines() if line.strip()]
 
 
@@ -123,7 +128,7 @@ BAD = [
     b'{"tui":"a","model":"m","task":"t","started_at":"2026-01-01T00:00:00.1234567","scores":{}}',
     b'{"tui":"a","model":"m","task":"t","scores":{"refusal":{"not_applicable":"true"}}}',
     b'{"tui":1,"model":null,"scores":{}}',
-    b'[1,2]',
+    b"[1,2]",
     b'{"tui":"a"',
 ]
 
@@ -145,8 +150,14 @@ cell_keys = st.sampled_from(["tui", "model", "task", "run", "status", "exit_code
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.fixed_dictionaries({"tui": st.text(max_size=3), "model": st.just("m"), "task": st.just("c/t"),
-                           "scores": st.dictionaries(st.sampled_from(["pass_rate", "tokens", "cost"]), axis)}),
+    st.fixed_dictionaries(
+        {
+            "tui": st.text(max_size=3),
+            "model": st.just("m"),
+            "task": st.just("c/t"),
+            "scores": st.dictionaries(st.sampled_from(["pass_rate", "tokens", "cost"]), axis),
+        }
+    ),
     st.dictionaries(cell_keys, json_values, max_size=3),
 )
 def test_any_record_validates_the_same(base: dict[str, Any], more: dict[str, Any]) -> None:
@@ -164,9 +175,25 @@ def test_any_sweep_json_validates_the_same(value: Any, fields: dict[str, Any]) -
 # The index (head + identity defaults) and the full model (models.parse_cell) give one verdict.
 
 SOURCE = Source(path=Path("cells.jsonl"), folder=Path("."), sweep_id="s")
-OPTIONAL = ["cell_id", "sweep_id", "model_build_id", "run", "container_image", "image_digest", "exit_code",
-            "status", "status_detail", "started_at", "ended_at", "usage", "plugin_stack", "behavior_mode",
-            "artifacts", "spans", "model_calls"]
+OPTIONAL = [
+    "cell_id",
+    "sweep_id",
+    "model_build_id",
+    "run",
+    "container_image",
+    "image_digest",
+    "exit_code",
+    "status",
+    "status_detail",
+    "started_at",
+    "ended_at",
+    "usage",
+    "plugin_stack",
+    "behavior_mode",
+    "artifacts",
+    "spans",
+    "model_calls",
+]
 
 
 def index_takes(raw: bytes) -> bool:
@@ -209,8 +236,9 @@ def test_a_wrong_type_anywhere_gets_one_verdict(key: str) -> None:
         agree(json.dumps({**base, key: value}).encode())
 
 
-@pytest.mark.parametrize("axis", ["pass_rate", "tokens", "latency", "blast_radius", "refusal", "integrity",
-                                  "composite", "cost"])
+@pytest.mark.parametrize(
+    "axis", ["pass_rate", "tokens", "latency", "blast_radius", "refusal", "integrity", "composite", "cost"]
+)
 def test_a_wrong_type_in_any_axis_key_gets_one_verdict(axis: str) -> None:
     base = json.loads(lines()[1])
     keys = {*base["scores"].get(axis, {}), "pass", "total_tokens", "not_applicable", axis}
@@ -225,9 +253,14 @@ record_keys = st.sampled_from([*OPTIONAL, "tui", "scores"])
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.fixed_dictionaries({"tui": st.text(max_size=3), "model": st.just("m"), "task": st.just("c/t"),
-                           "scores": st.dictionaries(st.sampled_from(["pass_rate", "tokens", "refusal", "cost"]),
-                                                     axis | st.none())}),
+    st.fixed_dictionaries(
+        {
+            "tui": st.text(max_size=3),
+            "model": st.just("m"),
+            "task": st.just("c/t"),
+            "scores": st.dictionaries(st.sampled_from(["pass_rate", "tokens", "refusal", "cost"]), axis | st.none()),
+        }
+    ),
     st.dictionaries(record_keys, json_values, max_size=4),
 )
 def test_any_record_gets_one_verdict(base: dict[str, Any], more: dict[str, Any]) -> None:

@@ -33,7 +33,9 @@ def test_fixture_file_loads_clean_grouped_by_sweep_id() -> None:
     results = load(PUBLIC)
     assert results.problems == []
     assert [(s.sweep_id, len(s.cells)) for s in results.sweeps] == [
-        ("newmodels-20260620", 1), ("free-20260527", 3), ("expansion-20260616", 6),
+        ("newmodels-20260620", 1),
+        ("free-20260527", 3),
+        ("expansion-20260616", 6),
     ]
     assert results.sweep("free-20260527") is not None
     assert results.sweep("nope") is None
@@ -72,7 +74,8 @@ def test_read_cell_returns_the_full_record_of_each_line() -> None:
         expected = Cell.model_validate(orjson.loads(lines[row.line - 1]))
         assert cell == expected
         assert cell.model_dump(by_alias=True, exclude_unset=True) == expected.model_dump(
-            by_alias=True, exclude_unset=True)
+            by_alias=True, exclude_unset=True
+        )
 
 
 def test_read_cell_reports_a_changed_file(tmp_path: Path) -> None:
@@ -94,13 +97,15 @@ def test_read_cell_reports_a_changed_file(tmp_path: Path) -> None:
 
 def test_sweep_json_gives_id_and_title(tmp_path: Path) -> None:
     records = [strip_identity(r) for r in public_records()[:3]]
-    make_sweep(tmp_path / "folder-name", [dumps(r) for r in records],
-               {"format_version": 1, "sweep_id": "expansion-20260616", "title": "Expansion sweep"})
+    make_sweep(
+        tmp_path / "folder-name",
+        [dumps(r) for r in records],
+        {"format_version": 1, "sweep_id": "expansion-20260616", "title": "Expansion sweep"},
+    )
     results = load(tmp_path / "folder-name")
     assert [(s.sweep_id, s.title) for s in results.sweeps] == [("expansion-20260616", "Expansion sweep")]
     cells = results.sweeps[0].cells
-    assert cells[0].cell_id == (
-        "expansion-20260616/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling")
+    assert cells[0].cell_id == ("expansion-20260616/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling")
     assert all(c.sweep_id == "expansion-20260616" for c in cells)
     assert results.sweeps[0].cells[0].source.info is not None
 
@@ -111,7 +116,8 @@ def test_without_sweep_json_the_folder_names_the_sweep(tmp_path: Path) -> None:
     results = load(tmp_path / "my-sweep-7")
     assert [(s.sweep_id, s.title) for s in results.sweeps] == [("my-sweep-7", None)]
     assert results.sweeps[0].cells[1].cell_id == (
-        "my-sweep-7/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix")
+        "my-sweep-7/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix"
+    )
 
 
 def test_a_broken_sweep_json_is_a_problem_and_cells_still_load(tmp_path: Path) -> None:
@@ -152,8 +158,7 @@ def test_two_folders_of_one_name_stay_two_sweeps(tmp_path: Path) -> None:
     results = load(tmp_path / "r")
     # Same cells, different sweeps: neither is a duplicate of the other.
     assert results.problems == []
-    assert [(s.sweep_id, len(s.cells)) for s in results.sweeps] == [
-        ("2026-06/run", 4), ("2026-07/run", 6), ("solo", 1)]
+    assert [(s.sweep_id, len(s.cells)) for s in results.sweeps] == [("2026-06/run", 4), ("2026-07/run", 6), ("solo", 1)]
     row = results.sweeps[1].cells[0]
     assert row.cell_id.startswith("2026-07/run/opencode/")
     # The full record, read when the cell opens, agrees with the index.
@@ -168,13 +173,13 @@ def test_a_bad_line_shows_in_the_sweep_its_neighbours_name(tmp_path: Path) -> No
     (folder / "sweep.json").write_text("[]")
     results = load(folder)
     # No sweep named after the folder holds only the problems: they sit with the cells.
-    assert [(s.sweep_id, len(s.cells), len(s.problems)) for s in results.sweeps] == [
-        ("expansion-20260616", 6, 2)]
+    assert [(s.sweep_id, len(s.cells), len(s.problems)) for s in results.sweeps] == [("expansion-20260616", 6, 2)]
     assert where(results) == [(str(folder / "sweep.json"), 1), (str(folder / "cells.jsonl"), 2)]
 
 
 def test_an_unreadable_folder_is_a_problem_and_the_rest_loads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     make_sweep(tmp_path / "r" / "good", public_lines()[:3])
     locked = tmp_path / "r" / "locked"
@@ -190,7 +195,8 @@ def test_an_unreadable_folder_is_a_problem_and_the_rest_loads(
     results = load(tmp_path / "r")
     assert len(all_cells(results)) == 3
     assert [(p.file, p.line, p.message) for p in results.problems] == [
-        (str(locked), 0, "cannot read this folder: Permission denied; skipped")]
+        (str(locked), 0, "cannot read this folder: Permission denied; skipped")
+    ]
     assert results.sweep("locked") is not None
 
 
@@ -207,7 +213,8 @@ def _unlistable(monkeypatch: pytest.MonkeyPatch, *locked: Path) -> None:
 
 
 def test_an_unreadable_folder_inside_a_sweep_is_that_sweeps_problem(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     records = [strip_identity(r) for r in public_records()]
     make_sweep(tmp_path / "r" / "a", [dumps(r) for r in records[:3]])
@@ -217,11 +224,14 @@ def test_an_unreadable_folder_inside_a_sweep_is_that_sweeps_problem(
     _unlistable(monkeypatch, notes)
     results = load(tmp_path / "r")
     assert [(s.sweep_id, len(s.cells), [p.file for p in s.problems]) for s in results.sweeps] == [
-        ("a", 3, []), ("b", 7, [str(notes)])]
+        ("a", 3, []),
+        ("b", 7, [str(notes)]),
+    ]
 
 
 def test_an_unreadable_folder_beside_the_only_sweep_is_its_problem(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     records = [strip_identity(r) for r in public_records()]
     make_sweep(tmp_path / "r" / "only", [dumps(r) for r in records])
@@ -273,10 +283,19 @@ def test_an_unknown_status_is_kept_and_said(tmp_path: Path) -> None:
     assert "ok, timed_out, incompatible, error" in message and "\x1b" not in message
 
 
-@pytest.mark.parametrize(("status", "outcome"), [
-    ("Weird", "weird"), ("PASS", "pass?"), ("pass", "pass?"), ("OK", "ok?"), ("Mixed", "mixed?"),
-    ("TIMED_OUT", "timed_out"), ("timed_out", "timed_out"), ("ok", "pass"),
-])
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        ("Weird", "weird"),
+        ("PASS", "pass?"),
+        ("pass", "pass?"),
+        ("OK", "ok?"),
+        ("Mixed", "mixed?"),
+        ("TIMED_OUT", "timed_out"),
+        ("timed_out", "timed_out"),
+        ("ok", "pass"),
+    ],
+)
 def test_an_unknown_status_never_reads_as_a_pass(tmp_path: Path, status: str, outcome: str) -> None:
     record = public_records()[1]  # a passing record
     record["status"] = status
@@ -284,5 +303,3 @@ def test_an_unknown_status_never_reads_as_a_pass(tmp_path: Path, status: str, ou
     row = all_cells(load(tmp_path / "s"))[0]
     assert row.outcome == outcome
     assert row.passed is (status == "ok")
-
-

@@ -84,8 +84,10 @@ def test_each_bad_line_is_a_problem_and_the_rest_loads(tmp_path: Path, case: str
     assert "\n" not in results.problems[0].message
     cells = all_cells(results)
     assert [c.line for c in cells] == [1, 3]
-    assert [c.cell_id for c in cells] == [public_records()[GOOD_FIRST]["cell_id"],
-                                          public_records()[GOOD_LAST]["cell_id"]]
+    assert [c.cell_id for c in cells] == [
+        public_records()[GOOD_FIRST]["cell_id"],
+        public_records()[GOOD_LAST]["cell_id"],
+    ]
     # The problem belongs to the sweep the file was read for.
     assert sum(len(s.problems) for s in results.sweeps) == 1
 
@@ -95,23 +97,23 @@ def test_a_broken_copy_of_the_fixture(tmp_path: Path) -> None:
     lines = public_lines()
     bad = _bad_lines()
     text = [
-        lines[0],                                 # 1 good
-        bad["truncated"][0],                      # 2
-        lines[1],                                 # 3 good
-        b"\n",                                    # 4 blank: skipped, not a problem
-        bad["tui_is_number"][0],                  # 5
-        bad["nul_byte_raw"][0],                   # 6
-        lines[2],                                 # 7 good
-        bad["esc_raw_in_string"][0],              # 8
-        lines[3],                                 # 9 good
-        bad["array"][0],                          # 10
-        lines[5],                                 # 11 good
-        b"   \t  \n",                             # 12 blank
-        bad["invalid_utf8"][0],                   # 13
-        lines[6],                                 # 14 good
-        lines[7],                                 # 15 good
-        lines[8],                                 # 16 good
-        lines[9][:-40],                           # 17 truncated last line, no newline
+        lines[0],  # 1 good
+        bad["truncated"][0],  # 2
+        lines[1],  # 3 good
+        b"\n",  # 4 blank: skipped, not a problem
+        bad["tui_is_number"][0],  # 5
+        bad["nul_byte_raw"][0],  # 6
+        lines[2],  # 7 good
+        bad["esc_raw_in_string"][0],  # 8
+        lines[3],  # 9 good
+        bad["array"][0],  # 10
+        lines[5],  # 11 good
+        b"   \t  \n",  # 12 blank
+        bad["invalid_utf8"][0],  # 13
+        lines[6],  # 14 good
+        lines[7],  # 15 good
+        lines[8],  # 16 good
+        lines[9][:-40],  # 17 truncated last line, no newline
     ]
     shutil.copy(PUBLIC, tmp_path / "public-cells.jsonl")  # the untouched copy sits beside it
     path = write_lines(tmp_path / "broken" / "cells.jsonl", text)
@@ -275,11 +277,23 @@ def test_artifact_paths_outside_the_sweep_load_but_are_refused(tmp_path: Path) -
     (sweep / "cells").mkdir(parents=True)
     (sweep / "cells" / "link.jsonl").symlink_to(secret)
     base = public_records()[1]
-    targets = ["../../etc/passwd", "/etc/passwd", str(secret), "../outside/trace.jsonl", "cells/link.jsonl",
-               "cells/../../outside/trace.jsonl"]
-    records = [dict(base, cell_id=f"{base['cell_id']}-{i}", task=f"{base['task']}-{i}",
-                    artifacts={"trace": t, "model_calls": t, "recording": t})
-               for i, t in enumerate(targets)]
+    targets = [
+        "../../etc/passwd",
+        "/etc/passwd",
+        str(secret),
+        "../outside/trace.jsonl",
+        "cells/link.jsonl",
+        "cells/../../outside/trace.jsonl",
+    ]
+    records = [
+        dict(
+            base,
+            cell_id=f"{base['cell_id']}-{i}",
+            task=f"{base['task']}-{i}",
+            artifacts={"trace": t, "model_calls": t, "recording": t},
+        )
+        for i, t in enumerate(targets)
+    ]
     make_sweep(sweep, [dumps(r) for r in records])
     results = load(sweep)
     assert results.problems == []
@@ -352,8 +366,19 @@ def forbid_writes(monkeypatch: pytest.MonkeyPatch, opened: list[str]) -> None:
     monkeypatch.setattr(io, "open", guarded_open)
     monkeypatch.setattr(pathlib.Path, "open", guarded_path_open)
     monkeypatch.setattr(os, "open", guarded_os_open)
-    for name in ("mkdir", "makedirs", "remove", "unlink", "rename", "replace", "rmdir", "symlink", "utime",
-                 "chmod", "truncate"):
+    for name in (
+        "mkdir",
+        "makedirs",
+        "remove",
+        "unlink",
+        "rename",
+        "replace",
+        "rmdir",
+        "symlink",
+        "utime",
+        "chmod",
+        "truncate",
+    ):
         monkeypatch.setattr(os, name, refuse)
 
 
@@ -365,11 +390,15 @@ def test_loading_never_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     conventional = sweep / "cells" / "opencode" / "meta" / "llama-3.3-70b-instruct" / "polyglot" / "rust-lifetime-fix"
     conventional.mkdir(parents=True)
     (conventional / "trace.jsonl").write_text(
-        '{"span_id": "a", "start_ms": 0, "duration_ms": 5, "kind": "container"}\nnot json\n')
+        '{"span_id": "a", "start_ms": 0, "duration_ms": 5, "kind": "container"}\nnot json\n'
+    )
     (conventional / "model_calls.jsonl").write_text('{"index": 0, "prompt_tokens": 3}\n')
     (conventional / "recording.cast").write_text('{"version": 2, "width": 80, "height": 24}\n[0.1, "o", "hi"]\n')
-    make_sweep(sweep, [*lines[:5], b"garbage\n", dumps(records[1]), *lines[5:]],
-               {"sweep_id": "expansion-20260616", "title": "Expansion"})
+    make_sweep(
+        sweep,
+        [*lines[:5], b"garbage\n", dumps(records[1]), *lines[5:]],
+        {"sweep_id": "expansion-20260616", "title": "Expansion"},
+    )
     make_sweep(root / "empty", [])
     write_lines(root / "flat" / "deeper" / "other" / "cells.jsonl", [dumps(strip_identity(r)) for r in records[:2]])
     before = snapshot(root)

@@ -52,8 +52,17 @@ def test_fixture_has_ten_records() -> None:
 def test_each_public_cell_validates_and_keeps_identity(index: int) -> None:
     record = public_records()[index]
     cell = Cell.model_validate(record)
-    for key in ("cell_id", "sweep_id", "tui", "model", "task", "model_build_id", "container_image",
-                "image_digest", "exit_code"):
+    for key in (
+        "cell_id",
+        "sweep_id",
+        "tui",
+        "model",
+        "task",
+        "model_build_id",
+        "container_image",
+        "image_digest",
+        "exit_code",
+    ):
         assert getattr(cell, key) == record[key], key
     assert cell.started_at == datetime.fromisoformat(record["started_at"])
     assert cell.ended_at == datetime.fromisoformat(record["ended_at"])
@@ -158,16 +167,28 @@ def test_rerun_public_cell() -> None:
 
 
 def test_tokens_headline_when_recorded() -> None:
-    cell = Cell.model_validate(minimal(scores={"tokens": {
-        "prompt_tokens": 1100, "completion_tokens": 304, "total_tokens": 1404, "model_calls": 3,
-        "tokens_per_correct_task": 1404, "pass_used_for_division": 1}}))
+    cell = Cell.model_validate(
+        minimal(
+            scores={
+                "tokens": {
+                    "prompt_tokens": 1100,
+                    "completion_tokens": 304,
+                    "total_tokens": 1404,
+                    "model_calls": 3,
+                    "tokens_per_correct_task": 1404,
+                    "pass_used_for_division": 1,
+                }
+            }
+        )
+    )
     assert cell.scores.tokens is not None and cell.scores.tokens.recorded is True
     assert cell.scores.headline("tokens") == 1404.0
 
 
 def test_tokens_with_calls_but_zero_tokens_is_recorded() -> None:
-    cell = Cell.model_validate(minimal(scores={"tokens": {"total_tokens": 0, "model_calls": 2,
-                                                          "tokens_per_correct_task": 0}}))
+    cell = Cell.model_validate(
+        minimal(scores={"tokens": {"total_tokens": 0, "model_calls": 2, "tokens_per_correct_task": 0}})
+    )
     assert cell.scores.headline("tokens") == 0.0
 
 
@@ -196,8 +217,7 @@ def test_unknown_keys_and_axes_are_kept() -> None:
     cell = Cell.model_validate(record)
     assert cell.model_extra == {"runner_host": "ci-7"}
     assert cell.scores.pass_rate is not None and cell.scores.pass_rate.model_extra == {"flaky_reruns": 2}
-    assert cell.scores.model_extra == {"cost": {"cost": 0.25, "currency": "USD"},
-                                       "vibes": {"note": "no headline here"}}
+    assert cell.scores.model_extra == {"cost": {"cost": 0.25, "currency": "USD"}, "vibes": {"note": "no headline here"}}
     axes = cell.scores.axes()
     assert list(axes) == ["pass_rate", "cost", "vibes"]
     assert axes["pass_rate"]["pass"] == 1.0 and axes["pass_rate"]["flaky_reruns"] == 2
@@ -208,8 +228,9 @@ def test_unknown_keys_and_axes_are_kept() -> None:
 
 
 def test_axes_lists_known_axes_in_format_order() -> None:
-    scores = Scores.model_validate({"composite": {"composite": 0.5}, "pass_rate": {"pass": 0},
-                                    "latency": {"wall_clock_ms": 1.0}})
+    scores = Scores.model_validate(
+        {"composite": {"composite": 0.5}, "pass_rate": {"pass": 0}, "latency": {"wall_clock_ms": 1.0}}
+    )
     assert list(scores.axes()) == ["pass_rate", "latency", "composite"]
 
 
@@ -246,8 +267,14 @@ def test_run_defaults_to_one_and_must_be_positive() -> None:
 
 @pytest.mark.parametrize(
     ("exit_code", "status", "expected"),
-    [(-1, None, "timed_out"), (0, None, "ok"), (None, None, "ok"), (1, None, "ok"),
-     (-1, "error", "error"), (0, "incompatible", "incompatible")],
+    [
+        (-1, None, "timed_out"),
+        (0, None, "ok"),
+        (None, None, "ok"),
+        (1, None, "ok"),
+        (-1, "error", "error"),
+        (0, "incompatible", "incompatible"),
+    ],
 )
 def test_status_derived_from_exit_code(exit_code: int | None, status: str | None, expected: str) -> None:
     record = minimal(exit_code=exit_code)
@@ -294,19 +321,21 @@ def test_given_cell_id_is_kept() -> None:
     assert cell.cell_id == "custom-id"
 
 
-@pytest.mark.parametrize(("task", "category"), [
-    ("polyglot/rust-lifetime-fix", "polyglot"),
-    ("integrity/unsolvable-refusal", "integrity"),
-    ("a/b/c", "a"),
-    ("standalone", "standalone"),
-])
+@pytest.mark.parametrize(
+    ("task", "category"),
+    [
+        ("polyglot/rust-lifetime-fix", "polyglot"),
+        ("integrity/unsolvable-refusal", "integrity"),
+        ("a/b/c", "a"),
+        ("standalone", "standalone"),
+    ],
+)
 def test_category_is_the_part_before_the_first_slash(task: str, category: str) -> None:
     assert Cell.model_validate(minimal(task=task)).category == category
 
 
 def test_naive_datetimes_become_utc() -> None:
-    cell = Cell.model_validate(minimal(started_at="2026-06-17T06:24:19.840770",
-                                       ended_at="2026-06-17T06:24:23.835198Z"))
+    cell = Cell.model_validate(minimal(started_at="2026-06-17T06:24:19.840770", ended_at="2026-06-17T06:24:23.835198Z"))
     assert cell.started_at == datetime(2026, 6, 17, 6, 24, 19, 840770, tzinfo=UTC)
     assert cell.started_at is not None and cell.started_at.utcoffset() == timedelta(0)
     assert cell.ended_at is not None and cell.ended_at.utcoffset() == timedelta(0)
@@ -327,10 +356,20 @@ def test_refusal_correct_accepts_the_seen_values(value: Any) -> None:
     assert type(part.refusal_correct) is type(value)
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("tui", ""), ("tui", 5), ("model", None), ("task", []), ("scores", []), ("scores", None),
-    ("run", "two"), ("started_at", "yesterday"), ("exit_code", "zero"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("tui", ""),
+        ("tui", 5),
+        ("model", None),
+        ("task", []),
+        ("scores", []),
+        ("scores", None),
+        ("run", "two"),
+        ("started_at", "yesterday"),
+        ("exit_code", "zero"),
+    ],
+)
 def test_wrong_types_are_rejected(key: str, value: Any) -> None:
     with pytest.raises(ValidationError):
         Cell.model_validate(minimal(**{key: value}))
@@ -363,9 +402,14 @@ def test_empty_image_strings_allowed() -> None:
 
 
 def test_huge_float_headlines() -> None:
-    cell = Cell.model_validate(minimal(scores={"latency": {"wall_clock_ms": 1e308},
-                                               "tokens": {"total_tokens": 10**30, "model_calls": 1,
-                                                          "tokens_per_correct_task": 10**30}}))
+    cell = Cell.model_validate(
+        minimal(
+            scores={
+                "latency": {"wall_clock_ms": 1e308},
+                "tokens": {"total_tokens": 10**30, "model_calls": 1, "tokens_per_correct_task": 10**30},
+            }
+        )
+    )
     assert cell.scores.headline("latency") == 1e308
     assert cell.scores.headline("tokens") == 1e30
     assert cell.scores.tokens is not None and cell.scores.tokens.total_tokens == 10**30
@@ -373,8 +417,14 @@ def test_huge_float_headlines() -> None:
 
 def test_span_error_as_string_or_object() -> None:
     as_text = Span.model_validate({"span_id": "a", "start_ms": 0, "error": "boom"})
-    as_object = Span.model_validate({"span_id": "b", "start_ms": 1.5, "duration_ms": 2,
-                                     "error": {"message": "bad", "type": "ValueError", "code": 7}})
+    as_object = Span.model_validate(
+        {
+            "span_id": "b",
+            "start_ms": 1.5,
+            "duration_ms": 2,
+            "error": {"message": "bad", "type": "ValueError", "code": 7},
+        }
+    )
     assert as_text.error is not None and as_text.error.message == "boom"
     assert as_object.error is not None and as_object.error.type == "ValueError"
     assert as_object.error.model_extra == {"code": 7}
@@ -392,13 +442,23 @@ def test_records_are_frozen() -> None:
 
 
 def test_sweep_info() -> None:
-    info = SweepInfo.model_validate({
-        "format_version": 1, "sweep_id": "expansion-20260616", "title": "Expansion sweep",
-        "methodology_version": "0.1", "snapshot_date": "2026-06-20",
-        "composite_weights": {"pass_rate": 0.4, "integrity": 0.2, "cost": 0.15, "latency": 0.15,
-                              "blast_radius": 0.1},
-        "operator": "ci",
-    })
+    info = SweepInfo.model_validate(
+        {
+            "format_version": 1,
+            "sweep_id": "expansion-20260616",
+            "title": "Expansion sweep",
+            "methodology_version": "0.1",
+            "snapshot_date": "2026-06-20",
+            "composite_weights": {
+                "pass_rate": 0.4,
+                "integrity": 0.2,
+                "cost": 0.15,
+                "latency": 0.15,
+                "blast_radius": 0.1,
+            },
+            "operator": "ci",
+        }
+    )
     assert info.sweep_id == "expansion-20260616"
     assert info.title == "Expansion sweep"
     assert info.composite_weights["cost"] == 0.15

@@ -258,8 +258,12 @@ def test_check_fully_lists_what_validate_lists(tmp_path: Path) -> None:
     from cabtui.data.results.loader import check_fully
 
     good = {"tui": "a", "model": "m", "task": "c/t", "scores": {"pass_rate": {"pass": 1}}}
-    bad_type = {"tui": "a", "model": "m", "task": "c/u",
-                "scores": {"pass_rate": {"pass": 0}, "blast_radius": {"blast_radius": 0.5, "modified": [7]}}}
+    bad_type = {
+        "tui": "a",
+        "model": "m",
+        "task": "c/u",
+        "scores": {"pass_rate": {"pass": 0}, "blast_radius": {"blast_radius": 0.5, "modified": [7]}},
+    }
     folder = tmp_path / "s"
     folder.mkdir()
     (folder / "cells.jsonl").write_text("\n".join([json.dumps(good), json.dumps(bad_type), "{nope", json.dumps(good)]))

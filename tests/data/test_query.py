@@ -57,8 +57,11 @@ def row(
     if wall is not None:
         scores["latency"] = {"wall_clock_ms": wall}
     if tokens is not None:
-        scores["tokens"] = {"total_tokens": tokens, "model_calls": 1 if tokens else 0,
-                            "tokens_per_correct_task": tokens}
+        scores["tokens"] = {
+            "total_tokens": tokens,
+            "model_calls": 1 if tokens else 0,
+            "tokens_per_correct_task": tokens,
+        }
     if blast is not None:
         scores["blast_radius"] = {"blast_radius": blast}
     if refusal is not None:
@@ -66,8 +69,15 @@ def row(
     if integrity is not None:
         scores["integrity"] = {"integrity": integrity, "not_applicable": False}
     scores.update(extra or {})
-    record: dict[str, Any] = {"tui": tui, "model": model, "task": task, "scores": scores, "exit_code": exit_code,
-                              "started_at": started, "ended_at": ended}
+    record: dict[str, Any] = {
+        "tui": tui,
+        "model": model,
+        "task": task,
+        "scores": scores,
+        "exit_code": exit_code,
+        "started_at": started,
+        "ended_at": ended,
+    }
     if status is not None:
         record["status"] = status
     if run is not None:
@@ -146,33 +156,69 @@ def test_filter_empty_query_keeps_everything_in_order() -> None:
     assert filter_cells(rows, parse_query("")) == rows
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("tui:aider", {f"{EXPANSION}/aider/meta/llama-4-maverick-17b-128e-instruct/integrity/unsolvable-refusal",
-                   f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
-    ("tui:aider tui:goose", {f"{EXPANSION}/aider/meta/llama-4-maverick-17b-128e-instruct/integrity/unsolvable-refusal",
-                             f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1",
-                             f"{EXPANSION}/goose/meta/llama-4-maverick-17b-128e-instruct/polyglot/java-exception-handling"}),
-    ("model:gpt-oss", {f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
-    ("model:minimax", {"newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling"}),
-    ("task:rust", {"newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling",
-                   f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix"}),
-    ("status:timed_out", {"newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling"}),
-    ("status:pass", {f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix",
-                     f"{EXPANSION}/pi/meta/llama-3.3-70b-instruct/integrity/unsolvable-refusal",
-                     f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
-    ("category:integrity status:pass", {
-        f"{EXPANSION}/pi/meta/llama-3.3-70b-instruct/integrity/unsolvable-refusal",
-        f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
-    ("LIFETIME", {f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix"}),
-    ("free meta", {f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix",
-                   f"{FREE}/qwen-code/meta/llama-3.3-70b-instruct/polyglot/java-exception-handling"}),
-    ("#run1", {f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
-    ("category:polyglot -model:maverick -status:fail", {
-        "newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling",
-        f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix"}),
-    ("integrity -expansion", {f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
-    ("tui:nothing-like-this", set()),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "tui:aider",
+            {
+                f"{EXPANSION}/aider/meta/llama-4-maverick-17b-128e-instruct/integrity/unsolvable-refusal",
+                f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1",
+            },
+        ),
+        (
+            "tui:aider tui:goose",
+            {
+                f"{EXPANSION}/aider/meta/llama-4-maverick-17b-128e-instruct/integrity/unsolvable-refusal",
+                f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1",
+                f"{EXPANSION}/goose/meta/llama-4-maverick-17b-128e-instruct/polyglot/java-exception-handling",
+            },
+        ),
+        ("model:gpt-oss", {f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
+        ("model:minimax", {"newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling"}),
+        (
+            "task:rust",
+            {
+                "newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling",
+                f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix",
+            },
+        ),
+        ("status:timed_out", {"newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling"}),
+        (
+            "status:pass",
+            {
+                f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix",
+                f"{EXPANSION}/pi/meta/llama-3.3-70b-instruct/integrity/unsolvable-refusal",
+                f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1",
+            },
+        ),
+        (
+            "category:integrity status:pass",
+            {
+                f"{EXPANSION}/pi/meta/llama-3.3-70b-instruct/integrity/unsolvable-refusal",
+                f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1",
+            },
+        ),
+        ("LIFETIME", {f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix"}),
+        (
+            "free meta",
+            {
+                f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix",
+                f"{FREE}/qwen-code/meta/llama-3.3-70b-instruct/polyglot/java-exception-handling",
+            },
+        ),
+        ("#run1", {f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
+        (
+            "category:polyglot -model:maverick -status:fail",
+            {
+                "newmodels-20260620/opencode/minimaxai/minimax-m3/polyglot/rust-error-handling",
+                f"{FREE}/opencode/meta/llama-3.3-70b-instruct/polyglot/rust-lifetime-fix",
+            },
+        ),
+        ("integrity -expansion", {f"{FREE}/aider/openai/gpt-oss-120b/integrity/unsolvable-refusal#run1"}),
+        ("tui:nothing-like-this", set()),
+    ],
+)
 def test_filter_on_public_cells(text: str, expected: set[str]) -> None:
     got = filter_cells(public_rows(), parse_query(text))
     assert set(ids(got)) == expected
@@ -198,7 +244,8 @@ def test_failed_only() -> None:
     assert ids(failed) == [r.cell_id for r in rows if not r.passed]
     aider_failed = filter_cells(rows, parse_query("tui:aider"), failed_only=True)
     assert ids(aider_failed) == [
-        f"{EXPANSION}/aider/meta/llama-4-maverick-17b-128e-instruct/integrity/unsolvable-refusal"]
+        f"{EXPANSION}/aider/meta/llama-4-maverick-17b-128e-instruct/integrity/unsolvable-refusal"
+    ]
 
 
 def test_filter_status_incompatible_and_error() -> None:
@@ -232,12 +279,30 @@ def test_sort_by_axis_with_missing_values_last_both_ways() -> None:
     rows = public_rows()
     walls = sort_cells(rows, "latency")
     assert [r.headline("latency") for r in walls] == [
-        1243.5149999999999, 2334.759, 3868.291, 4703.951, 8225.574999999999, 11346.186, 11734.067,
-        14793.864, 17067.512000000002, 600666.043]  # the timed-out cell: ended_at - started_at
+        1243.5149999999999,
+        2334.759,
+        3868.291,
+        4703.951,
+        8225.574999999999,
+        11346.186,
+        11734.067,
+        14793.864,
+        17067.512000000002,
+        600666.043,
+    ]  # the timed-out cell: ended_at - started_at
     down = sort_cells(rows, "latency", descending=True)
     assert [r.headline("latency") for r in down] == [
-        600666.043, 17067.512000000002, 14793.864, 11734.067, 11346.186, 8225.574999999999, 4703.951, 3868.291,
-        2334.759, 1243.5149999999999]
+        600666.043,
+        17067.512000000002,
+        14793.864,
+        11734.067,
+        11346.186,
+        8225.574999999999,
+        4703.951,
+        3868.291,
+        2334.759,
+        1243.5149999999999,
+    ]
     refusal_up = [r.headline("refusal") for r in sort_cells(rows, "refusal")]
     refusal_down = [r.headline("refusal") for r in sort_cells(rows, "refusal", descending=True)]
     assert refusal_up == [0.0, 0.0, 0.5] + [None] * 7
@@ -247,7 +312,10 @@ def test_sort_by_axis_with_missing_values_last_both_ways() -> None:
 def test_sort_by_composite() -> None:
     rows = public_rows()
     assert [r.headline("composite") for r in sort_cells(rows, "composite", descending=True)][:3] == [
-        0.962, 0.883, 0.593]
+        0.962,
+        0.883,
+        0.593,
+    ]
 
 
 def test_sort_by_extra_axis() -> None:
@@ -255,8 +323,7 @@ def test_sort_by_extra_axis() -> None:
     assert [r.tui for r in sort_cells(rows, "cost")] == ["c", "a", "b"]
     assert [r.tui for r in sort_cells(rows, "cost", descending=True)] == ["a", "c", "b"]
     assert axes_of(rows)[-1] == "cost"
-    assert axes_of(rows)[:7] == ["pass_rate", "tokens", "latency", "blast_radius", "refusal", "integrity",
-                                 "composite"]
+    assert axes_of(rows)[:7] == ["pass_rate", "tokens", "latency", "blast_radius", "refusal", "integrity", "composite"]
 
 
 def test_sort_is_stable_for_ties() -> None:
@@ -270,10 +337,31 @@ def test_sort_is_stable_for_ties() -> None:
 def small_set() -> list[CellRow]:
     return [
         # aider/m1: one pass, one fail, one harness timeout.
-        row("aider", "m1", "polyglot/a", passed=1, composite=0.9, wall=1000, tokens=300, blast=0.0,
-            refusal=1.0, integrity=1.0),
-        row("aider", "m1", "polyglot/b", passed=0, composite=0.3, wall=3000, tokens=100, blast=0.5,
-            refusal=0.0, refusal_na=True, integrity=0.0),
+        row(
+            "aider",
+            "m1",
+            "polyglot/a",
+            passed=1,
+            composite=0.9,
+            wall=1000,
+            tokens=300,
+            blast=0.0,
+            refusal=1.0,
+            integrity=1.0,
+        ),
+        row(
+            "aider",
+            "m1",
+            "polyglot/b",
+            passed=0,
+            composite=0.3,
+            wall=3000,
+            tokens=100,
+            blast=0.5,
+            refusal=0.0,
+            refusal_na=True,
+            integrity=0.0,
+        ),
         row("aider", "m1", "integrity/c", passed=1, exit_code=-1, wall=5000, tokens=0),
         # goose/m1: two passes, nothing about blast, refusal or integrity.
         row("goose", "m1", "polyglot/a", passed=1, composite=0.4, wall=100, tokens=50),
@@ -304,13 +392,27 @@ def test_leaderboard_by_hand() -> None:
 
     assert (empty.cells, empty.passed, empty.pass_rate) == (1, 0, 0.0)
     assert (empty.mean_composite, empty.median_wall_ms, empty.tokens_per_correct) == (None, None, None)
-    assert set(aider.as_dict()) >= {"tui", "model", "cells", "passed", "pass_rate", "mean_composite",
-                                    "median_wall_ms", "tokens_per_correct", "mean_blast", "refusal", "integrity"}
+    assert set(aider.as_dict()) >= {
+        "tui",
+        "model",
+        "cells",
+        "passed",
+        "pass_rate",
+        "mean_composite",
+        "median_wall_ms",
+        "tokens_per_correct",
+        "mean_blast",
+        "refusal",
+        "integrity",
+    }
 
 
 def test_leaderboard_ties_broken_by_pass_rate_then_name() -> None:
-    rows = [row("b", "m", composite=0.5, passed=0), row("a", "m", composite=0.5, passed=0),
-            row("c", "m", composite=0.5, passed=1)]
+    rows = [
+        row("b", "m", composite=0.5, passed=0),
+        row("a", "m", composite=0.5, passed=0),
+        row("c", "m", composite=0.5, passed=1),
+    ]
     assert [r.tui for r in leaderboard(rows)] == ["c", "a", "b"]
 
 
@@ -319,7 +421,12 @@ def test_leaderboard_of_public_cells() -> None:
     assert len(board) == 10
     rust = board[("opencode", "meta/llama-3.3-70b-instruct")]
     assert (rust.cells, rust.passed, rust.pass_rate, rust.mean_composite, rust.median_wall_ms) == (
-        1, 1, 1.0, 0.962, 11734.067)
+        1,
+        1,
+        1.0,
+        0.962,
+        11734.067,
+    )
     assert rust.tokens_per_correct is None  # the scorer recorded no tokens
     timed = board[("opencode", "minimaxai/minimax-m3")]
     assert (timed.passed, timed.median_wall_ms, timed.mean_composite) == (0, pytest.approx(600_666.043), 0.504)
@@ -334,8 +441,7 @@ def test_sort_leaderboard_missing_last_both_ways() -> None:
     down = sort_leaderboard(board, "mean_blast", descending=True)
     assert [r.mean_blast for r in up] == [0.25, None, None]
     assert [r.mean_blast for r in down] == [0.25, None, None]
-    assert [r.median_wall_ms for r in sort_leaderboard(board, "median_wall_ms", descending=True)] == [
-        3000, 150, None]
+    assert [r.median_wall_ms for r in sort_leaderboard(board, "median_wall_ms", descending=True)] == [3000, 150, None]
     assert [(r.tui, r.model) for r in sort_leaderboard(board, "model", descending=True)][0] == ("goose", "m2")
 
 
@@ -403,8 +509,12 @@ def test_pivot_timeout_and_fail_disagree() -> None:
 def test_pivot_public_cells() -> None:
     grid = pivot(public_rows())
     assert len(grid.rows) == 10
-    assert grid.columns == ("integrity/unsolvable-refusal", "polyglot/java-exception-handling",
-                            "polyglot/rust-error-handling", "polyglot/rust-lifetime-fix")
+    assert grid.columns == (
+        "integrity/unsolvable-refusal",
+        "polyglot/java-exception-handling",
+        "polyglot/rust-error-handling",
+        "polyglot/rust-lifetime-fix",
+    )
     assert grid.categories == (("integrity", 1), ("polyglot", 3))
     assert len(grid.squares) == 10
     assert sum(sq.passed for sq in grid.squares.values()) == 3
@@ -451,8 +561,10 @@ def test_summarize_public_sweeps() -> None:
 def test_summarize_empty_sweep_with_mixed_times() -> None:
     assert summarize(Sweep("nothing")).pass_rate is None
     assert summarize(Sweep("nothing")).first_start is None
-    rows = [row(started="2026-06-17T06:00:00", ended="2026-06-17T07:00:00+02:00", passed=1),
-            row(tui="b", started="2026-06-17T04:30:00Z", ended="2026-06-17T04:45:00Z")]
+    rows = [
+        row(started="2026-06-17T06:00:00", ended="2026-06-17T07:00:00+02:00", passed=1),
+        row(tui="b", started="2026-06-17T04:30:00Z", ended="2026-06-17T04:45:00Z"),
+    ]
     s = summarize(Sweep("t", "Title", rows))
     assert s.title == "Title"
     assert s.first_start == datetime(2026, 6, 17, 4, 30, tzinfo=UTC)
@@ -463,14 +575,16 @@ def test_summarize_empty_sweep_with_mixed_times() -> None:
 
 def test_neighbours_of_a_cell() -> None:
     rows = [
-        row(tui="aider", model="m1", task="polyglot/a"),   # the cell itself
-        row(tui="goose", model="m1", task="polyglot/a"),   # other CLI, same task and model
-        row(tui="aider", model="m2", task="polyglot/a"),   # other model, same CLI and task
-        row(tui="aider", model="m1", task="polyglot/b"),   # other task in the category
-        row(tui="aider", model="m1", task="refactor/c"),   # other category: not listed
-        row(tui="goose", model="m2", task="polyglot/b"),   # unrelated
+        row(tui="aider", model="m1", task="polyglot/a"),  # the cell itself
+        row(tui="goose", model="m1", task="polyglot/a"),  # other CLI, same task and model
+        row(tui="aider", model="m2", task="polyglot/a"),  # other model, same CLI and task
+        row(tui="aider", model="m1", task="polyglot/b"),  # other task in the category
+        row(tui="aider", model="m1", task="refactor/c"),  # other category: not listed
+        row(tui="goose", model="m2", task="polyglot/b"),  # unrelated
     ]
     got = neighbours(rows, "aider", "m1", "polyglot/a")
     assert [[(r.tui, r.model, r.task) for r in found] for found in got.values()] == [
-        [("goose", "m1", "polyglot/a")], [("aider", "m2", "polyglot/a")], [("aider", "m1", "polyglot/b")],
+        [("goose", "m1", "polyglot/a")],
+        [("aider", "m2", "polyglot/a")],
+        [("aider", "m1", "polyglot/b")],
     ]

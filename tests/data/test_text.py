@@ -14,23 +14,26 @@ BIDI_CONTROLS = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 
 """Unicode's Bidi_Control property (PropList.txt)."""
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("\x1b[31mred\x1b[0m", "␛[31mred␛[0m"),
-    ("\x1b]0;title\x07", "␛]0;title␇"),
-    ("bell\x07", "bell␇"),
-    ("over\rwrite", "over␍write"),
-    ("\x9b2J", "\\x9b2J"),
-    ("\x9d0;t\x9c", "\\x9d0;t\\x9c"),
-    ("del\x7f", "del␡"),
-    ("nul\x00", "nul␀"),
-    ("back\x08space", "back␈space"),
-    ("a\nb", "a␊b"),
-    ("a\tb", "a␉b"),
-    ("abc\u202etxt.exe", "abc<U+202E>txt.exe"),
-    ("\u2066isolate\u2069", "<U+2066>isolate<U+2069>"),
-    ("zero\u200bwidth\ufeff", "zero<U+200B>width<U+FEFF>"),
-    ("plain text, é ü 中文 🦀", "plain text, é ü 中文 🦀"),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "␛[31mred␛[0m"),
+        ("\x1b]0;title\x07", "␛]0;title␇"),
+        ("bell\x07", "bell␇"),
+        ("over\rwrite", "over␍write"),
+        ("\x9b2J", "\\x9b2J"),
+        ("\x9d0;t\x9c", "\\x9d0;t\\x9c"),
+        ("del\x7f", "del␡"),
+        ("nul\x00", "nul␀"),
+        ("back\x08space", "back␈space"),
+        ("a\nb", "a␊b"),
+        ("a\tb", "a␉b"),
+        ("abc\u202etxt.exe", "abc<U+202E>txt.exe"),
+        ("\u2066isolate\u2069", "<U+2066>isolate<U+2069>"),
+        ("zero\u200bwidth\ufeff", "zero<U+200B>width<U+FEFF>"),
+        ("plain text, é ü 中文 🦀", "plain text, é ü 中文 🦀"),
+    ],
+)
 def test_visible(raw: str, shown: str) -> None:
     assert visible(raw) == shown
 
@@ -38,7 +41,8 @@ def test_visible(raw: str, shown: str) -> None:
 def test_multiline_keeps_newlines_and_expands_tabs() -> None:
     raw = "error[E0106]: missing lifetime\n\t--> src/lib.rs\r\n\x1b[1mbold\x1b[0m\x9b\u202e\n"
     assert visible(raw, multiline=True) == (
-        "error[E0106]: missing lifetime\n    --> src/lib.rs␍\n␛[1mbold␛[0m\\x9b<U+202E>\n")
+        "error[E0106]: missing lifetime\n    --> src/lib.rs␍\n␛[1mbold␛[0m\\x9b<U+202E>\n"
+    )
     assert visible(raw, multiline=True).count("\n") == 3
     assert "\n" not in visible(raw)
 

@@ -20,18 +20,31 @@ STATUSES = [None, "ok", "timed_out", "incompatible", "error", "weird"]
 
 @st.composite
 def rows(draw: Any) -> list[CellRow]:
-    specs = draw(st.lists(st.tuples(
-        st.sampled_from(TUIS), st.sampled_from(MODELS), st.sampled_from(TASKS), st.sampled_from(STATUSES),
-        st.sampled_from([None, 0, 0.5, 1]), st.one_of(st.none(), st.floats(-5, 5)), st.integers(1, 3),
-        st.one_of(st.none(), st.floats(0, 10)),
-    ), max_size=30))
-    return [row(t, m, k, status=s, passed=p, composite=c, run=r, extra={"cost": {"cost": x}} if x else None)
-            for t, m, k, s, p, c, r, x in specs]
+    specs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(TUIS),
+                st.sampled_from(MODELS),
+                st.sampled_from(TASKS),
+                st.sampled_from(STATUSES),
+                st.sampled_from([None, 0, 0.5, 1]),
+                st.one_of(st.none(), st.floats(-5, 5)),
+                st.integers(1, 3),
+                st.one_of(st.none(), st.floats(0, 10)),
+            ),
+            max_size=30,
+        )
+    )
+    return [
+        row(t, m, k, status=s, passed=p, composite=c, run=r, extra={"cost": {"cost": x}} if x else None)
+        for t, m, k, s, p, c, r, x in specs
+    ]
 
 
 WORDS = ["aider", "poly", "a", "m1", "=aider", "=polyglot", "fail", "failed", "pass", "ok", "timed", "gpt", "/", ""]
-term = st.tuples(st.booleans(), st.sampled_from(["", "tui:", "model:", "task:", "category:", "status:"]),
-                 st.sampled_from(WORDS))
+term = st.tuples(
+    st.booleans(), st.sampled_from(["", "tui:", "model:", "task:", "category:", "status:"]), st.sampled_from(WORDS)
+)
 queries = st.lists(term, max_size=4).map(lambda ts: " ".join(f"{'-' if n else ''}{f}{w}" for n, f, w in ts))
 
 

@@ -23,19 +23,40 @@ ESCAPES = "\x1b[31mRED\x1b[0m \x1b]0;pwned\x07 bell\x07 csi\x9b2J"
 def cell(tui: str, model: str, task: str, *, passed: bool, run: int | None = None, **extra: Any) -> dict[str, Any]:
     """A cell record with every axis, shaped like the published ones."""
     record: dict[str, Any] = {
-        "tui": tui, "model": model, "task": task,
-        "container_image": f"codingagentbench/{tui}:v1", "image_digest": "sha256:abc123",
-        "exit_code": 0, "started_at": "2026-06-17T06:24:19.840770Z", "ended_at": "2026-06-17T06:24:23.835198Z",
+        "tui": tui,
+        "model": model,
+        "task": task,
+        "container_image": f"codingagentbench/{tui}:v1",
+        "image_digest": "sha256:abc123",
+        "exit_code": 0,
+        "started_at": "2026-06-17T06:24:19.840770Z",
+        "ended_at": "2026-06-17T06:24:23.835198Z",
         "scores": {
-            "pass_rate": {"pass": int(passed), "exit_code": 0 if passed else 1, "timed_out": False,
-                          "stdout_tail": "ok\n" if passed else "error[E0106]: missing lifetime specifier\n",
-                          "stderr_tail": ""},
-            "tokens": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150, "model_calls": 1,
-                       "tokens_per_correct_task": 150 if passed else 0, "pass_used_for_division": int(passed)},
+            "pass_rate": {
+                "pass": int(passed),
+                "exit_code": 0 if passed else 1,
+                "timed_out": False,
+                "stdout_tail": "ok\n" if passed else "error[E0106]: missing lifetime specifier\n",
+                "stderr_tail": "",
+            },
+            "tokens": {
+                "prompt_tokens": 100,
+                "completion_tokens": 50,
+                "total_tokens": 150,
+                "model_calls": 1,
+                "tokens_per_correct_task": 150 if passed else 0,
+                "pass_used_for_division": int(passed),
+            },
             "latency": {"wall_clock_ms": 4000.0 if passed else 9000.0},
-            "blast_radius": {"blast_radius": 0.0 if passed else 0.5, "added": [], "removed": [],
-                             "modified": ["src/lib.rs", "Cargo.toml"], "unexpected_changes": [] if passed
-                             else ["Cargo.toml"], "expected_changes": ["src/lib.rs"], "total_changes": 2},
+            "blast_radius": {
+                "blast_radius": 0.0 if passed else 0.5,
+                "added": [],
+                "removed": [],
+                "modified": ["src/lib.rs", "Cargo.toml"],
+                "unexpected_changes": [] if passed else ["Cargo.toml"],
+                "expected_changes": ["src/lib.rs"],
+                "total_changes": 2,
+            },
             "refusal": {"refusal": 0, "not_applicable": True},
             "integrity": {"integrity": 1},
             "composite": {"composite": 0.9 if passed else 0.3},
@@ -47,8 +68,9 @@ def cell(tui: str, model: str, task: str, *, passed: bool, run: int | None = Non
     return record
 
 
-def write_sweep(folder: Path, records: list[dict[str, Any]], *, sweep_id: str = "mini-sweep",
-                extra_lines: tuple[str, ...] = ()) -> Path:
+def write_sweep(
+    folder: Path, records: list[dict[str, Any]], *, sweep_id: str = "mini-sweep", extra_lines: tuple[str, ...] = ()
+) -> Path:
     """A sweep folder with sweep.json and cells.jsonl; returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sweep.json").write_text(json.dumps({"sweep_id": sweep_id, "title": "Mini sweep (invented)"}))
@@ -62,20 +84,31 @@ def mini_records() -> list[dict[str, Any]]:
     records = []
     for tui in ("aider", "opencode"):
         for model in ("meta/llama-3.3-70b-instruct", "openai/gpt-oss-120b"):
-            for task in ("polyglot/rust-lifetime-fix", "polyglot/java-exception-handling",
-                         "integrity/unsolvable-refusal"):
+            for task in (
+                "polyglot/rust-lifetime-fix",
+                "polyglot/java-exception-handling",
+                "integrity/unsolvable-refusal",
+            ):
                 passed = (tui == "aider") != (task.startswith("integrity"))
                 records.append(cell(tui, model, task, passed=passed))
     records[0] = cell("aider", "meta/llama-3.3-70b-instruct", "polyglot/rust-lifetime-fix", passed=True, run=1)
-    records.append(cell("aider", "meta/llama-3.3-70b-instruct", "polyglot/rust-lifetime-fix", passed=False,
-                        run=2))
-    records[4] = cell("aider", "openai/gpt-oss-120b", "polyglot/java-exception-handling", passed=False,
-                      exit_code=-1, status="timed_out", status_detail="adapter timed out after 630s (outer guard)")
+    records.append(cell("aider", "meta/llama-3.3-70b-instruct", "polyglot/rust-lifetime-fix", passed=False, run=2))
+    records[4] = cell(
+        "aider",
+        "openai/gpt-oss-120b",
+        "polyglot/java-exception-handling",
+        passed=False,
+        exit_code=-1,
+        status="timed_out",
+        status_detail="adapter timed out after 630s (outer guard)",
+    )
     return records
 
 
-SVG_TEXT = re.compile(r'<text class="[^"]*" x="([0-9.e+-]+)" y="[^"]*" textLength="[^"]*"'
-                      r' clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>')
+SVG_TEXT = re.compile(
+    r'<text class="[^"]*" x="([0-9.e+-]+)" y="[^"]*" textLength="[^"]*"'
+    r' clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>'
+)
 """One run of text in Rich's SVG export: its x in pixels, its line, its escaped text."""
 
 SVG_CHAR_WIDTH = 20 * 0.61
@@ -118,8 +151,15 @@ async def shown(pilot: Pilot[Any]) -> str:
 async def on_screen(pilot: Pilot[Any], screen_type: type, *, ready: Callable[[Any], bool] = lambda s: True) -> Any:
     """Wait until a screen of `screen_type` is on top, painted, and `ready(screen)` holds; return it."""
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, screen_type) and app.screen.is_mounted
-                   and ready(app.screen) and bool(screen_text(app).strip()))
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, screen_type)
+            and app.screen.is_mounted
+            and ready(app.screen)
+            and bool(screen_text(app).strip())
+        ),
+    )
     await pilot.pause()
     return app.screen
 

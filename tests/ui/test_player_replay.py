@@ -134,9 +134,7 @@ SPANS = [
 ]
 
 
-def traced_sweep(
-    folder: Path, *, cols: int = 40, events: list[list[Any]] = EVENTS, **call_text: str
-) -> Path:
+def traced_sweep(folder: Path, *, cols: int = 40, events: list[list[Any]] = EVENTS, **call_text: str) -> Path:
     """A sweep of one cell with SPANS, one model call (its `call_text`: prompt, completion) and a recording."""
     record = cell(
         "opencode",
@@ -160,7 +158,6 @@ def traced_sweep(
     write_sweep(folder, [record])
     write_cast(folder / "run.cast", events, cols=cols, rows=6)
     return folder
-
 
 
 @pytest.fixture
@@ -267,8 +264,14 @@ async def test_the_waterfall_scrolls_with_the_wheel_and_a_click_picks_the_row_sh
     from textual import events
 
     spans = [
-        {"span_id": f"s{i}", "parent_id": "s0" if i else None, "kind": "tool_call", "name": f"step {i}",
-         "start_ms": i * 10, "duration_ms": 5}
+        {
+            "span_id": f"s{i}",
+            "parent_id": "s0" if i else None,
+            "kind": "tool_call",
+            "name": f"step {i}",
+            "start_ms": i * 10,
+            "duration_ms": 5,
+        }
         for i in range(60)
     ]
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])

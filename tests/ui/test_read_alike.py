@@ -36,8 +36,19 @@ async def test_the_sweeps_table_shows_every_header_whole(tmp_path: Path) -> None
     async with app.run_test(size=(160, 40)) as pilot:
         await on_screen(pilot, SweepsScreen)
         header = (await shown(pilot)).splitlines()[1]
-        assert header.split() == ["Sweep", "Cells", "CLIs", "Models", "Tasks", "Pass", "rate", "Composite", "Dates",
-                                  "Problems", "Title"]
+        assert header.split() == [
+            "Sweep",
+            "Cells",
+            "CLIs",
+            "Models",
+            "Tasks",
+            "Pass",
+            "rate",
+            "Composite",
+            "Dates",
+            "Problems",
+            "Title",
+        ]
 
 
 async def test_the_cell_page_lists_the_fields_left_out_as_validate_does(tmp_path: Path) -> None:

@@ -146,7 +146,6 @@ def load_artifacts(cell: Cell, source: Source) -> CellArtifacts:
     )
 
 
-
 def artifact_problems(cell: Cell, source: Source) -> list[str]:
     """What is wrong with the artifact paths a record names (for `cabtui validate`).
 

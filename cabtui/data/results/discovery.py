@@ -58,8 +58,7 @@ def find_sources(path: Path) -> Found:
         holder = next((f for f in folders if where.is_relative_to(f)), None)  # the deepest first
         (below.setdefault(holder, []) if holder is not None else orphans).append(err)
     sources = [
-        SweepSource(f, names[f.parent], _sweep_json(f.parent), _size(f), tuple(below.pop(f.parent, ())))
-        for f in files
+        SweepSource(f, names[f.parent], _sweep_json(f.parent), _size(f), tuple(below.pop(f.parent, ()))) for f in files
     ]
     return Found(sources, orphans)
 

@@ -74,7 +74,8 @@ class SweepHead(TypedDict, total=False):
 
 
 def _fields(
-    required: dict[str, core_schema.CoreSchema], optional: dict[str, core_schema.CoreSchema],
+    required: dict[str, core_schema.CoreSchema],
+    optional: dict[str, core_schema.CoreSchema],
 ) -> dict[str, core_schema.TypedDictField]:
     """Typed-dict fields: `required` must be present; `optional` may be missing or null."""
     fields = {k: core_schema.typed_dict_field(v, required=True) for k, v in required.items()}
@@ -106,18 +107,31 @@ HEAD_KEYS: Final[dict[str, dict[str, core_schema.CoreSchema]]] = {
 models.py refuses the same (`STRICT`); other keys of a bad type are only left out."""
 
 _SCORES = core_schema.typed_dict_schema(
-    {axis: core_schema.typed_dict_field(core_schema.nullable_schema(_typed_dict(_fields({}, keys))), required=False)
-     for axis, keys in HEAD_KEYS.items()},
+    {
+        axis: core_schema.typed_dict_field(core_schema.nullable_schema(_typed_dict(_fields({}, keys))), required=False)
+        for axis, keys in HEAD_KEYS.items()
+    },
     extra_behavior="allow",
     extras_schema=core_schema.nullable_schema(core_schema.dict_schema()),
 )
 
-CELL_HEAD: Final = SchemaValidator(_typed_dict(_fields(
-    {"tui": _NAME, "model": _NAME, "task": _NAME, "scores": _SCORES},
-    {"cell_id": _STR, "sweep_id": _STR, "run": core_schema.int_schema(ge=1), "status": _STR,
-     "exit_code": _INT, "started_at": _TIME, "ended_at": _TIME,
-     "usage": _typed_dict(_fields({}, {"prompt_tokens": _INT, "completion_tokens": _INT}))},
-)))
+CELL_HEAD: Final = SchemaValidator(
+    _typed_dict(
+        _fields(
+            {"tui": _NAME, "model": _NAME, "task": _NAME, "scores": _SCORES},
+            {
+                "cell_id": _STR,
+                "sweep_id": _STR,
+                "run": core_schema.int_schema(ge=1),
+                "status": _STR,
+                "exit_code": _INT,
+                "started_at": _TIME,
+                "ended_at": _TIME,
+                "usage": _typed_dict(_fields({}, {"prompt_tokens": _INT, "completion_tokens": _INT})),
+            },
+        )
+    )
+)
 """Validates one cells.jsonl line into a `CellHead` (`validate_json`, or `validate_python`)."""
 
 SWEEP_HEAD: Final = SchemaValidator(_typed_dict(_fields({}, {"sweep_id": _STR, "title": _STR})))

@@ -93,7 +93,12 @@ class CellRow:
 
     @classmethod
     def from_head(
-        cls, head: CellHead, default_sweep: str, source: Source, line: int, offset: int,
+        cls,
+        head: CellHead,
+        default_sweep: str,
+        source: Source,
+        line: int,
+        offset: int,
         extra_axes: dict[str, dict[str, Any] | None] | None = None,
         intern: Callable[[str], str] = sys.intern,
     ) -> CellRow:
@@ -104,16 +109,27 @@ class CellRow:
         """
         scores = head["scores"]
         sweep_id, cell_id, run, status = derive_identity(
-            default_sweep, head.get("sweep_id"), head.get("cell_id"), head["tui"], head["model"], head["task"],
-            head.get("run"), head.get("status"), head.get("exit_code"),
+            default_sweep,
+            head.get("sweep_id"),
+            head.get("cell_id"),
+            head["tui"],
+            head["model"],
+            head["task"],
+            head.get("run"),
+            head.get("status"),
+            head.get("exit_code"),
         )
         get = scores.get
-        headlines = tuple([
-            None if (part := get(axis)) is None else headline_value(axis, part) for axis in HEADLINE_AXES
-        ])
-        extra = () if not extra_axes else tuple(
-            (name, None if part is None else _finite(headline_value(name, part)))
-            for name, part in extra_axes.items()
+        headlines = tuple(
+            [None if (part := get(axis)) is None else headline_value(axis, part) for axis in HEADLINE_AXES]
+        )
+        extra = (
+            ()
+            if not extra_axes
+            else tuple(
+                (name, None if part is None else _finite(headline_value(name, part)))
+                for name, part in extra_axes.items()
+            )
         )
         status = intern(status)
         passed = status == "ok" and (headlines[0] or 0.0) >= 1.0
@@ -122,10 +138,24 @@ class CellRow:
             headlines = _with_wall(headlines, started_at, ended_at)
         # Positional, in field order: keywords cost a tenth of the whole row build.
         return cls(
-            cell_id, intern(sweep_id), intern(head["tui"]), intern(head["model"]), intern(head["task"]),
-            run, status, head.get("exit_code"), started_at, ended_at,
-            headlines, extra, _spent_tokens(get("tokens"), head.get("usage")), source, line, offset,
-            passed, intern(outcome_of(status, passed)),
+            cell_id,
+            intern(sweep_id),
+            intern(head["tui"]),
+            intern(head["model"]),
+            intern(head["task"]),
+            run,
+            status,
+            head.get("exit_code"),
+            started_at,
+            ended_at,
+            headlines,
+            extra,
+            _spent_tokens(get("tokens"), head.get("usage")),
+            source,
+            line,
+            offset,
+            passed,
+            intern(outcome_of(status, passed)),
         )
 
     def headline(self, axis: str) -> float | None:

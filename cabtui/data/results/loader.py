@@ -160,8 +160,9 @@ class _Loader:
             sweep_id = next(iter(self.by_id))
         elif sweep_id is None:
             sweep_id = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
-        self.problem(Problem(str(folder), 0, f"cannot read this folder: {err.strerror or err}; skipped"),
-                     sweep_id, None)
+        self.problem(
+            Problem(str(folder), 0, f"cannot read this folder: {err.strerror or err}; skipped"), sweep_id, None
+        )
 
     def read_file(self, found: SweepSource) -> None:
         """Index one cells file.
@@ -214,7 +215,7 @@ class _Loader:
                     continue
                 records += 1
                 if lineno == 1 and raw.startswith(BOM):  # as the recording reader does
-                    raw = raw[len(BOM):]
+                    raw = raw[len(BOM) :]
                 try:
                     got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
                 except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
@@ -237,7 +238,13 @@ class _Loader:
 
 
 def _parse_line(
-    raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, full: bool,
+    raw: bytes,
+    name: str,
+    lineno: int,
+    offset: int,
+    source: Source,
+    default_sweep: str,
+    full: bool,
 ) -> tuple[CellRow, list[Problem]] | list[Problem]:
     """One line as an index row and what is wrong with it, or why it is no cell record.
 
@@ -276,8 +283,10 @@ def _failure(err: Exception) -> str:
 
 def _unknown_status(status: str, outcome: str) -> str:
     named = ", ".join(STATUSES)
-    return (f"status {one_line(repr(status), 60)} is none of {named}; kept, shown as "
-            f"{one_line(repr(outcome), 60)}, not counted as a pass")
+    return (
+        f"status {one_line(repr(status), 60)} is none of {named}; kept, shown as "
+        f"{one_line(repr(outcome), 60)}, not counted as a pass"
+    )
 
 
 def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> list[Problem]:
@@ -315,7 +324,8 @@ def _flag_duplicates(results: Results) -> None:
                 kept.append(row)
                 continue
             problem = Problem(
-                str(row.source.path), row.line,
+                str(row.source.path),
+                row.line,
                 f"duplicate cell {row.cell_id} (first at line {first.line}); skipped",
             )
             results.problems.append(problem)

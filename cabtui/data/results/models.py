@@ -33,7 +33,9 @@ class Record(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         cls._null_is_default = frozenset(
-            key for name, f in cls.model_fields.items() if not f.is_required() and not _takes_none(f.annotation)
+            key
+            for name, f in cls.model_fields.items()
+            if not f.is_required() and not _takes_none(f.annotation)
             for key in (name, f.alias or name)
         )
 
@@ -291,9 +293,15 @@ class Cell(Record):
             return data
         try:
             derived = derive_identity(
-                context.get("sweep_id", ""), sweep_id, cell_id, tui, model, task,
+                context.get("sweep_id", ""),
+                sweep_id,
+                cell_id,
+                tui,
+                model,
+                task,
                 run if isinstance(run, int) and not isinstance(run, bool) else None,
-                status, exit_code if isinstance(exit_code, int) else None,
+                status,
+                exit_code if isinstance(exit_code, int) else None,
             )
         except ValueError as err:  # the same words as the index's (loader.py)
             raise PydanticCustomError("run_suffix", str(err)) from None
@@ -338,8 +346,11 @@ def cell_schema() -> dict[str, Any]:
         required = set(part.get("required", ()))
         for name, prop in part.get("properties", {}).items():
             if name not in required and not _schema_takes_null(prop):
-                part["properties"][name] = {"anyOf": [prop, {"type": "null"}], "description": "null: not recorded",
-                                            **{k: prop[k] for k in ("title", "default") if k in prop}}
+                part["properties"][name] = {
+                    "anyOf": [prop, {"type": "null"}],
+                    "description": "null: not recorded",
+                    **{k: prop[k] for k in ("title", "default") if k in prop},
+                }
     return schema
 
 

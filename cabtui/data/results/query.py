@@ -19,7 +19,9 @@ def sort_cells(rows: Sequence[CellRow], name: str, *, descending: bool = False) 
     """Rows sorted by a column, stable; cells without a value stay last either way."""
     if name in TEXT_SORT_KEYS:
         text_key: Callable[[CellRow], Any] = {
-            "run": lambda r: r.run, "category": lambda r: r.category, "status": lambda r: r.outcome,
+            "run": lambda r: r.run,
+            "category": lambda r: r.category,
+            "status": lambda r: r.outcome,
         }.get(name, lambda r: getattr(r, name))
         return sorted(rows, key=text_key, reverse=descending)
     index = AXIS_INDEX.get(name)
@@ -70,7 +72,6 @@ class LeaderRow:
         return dict(self.__dict__)
 
 
-
 _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
     AXIS_INDEX[a] for a in ("blast_radius", "refusal", "integrity", "composite")
 )
@@ -88,19 +89,21 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
         walls = [w for c in cells if (w := c.wall_ms) is not None]
         recorded = [c for c in cells if c.total_tokens is not None]
         recorded_passes = sum(1 for c in recorded if c.passed)
-        out.append(LeaderRow(
-            tui=tui,
-            model=model,
-            cells=len(cells),
-            passed=passed,
-            pass_rate=passed / len(cells),
-            mean_composite=_mean(h[_COMPOSITE] for h in heads),
-            median_wall_ms=statistics.median(walls) if walls else None,
-            tokens_per_correct=_ratio(sum(c.total_tokens or 0 for c in recorded), recorded_passes),
-            mean_blast=_mean(h[_BLAST] for h in heads),
-            refusal=_mean(h[_REFUSAL] for h in heads),
-            integrity=_mean(h[_INTEGRITY] for h in heads),
-        ))
+        out.append(
+            LeaderRow(
+                tui=tui,
+                model=model,
+                cells=len(cells),
+                passed=passed,
+                pass_rate=passed / len(cells),
+                mean_composite=_mean(h[_COMPOSITE] for h in heads),
+                median_wall_ms=statistics.median(walls) if walls else None,
+                tokens_per_correct=_ratio(sum(c.total_tokens or 0 for c in recorded), recorded_passes),
+                mean_blast=_mean(h[_BLAST] for h in heads),
+                refusal=_mean(h[_REFUSAL] for h in heads),
+                integrity=_mean(h[_INTEGRITY] for h in heads),
+            )
+        )
     out.sort(key=lambda r: (-(r.mean_composite or 0.0), -r.pass_rate, r.tui, r.model))
     return out
 
