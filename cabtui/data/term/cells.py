@@ -19,8 +19,9 @@ WIDE_TAIL = ""
 
 _WIDTHS = BoundedCache[str, int](1 << 16)
 # Zero-width format characters that would hide or reorder text: dropped, never combined.
-_DROP = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
-                  "\u2066\u2067\u2068\u2069\ufeff")
+_DROP = frozenset(
+    "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
 
 
 def char_width(ch: str) -> int:
@@ -48,8 +49,7 @@ class Row:
 
     __slots__ = ("chars", "styles", "segs", "frozen")
 
-    def __init__(self, chars: list[str], styles: list[CellStyle],
-                 frozen: FrozenRow | None = None) -> None:
+    def __init__(self, chars: list[str], styles: list[CellStyle], frozen: FrozenRow | None = None) -> None:
         self.chars = chars
         self.styles = styles
         self.segs: tuple[Segment, ...] | None = None
@@ -69,7 +69,7 @@ class Row:
             x = 0
             for style, group in groupby(self.styles):
                 n = len(list(group))  # C speed: a generator here cost 0.1 s for a 1000x1000 frame
-                out.append(Segment(safe_text("".join(chars[x:x + n])), style))
+                out.append(Segment(safe_text("".join(chars[x : x + n])), style))
                 x += n
             self.segs = tuple(out)
         return self.segs

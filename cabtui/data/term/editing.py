@@ -40,15 +40,15 @@ class EditingOps:
         top, bottom = s.top, s.bottom
         n = min(n, bottom - top + 1)
         style = bg_only(s.pen)
-        del self.lines[top:top + n]
-        self.lines[bottom - n + 1:bottom - n + 1] = [self.blank_row(style) for _ in range(n)]
+        del self.lines[top : top + n]
+        self.lines[bottom - n + 1 : bottom - n + 1] = [self.blank_row(style) for _ in range(n)]
 
     def scroll_down(self, n: int) -> None:
         s = self.state
         top, bottom = s.top, s.bottom
         n = min(n, bottom - top + 1)
         style = bg_only(s.pen)
-        del self.lines[bottom - n + 1:bottom + 1]
+        del self.lines[bottom - n + 1 : bottom + 1]
         self.lines[top:top] = [self.blank_row(style) for _ in range(n)]
 
     def insert_lines(self, n: int) -> None:
@@ -56,16 +56,16 @@ class EditingOps:
         end = s.bottom if s.top <= s.y <= s.bottom else s.rows - 1
         n = min(n, end - s.y + 1)
         style = bg_only(s.pen)
-        del self.lines[end - n + 1:end + 1]
-        self.lines[s.y:s.y] = [self.blank_row(style) for _ in range(n)]
+        del self.lines[end - n + 1 : end + 1]
+        self.lines[s.y : s.y] = [self.blank_row(style) for _ in range(n)]
 
     def delete_lines(self, n: int) -> None:
         s = self.state
         end = s.bottom if s.top <= s.y <= s.bottom else s.rows - 1
         n = min(n, end - s.y + 1)
         style = bg_only(s.pen)
-        del self.lines[s.y:s.y + n]
-        self.lines[end - n + 1:end - n + 1] = [self.blank_row(style) for _ in range(n)]
+        del self.lines[s.y : s.y + n]
+        self.lines[end - n + 1 : end - n + 1] = [self.blank_row(style) for _ in range(n)]
 
     # --- erasing ---------------------------------------------------------------------------
 
@@ -97,9 +97,9 @@ class EditingOps:
         style = bg_only(s.pen)
         if mode == 0:
             self.erase_line(0)
-            self.lines[s.y + 1:] = [self.blank_row(style) for _ in range(s.rows - s.y - 1)]
+            self.lines[s.y + 1 :] = [self.blank_row(style) for _ in range(s.rows - s.y - 1)]
         elif mode == 1:
-            self.lines[:s.y] = [self.blank_row(style) for _ in range(s.y)]
+            self.lines[: s.y] = [self.blank_row(style) for _ in range(s.y)]
             self.erase_line(1)
         elif mode == 2:
             self.lines = [self.blank_row(style) for _ in range(s.rows)]
@@ -139,7 +139,7 @@ class EditingOps:
         self.work += cols // CELLS_PER_UNIT
         self._clear_split(row, x, x + n)
         style = bg_only(s.pen)
-        del row.chars[x:x + n], row.styles[x:x + n]
+        del row.chars[x : x + n], row.styles[x : x + n]
         row.chars.extend([" "] * n)
         row.styles.extend([style] * n)
 

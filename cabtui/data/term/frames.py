@@ -36,8 +36,13 @@ class CellStyle:
         """The SGR parameters that select this style from a reset state (no leading `0`)."""
         params: list[str] = []
         for flag, code in (
-            (self.bold, "1"), (self.dim, "2"), (self.italic, "3"), (self.underline, "4"),
-            (self.blink, "5"), (self.reverse, "7"), (self.strike, "9"),
+            (self.bold, "1"),
+            (self.dim, "2"),
+            (self.italic, "3"),
+            (self.underline, "4"),
+            (self.blink, "5"),
+            (self.reverse, "7"),
+            (self.strike, "9"),
         ):
             if flag:
                 params.append(code)

@@ -31,15 +31,14 @@ _CSI_BAD = re.compile(r"\x1b\[[\x30-\x3f]*[\x20-\x2f]*")
 _OSC = re.compile(r"\x1b\]([^\x07\x1b]*)(?:\x07|\x1b\\|(?=\x1b[^\\]))")
 _STRING = re.compile(r"\x1b[P_^X][^\x1b]*(?:\x1b\\|(?=\x1b[^\\]))")  # DCS, APC, PM, SOS: skipped
 _ESC = re.compile(r"\x1b([\x20-\x2f]*)([\x30-\x7e])")
-_INCOMPLETE = re.compile(
-    r"\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*|\][^\x07\x1b]*\x1b?|[P_^X][^\x1b]*\x1b?|[\x20-\x2f]*)\Z")
+_INCOMPLETE = re.compile(r"\x1b(?:\[[\x30-\x3f]*[\x20-\x2f]*|\][^\x07\x1b]*\x1b?|[P_^X][^\x1b]*\x1b?|[\x20-\x2f]*)\Z")
 MAX_PENDING = 1024
 """An unterminated CSI or ESC sequence longer than this is malformed: abandoned rather than
 rescanned with every new event. String sequences (OSC, DCS...) keep only their introducer."""
 
-_DEC_GRAPHICS = str.maketrans(dict(zip(
-    "`abcdefghijklmnopqrstuvwxyz{|}~",
-    "◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True)))
+_DEC_GRAPHICS = str.maketrans(
+    dict(zip("`abcdefghijklmnopqrstuvwxyz{|}~", "◆▒␉␌␍␊°±␤␋┘┐┌└┼⎺⎻─⎼⎽├┤┴┬│≤≥π≠£·", strict=True))
+)
 """ESC ( 0: the DEC Special Graphics set line-drawing programs select (ncurses ACS)."""
 
 
@@ -88,7 +87,8 @@ class ParserState:
     pending: str = ""
     """An escape sequence cut at the end of the last chunk, waiting for the rest."""
     last_char: str = ""
-    """What REP repeats: the last character written if ASCII; any sequence clears it."""
+    """What REP repeats: the last character written if ASCII; controls and most sequences
+    clear it (mode changes and REP itself do not, as in tmux)."""
 
     def copy(self) -> ParserState:
         return dataclasses.replace(self)
@@ -207,7 +207,7 @@ class Terminal:
                 self._control(c)
                 pos += 1
                 continue
-            intro = data[pos + 1:pos + 2]
+            intro = data[pos + 1 : pos + 2]
             if intro == "[":
                 m = _CSI.match(data, pos)
                 if m is not None:
@@ -233,7 +233,7 @@ class Terminal:
                 if intro == "]" or (intro and intro in "P_^X"):
                     # Its text is ignored anyway: keep the introducer (and an ESC that may begin
                     # ST), so the next event scans only its own text, not the whole string again.
-                    self.state.pending = data[pos:pos + 2] + ("\x1b" if end - pos > 2 and data[-1] == "\x1b" else "")
+                    self.state.pending = data[pos : pos + 2] + ("\x1b" if end - pos > 2 and data[-1] == "\x1b" else "")
                     self.state.last_char = ""
                     return
                 if end - pos <= MAX_PENDING:

@@ -62,14 +62,22 @@ class Screen(CursorOps, EditingOps):
         """Resume from a snapshot; its frozen rows stay valid caches of the rebuilt rows."""
         self.state = snapshot.state.copy()
         self.lines = [Row(list(c), list(s), (c, s)) for c, s in snapshot.lines]
-        self.main_lines = (None if snapshot.main_lines is None
-                           else [Row(list(c), list(s), (c, s)) for c, s in snapshot.main_lines])
+        self.main_lines = (
+            None if snapshot.main_lines is None else [Row(list(c), list(s), (c, s)) for c, s in snapshot.main_lines]
+        )
 
     def frame(self, time: float) -> Frame:
         """The screen as an immutable Frame (rows unchanged since the last call are reused)."""
         s = self.state
-        return Frame(s.cols, s.rows, tuple(row.segments() for row in self.lines),
-                     (min(s.x, s.cols - 1), s.y), s.cursor_visible, self.main_lines is not None, time)
+        return Frame(
+            s.cols,
+            s.rows,
+            tuple(row.segments() for row in self.lines),
+            (min(s.x, s.cols - 1), s.y),
+            s.cursor_visible,
+            self.main_lines is not None,
+            time,
+        )
 
     # --- writing text --------------------------------------------------------------------
 
@@ -88,8 +96,8 @@ class Screen(CursorOps, EditingOps):
             row = self.lines[s.y]
             row.segs = row.frozen = None
             self._clear_split(row, x, x + n)
-            row.chars[x:x + n] = text[i:i + n] if n < end else text
-            row.styles[x:x + n] = [pen] * n
+            row.chars[x : x + n] = text[i : i + n] if n < end else text
+            row.styles[x : x + n] = [pen] * n
             i += n
             if s.autowrap:
                 s.x = x + n
@@ -113,7 +121,7 @@ class Screen(CursorOps, EditingOps):
                 continue
             n = min(end - i, cols - s.x)
             self.insert_chars(n)
-            self.put_run(text[i:i + n])
+            self.put_run(text[i : i + n])
             i += n
             if i < end and not s.autowrap:  # the rest replaces the last column in turn
                 self.put_char(text[-1], 1)
@@ -213,7 +221,7 @@ class Screen(CursorOps, EditingOps):
             needed = s.rows - rows
             below = min(needed, s.rows - 1 - s.y)
             if below > 0:
-                del self.lines[s.rows - below:]
+                del self.lines[s.rows - below :]
             top = needed - below
             del self.lines[:top]
             s.y -= top
