@@ -1,4 +1,4 @@
-"""Cells of the emulator's grid: character widths, rows with their caches, frozen state.
+"""Cells of the emulator's grid: character widths, rows with their caches, shared blank rows.
 
 A row is two parallel lists (characters, styles) so a run of text is one slice assignment;
 it caches its frozen copy (for snapshots) and its segments (for frames) until written again.
