@@ -6,9 +6,11 @@ every sample), stays bounded on hostile input, and snapshots its whole state in
 microseconds, which keyframe seeking needs. The pieces, in the order bytes flow:
 
     asciicast, events   read v1/v2/v3 recordings (.cast, .cast.gz) into compact Events
-    parser              the escape-sequence parser: `Terminal.feed(text)` (sgr: colours)
-    screen, editing,    the screen it drives: the grid of cells, cursor, modes, scrolling
-    cells
+    parser              `Terminal.feed(text)`: escape sequences into calls on its Screen
+    sgr, modes          SGR colours and attributes (a table); DEC/ANSI modes by name
+    screen, cursor,     the Screen: grid of Rows, text, cursor, scrolling and erasing,
+    editing, cells      alternate screen, resize; cells: widths, Rows, bounded memos
+    state               ScreenState (cursor, pen, margins, modes...) and the snapshots
     frames              immutable `Frame`s of `Segment`s in interned `CellStyle`s
     keyframes           `FramePlayer.frame_at(t)`: snapshots every so much work, so any
                         seek costs one restore and a short replay
@@ -22,6 +24,17 @@ from cabtui.data.term.parser import Terminal
 from cabtui.data.term.recording import frame_text, screen_text_at
 
 __all__ = [
-    "DEFAULT_STYLE", "MAX_CAST_BYTES", "CastError", "CellStyle", "Event", "Frame", "FramePlayer", "Recording",
-    "Segment", "Terminal", "frame_text", "load_cast", "screen_text_at",
+    "DEFAULT_STYLE",
+    "MAX_CAST_BYTES",
+    "CastError",
+    "CellStyle",
+    "Event",
+    "Frame",
+    "FramePlayer",
+    "Recording",
+    "Segment",
+    "Terminal",
+    "frame_text",
+    "load_cast",
+    "screen_text_at",
 ]

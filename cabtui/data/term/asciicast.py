@@ -12,7 +12,6 @@ header raises CastError. Files are opened for reading only.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import json
 import math
@@ -25,11 +24,21 @@ from typing import Any
 
 import orjson
 
+from cabtui.data.memory import gc_paused
 from cabtui.data.problems import Problem
 from cabtui.data.term.events import Event, Events
 
-__all__ = ["MAX_CAST_BYTES", "CastError", "Event", "Events", "Recording", "load_cast", "parse_cast_lines",
-           "parse_resize", "read_cast_bytes"]
+__all__ = [
+    "MAX_CAST_BYTES",
+    "CastError",
+    "Event",
+    "Events",
+    "Recording",
+    "load_cast",
+    "parse_cast_lines",
+    "parse_resize",
+    "read_cast_bytes",
+]
 
 MB = 1024 * 1024
 MAX_CAST_BYTES = 64 * MB
@@ -144,8 +153,16 @@ class _Builder:
             self.output_bytes += len(encoded)
         self.events.append(seconds, code, encoded, self.codes)
 
-    def build(self, version: int, header: dict[str, Any], idle_time_limit: float | None, *,
-              relative: bool, cols: int, rows: int) -> Recording:
+    def build(
+        self,
+        version: int,
+        header: dict[str, Any],
+        idle_time_limit: float | None,
+        *,
+        relative: bool,
+        cols: int,
+        rows: int,
+    ) -> Recording:
         """The Recording on one absolute time base, idle gaps capped to the effective limit."""
         limit = _effective_limit(header.get("idle_time_limit"), idle_time_limit)
         events, bad = self.events, self.bad_resizes
@@ -169,9 +186,17 @@ class _Builder:
         markers = tuple((events.times[i], events.data(i)) for i in events.indices_of("m"))
         title = header.get("title")
         return Recording(
-            version=version, cols=cols, rows=rows, title=title if isinstance(title, str) else None,
-            duration=events.times[-1] if events else 0.0, events=events, markers=markers,
-            problems=tuple(self.problems), output_bytes=self.output_bytes, idle_time_limit=limit)
+            version=version,
+            cols=cols,
+            rows=rows,
+            title=title if isinstance(title, str) else None,
+            duration=events.times[-1] if events else 0.0,
+            events=events,
+            markers=markers,
+            problems=tuple(self.problems),
+            output_bytes=self.output_bytes,
+            idle_time_limit=limit,
+        )
 
 
 def _parse_v1(doc: dict[str, Any], name: str, idle_time_limit: float | None) -> Recording:
@@ -203,8 +228,9 @@ def parse_cast_lines(lines: Iterable[str], name: str, *, idle_time_limit: float 
     return _parse(iter(numbered), name, idle_time_limit)
 
 
-def _parse(lines: Iterator[tuple[bytes, bool]], name: str, idle_time_limit: float | None,
-           cap: _Source | None = None) -> Recording:
+def _parse(
+    lines: Iterator[tuple[bytes, bool]], name: str, idle_time_limit: float | None, cap: _Source | None = None
+) -> Recording:
     """The reader proper, on (line without its newline, whether it is a last line cut short)."""
     number = 0
     for line, _ in lines:
@@ -268,8 +294,13 @@ def _parse(lines: Iterator[tuple[bytes, bool]], name: str, idle_time_limit: floa
             continue
         out.add(seconds, code, data, number)
     if cap is not None and cap.capped:
-        problems.append(Problem(name, number + 1, f"recording is larger than {cap.limit // MB} MB: "
-                                                  f"the rest is not read (only what comes before plays)"))
+        problems.append(
+            Problem(
+                name,
+                number + 1,
+                f"recording is larger than {cap.limit // MB} MB: the rest is not read (only what comes before plays)",
+            )
+        )
     return out.build(version, header, idle_time_limit, relative=version == 3, cols=cols, rows=rows)
 
 
@@ -357,12 +388,9 @@ def load_cast(path: Path, *, idle_time_limit: float | None = None, max_bytes: in
     inf keep every gap as recorded, a positive number caps every gap to it. At most `max_bytes`
     (default MAX_CAST_BYTES) are read, decompressed; a longer file plays up to there with a Problem."""
     source = _Source(path, max_bytes or MAX_CAST_BYTES)
-    collecting = gc.isenabled()
-    gc.disable()  # bulk parsing: the collector would rescan the young objects again and again
     try:
-        return _parse(source.lines(), str(path), idle_time_limit, source)
+        # Bulk parsing: the collector would rescan the young objects again and again.
+        with gc_paused():
+            return _parse(source.lines(), str(path), idle_time_limit, source)
     except (OSError, EOFError, zlib.error) as exc:
         raise CastError(f"{path}: cannot read: {_reason(exc)}") from None
-    finally:
-        if collecting:
-            gc.enable()

@@ -1,4 +1,4 @@
-"""Cells of the emulator's grid: character widths, rows with their caches, frozen state.
+"""Cells of the emulator's grid: character widths, rows with their caches, shared blank rows.
 
 A row is two parallel lists (characters, styles) so a run of text is one slice assignment;
 it caches its frozen copy (for snapshots) and its segments (for frames) until written again.
@@ -6,20 +6,22 @@ it caches its frozen copy (for snapshots) and its segments (for frames) until wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import groupby
 
 from wcwidth import wcwidth
 
+from cabtui.data.memory import BoundedCache
 from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle, Segment, intern_style, safe_text
+from cabtui.data.term.state import FrozenRow
 
 WIDE_TAIL = ""
 """The second cell of a wide character: no text of its own."""
 
-_WIDTHS: dict[str, int] = {}
+_WIDTHS = BoundedCache[str, int](1 << 16)
 # Zero-width format characters that would hide or reorder text: dropped, never combined.
-_DROP = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
-                  "\u2066\u2067\u2068\u2069\ufeff")
+_DROP = frozenset(
+    "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
+)
 
 
 def char_width(ch: str) -> int:
@@ -28,7 +30,7 @@ def char_width(ch: str) -> int:
     wcwidth's table, except where tmux and Rich (which draws the frames) agree otherwise:
     regional indicators are one cell each (a flag pair is two), skin-tone modifiers combine.
     """
-    w = _WIDTHS.get(ch)
+    w = _WIDTHS.entries.get(ch)
     if w is None:
         if ch in _DROP:
             w = -1
@@ -38,8 +40,7 @@ def char_width(ch: str) -> int:
             w = 0
         else:
             w = wcwidth(ch)
-        if len(_WIDTHS) < 1 << 16:
-            _WIDTHS[ch] = w
+        _WIDTHS.put(ch, w)
     return w
 
 
@@ -48,14 +49,13 @@ class Row:
 
     __slots__ = ("chars", "styles", "segs", "frozen")
 
-    def __init__(self, chars: list[str], styles: list[CellStyle],
-                 frozen: tuple[tuple[str, ...], tuple[CellStyle, ...]] | None = None) -> None:
+    def __init__(self, chars: list[str], styles: list[CellStyle], frozen: FrozenRow | None = None) -> None:
         self.chars = chars
         self.styles = styles
         self.segs: tuple[Segment, ...] | None = None
         self.frozen = frozen
 
-    def freeze(self) -> tuple[tuple[str, ...], tuple[CellStyle, ...]]:
+    def freeze(self) -> FrozenRow:
         """An immutable copy, reused until the row changes (snapshots share unchanged rows)."""
         if self.frozen is None:
             self.frozen = (tuple(self.chars), tuple(self.styles))
@@ -69,58 +69,41 @@ class Row:
             x = 0
             for style, group in groupby(self.styles):
                 n = len(list(group))  # C speed: a generator here cost 0.1 s for a 1000x1000 frame
-                out.append(Segment(safe_text("".join(chars[x:x + n])), style))
+                out.append(Segment(safe_text("".join(chars[x : x + n])), style))
                 x += n
             self.segs = tuple(out)
         return self.segs
 
-
-FrozenRows = tuple[tuple[tuple[str, ...], tuple[CellStyle, ...]], ...]
 
 CELLS_PER_UNIT = 8
 """Work accounting (`Screen.work`): cells blanked, moved or resized per unit, one unit being
 about what one character of ordinary output costs to feed (measured: benchmarks/hostile_feed.py)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ScreenState:
-    """Everything needed to resume emulation: a keyframe."""
-
-    lines: FrozenRows
-    main_lines: FrozenRows | None
-    scalars: tuple[object, ...]
-
-
 MAX_CACHE = 1024
 """Entries a memo may hold before it starts over: true colour makes 16 M distinct keys."""
 
-_BG_ONLY: dict[str | None, CellStyle] = {None: DEFAULT_STYLE}
+_BG_ONLY = BoundedCache[str | None, CellStyle](MAX_CACHE, pinned={None: DEFAULT_STYLE})
 
 
 def bg_only(style: CellStyle) -> CellStyle:
     """The style erased cells get: the background colour alone (tmux's erase behaviour)."""
-    s = _BG_ONLY.get(style.bg)
+    s = _BG_ONLY.entries.get(style.bg)
     if s is None:
-        if len(_BG_ONLY) >= MAX_CACHE:
-            _BG_ONLY.clear()
-        s = _BG_ONLY[style.bg] = intern_style(CellStyle(bg=style.bg))
+        s = _BG_ONLY.put(style.bg, intern_style(CellStyle(bg=style.bg)))
     return s
 
 
-FrozenRow = tuple[tuple[str, ...], tuple[CellStyle, ...]]
-_BLANK: dict[tuple[int, CellStyle], FrozenRow] = {}
+_BLANK = BoundedCache[tuple[int, CellStyle], FrozenRow](64)
 
 
 def blank_frozen(cols: int, style: CellStyle) -> FrozenRow:
     """A blank row's frozen form, shared: snapshots after an erase or resize cost no cells."""
     key = (cols, style)
-    frozen = _BLANK.get(key)
+    frozen = _BLANK.entries.get(key)
     if frozen is None:
-        if len(_BLANK) >= 64:
-            _BLANK.clear()
-        frozen = _BLANK[key] = ((" ",) * cols, (style,) * cols)
+        frozen = _BLANK.put(key, ((" ",) * cols, (style,) * cols))
     return frozen
-
 
 
 MAX_COLS = MAX_ROWS = 1000

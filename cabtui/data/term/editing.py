@@ -5,65 +5,69 @@ from __future__ import annotations
 
 from cabtui.data.term.cells import CELLS_PER_UNIT, WIDE_TAIL, Row, bg_only, blank_frozen
 from cabtui.data.term.frames import DEFAULT_STYLE, CellStyle
+from cabtui.data.term.state import ScreenState
 
 
 class EditingOps:
-    """Base of `vtscreen.Screen`: it owns these attributes."""
+    """Base of `screen.Screen`: it owns these attributes."""
 
-    cols: int
-    rows: int
+    state: ScreenState
     lines: list[Row]
-    pen: CellStyle
-    x: int
-    y: int
-    top: int
-    bottom: int
     work: int
-    """Units of work done beyond reading the input (see vtcells.CELLS_PER_UNIT): the keyframe
+    """Units of work done beyond reading the input (see cells.CELLS_PER_UNIT): the keyframe
     cost model adds it, so an erase of a 1000x1000 screen is not priced as 4 characters."""
 
     def blank_row(self, style: CellStyle) -> Row:
-        chars, styles = frozen = blank_frozen(self.cols, style)
-        self.work += self.cols // CELLS_PER_UNIT
+        cols = self.state.cols
+        chars, styles = frozen = blank_frozen(cols, style)
+        self.work += cols // CELLS_PER_UNIT
         return Row(list(chars), list(styles), frozen)
 
     def _clear_split(self, row: Row, a: int, b: int) -> None:
         """Before cells [a, b) are overwritten: blank the halves of wide characters cut in two."""
-        chars = row.chars
-        if 0 < a < self.cols and chars[a] == WIDE_TAIL:
+        chars, cols = row.chars, self.state.cols
+        if 0 < a < cols and chars[a] == WIDE_TAIL:
             chars[a - 1] = " "
             row.styles[a - 1] = bg_only(row.styles[a - 1])
-        if b < self.cols and chars[b] == WIDE_TAIL:
+        if b < cols and chars[b] == WIDE_TAIL:
             chars[b] = " "
             row.styles[b] = bg_only(row.styles[b])
 
+    # --- whole lines ---------------------------------------------------------------------
+
     def scroll_up(self, n: int) -> None:
-        top, bottom = self.top, self.bottom
+        s = self.state
+        top, bottom = s.top, s.bottom
         n = min(n, bottom - top + 1)
-        style = bg_only(self.pen)
-        del self.lines[top:top + n]
-        self.lines[bottom - n + 1:bottom - n + 1] = [self.blank_row(style) for _ in range(n)]
+        style = bg_only(s.pen)
+        del self.lines[top : top + n]
+        self.lines[bottom - n + 1 : bottom - n + 1] = [self.blank_row(style) for _ in range(n)]
 
     def scroll_down(self, n: int) -> None:
-        top, bottom = self.top, self.bottom
+        s = self.state
+        top, bottom = s.top, s.bottom
         n = min(n, bottom - top + 1)
-        style = bg_only(self.pen)
-        del self.lines[bottom - n + 1:bottom + 1]
+        style = bg_only(s.pen)
+        del self.lines[bottom - n + 1 : bottom + 1]
         self.lines[top:top] = [self.blank_row(style) for _ in range(n)]
 
     def insert_lines(self, n: int) -> None:
-        end = self.bottom if self.top <= self.y <= self.bottom else self.rows - 1
-        n = min(n, end - self.y + 1)
-        style = bg_only(self.pen)
-        del self.lines[end - n + 1:end + 1]
-        self.lines[self.y:self.y] = [self.blank_row(style) for _ in range(n)]
+        s = self.state
+        end = s.bottom if s.top <= s.y <= s.bottom else s.rows - 1
+        n = min(n, end - s.y + 1)
+        style = bg_only(s.pen)
+        del self.lines[end - n + 1 : end + 1]
+        self.lines[s.y : s.y] = [self.blank_row(style) for _ in range(n)]
 
     def delete_lines(self, n: int) -> None:
-        end = self.bottom if self.top <= self.y <= self.bottom else self.rows - 1
-        n = min(n, end - self.y + 1)
-        style = bg_only(self.pen)
-        del self.lines[self.y:self.y + n]
-        self.lines[end - n + 1:end - n + 1] = [self.blank_row(style) for _ in range(n)]
+        s = self.state
+        end = s.bottom if s.top <= s.y <= s.bottom else s.rows - 1
+        n = min(n, end - s.y + 1)
+        style = bg_only(s.pen)
+        del self.lines[s.y : s.y + n]
+        self.lines[end - n + 1 : end - n + 1] = [self.blank_row(style) for _ in range(n)]
+
+    # --- erasing ---------------------------------------------------------------------------
 
     def erase_cells(self, y: int, a: int, b: int) -> None:
         """Blank cells [a, b) of row y with the pen's background."""
@@ -74,38 +78,50 @@ class EditingOps:
         self.work += (b - a) // CELLS_PER_UNIT
         self._clear_split(row, a, b)
         row.chars[a:b] = [" "] * (b - a)
-        row.styles[a:b] = [bg_only(self.pen)] * (b - a)
+        row.styles[a:b] = [bg_only(self.state.pen)] * (b - a)
 
     def erase_line(self, mode: int) -> None:
-        x, cols = self.x, self.cols
+        """EL: 0 from the cursor, 1 up to it, 2 the whole line."""
+        s = self.state
+        x, cols = s.x, s.cols
         if mode == 0:
-            self.erase_cells(self.y, x, cols)
+            self.erase_cells(s.y, x, cols)
         elif mode == 1:
-            self.erase_cells(self.y, 0, cols if x >= cols - 1 else x + 1)
+            self.erase_cells(s.y, 0, cols if x >= cols - 1 else x + 1)
         elif mode == 2:
-            self.erase_cells(self.y, 0, cols)
+            self.erase_cells(s.y, 0, cols)
 
     def erase_display(self, mode: int) -> None:
-        style = bg_only(self.pen)
+        """ED: 0 from the cursor, 1 up to it, 2 the whole screen."""
+        s = self.state
+        style = bg_only(s.pen)
         if mode == 0:
             self.erase_line(0)
-            self.lines[self.y + 1:] = [self.blank_row(style) for _ in range(self.rows - self.y - 1)]
+            self.lines[s.y + 1 :] = [self.blank_row(style) for _ in range(s.rows - s.y - 1)]
         elif mode == 1:
-            self.lines[:self.y] = [self.blank_row(style) for _ in range(self.y)]
+            self.lines[: s.y] = [self.blank_row(style) for _ in range(s.y)]
             self.erase_line(1)
         elif mode == 2:
-            self.lines = [self.blank_row(style) for _ in range(self.rows)]
+            self.lines = [self.blank_row(style) for _ in range(s.rows)]
+
+    def erase_chars(self, n: int) -> None:
+        s = self.state
+        if s.x < s.cols:
+            self.erase_cells(s.y, s.x, min(s.cols, s.x + n))
+
+    # --- cells within a line ---------------------------------------------------------------
 
     def insert_chars(self, n: int) -> None:
-        x, cols = self.x, self.cols
+        s = self.state
+        x, cols = s.x, s.cols
         if x >= cols:
             return
         n = min(n, cols - x)
-        row = self.lines[self.y]
+        row = self.lines[s.y]
         row.segs = row.frozen = None
         self.work += cols // CELLS_PER_UNIT
         self._clear_split(row, x, x)
-        style = bg_only(self.pen)
+        style = bg_only(s.pen)
         row.chars[x:x] = [" "] * n
         row.styles[x:x] = [style] * n
         if row.chars[cols] == WIDE_TAIL:  # a wide character pushed half off the edge
@@ -113,26 +129,24 @@ class EditingOps:
         del row.chars[cols:], row.styles[cols:]
 
     def delete_chars(self, n: int) -> None:
-        x, cols = self.x, self.cols
+        s = self.state
+        x, cols = s.x, s.cols
         if x >= cols:
             return
         n = min(n, cols - x)
-        row = self.lines[self.y]
+        row = self.lines[s.y]
         row.segs = row.frozen = None
         self.work += cols // CELLS_PER_UNIT
         self._clear_split(row, x, x + n)
-        style = bg_only(self.pen)
-        del row.chars[x:x + n], row.styles[x:x + n]
+        style = bg_only(s.pen)
+        del row.chars[x : x + n], row.styles[x : x + n]
         row.chars.extend([" "] * n)
         row.styles.extend([style] * n)
 
-    def erase_chars(self, n: int) -> None:
-        if self.x < self.cols:
-            self.erase_cells(self.y, self.x, min(self.cols, self.x + n))
-
     def alignment_test(self) -> None:
         """DECALN: fill the screen with E, home the cursor, reset the region."""
-        self.lines = [Row(["E"] * self.cols, [DEFAULT_STYLE] * self.cols) for _ in range(self.rows)]
-        self.work += self.rows * self.cols // CELLS_PER_UNIT
-        self.top, self.bottom = 0, self.rows - 1
-        self.x = self.y = 0
+        s = self.state
+        self.lines = [Row(["E"] * s.cols, [DEFAULT_STYLE] * s.cols) for _ in range(s.rows)]
+        self.work += s.rows * s.cols // CELLS_PER_UNIT
+        s.top, s.bottom = 0, s.rows - 1
+        s.x = s.y = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cabtui.data.memory import BoundedCache
 from cabtui.data.text import visible
 
 NAMED_COLOURS = ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white")
@@ -35,8 +36,13 @@ class CellStyle:
         """The SGR parameters that select this style from a reset state (no leading `0`)."""
         params: list[str] = []
         for flag, code in (
-            (self.bold, "1"), (self.dim, "2"), (self.italic, "3"), (self.underline, "4"),
-            (self.blink, "5"), (self.reverse, "7"), (self.strike, "9"),
+            (self.bold, "1"),
+            (self.dim, "2"),
+            (self.italic, "3"),
+            (self.underline, "4"),
+            (self.blink, "5"),
+            (self.reverse, "7"),
+            (self.strike, "9"),
         ):
             if flag:
                 params.append(code)
@@ -47,7 +53,10 @@ class CellStyle:
         return ";".join(params)
 
 
-_INTERNED: dict[CellStyle, CellStyle] = {}
+DEFAULT_STYLE = CellStyle()
+"""The terminal's default colours, no attributes: the canonical instance."""
+
+_INTERNED = BoundedCache[CellStyle, CellStyle](100_000, pinned={DEFAULT_STYLE: DEFAULT_STYLE})
 
 
 def intern_style(style: CellStyle) -> CellStyle:
@@ -56,16 +65,10 @@ def intern_style(style: CellStyle) -> CellStyle:
     Bounded: past 100k distinct styles (random truecolour) the table starts over; equal
     styles then compare by value, which is slower but still right.
     """
-    found = _INTERNED.get(style)
+    found = _INTERNED.entries.get(style)
     if found is None:
-        if len(_INTERNED) >= 100_000:
-            _INTERNED.clear()
-            _INTERNED[DEFAULT_STYLE] = DEFAULT_STYLE
-        found = _INTERNED.setdefault(style, style)
+        found = _INTERNED.put(style, style)
     return found
-
-
-DEFAULT_STYLE = intern_style(CellStyle())
 
 
 def _colour_sgr(colour: str, base: int) -> str:

@@ -138,8 +138,13 @@ class FramePlayer:
             self._advance_front(len(self._which), max(1, budget_bytes))
             return self.index_complete
 
-    def build_index(self, should_stop: Callable[[], bool] | None = None,
-                    progress: Callable[[float], None] | None = None, *, step: int = 64 * 1024) -> bool:
+    def build_index(
+        self,
+        should_stop: Callable[[], bool] | None = None,
+        progress: Callable[[float], None] | None = None,
+        *,
+        step: int = 64 * 1024,
+    ) -> bool:
         """Index to the end in steps (for a thread worker); returns False if `should_stop` said so."""
         while not self.index_step(step):
             if progress is not None:

@@ -5,6 +5,10 @@ Colours come out as strings Rich parses: `red`, `bright_red`, `color(n)`, `#rrgg
 
 from __future__ import annotations
 
+from dataclasses import fields
+from operator import attrgetter
+from typing import Any
+
 from cabtui.data.term.frames import NAMED_COLOURS, CellStyle, intern_style
 
 
@@ -30,19 +34,58 @@ def _colour(values: list[str]) -> tuple[str | None, int]:
     return None, len(values) if kind in ("2", "5") else 1
 
 
+def _sets(**values: Any) -> tuple[tuple[int, Any], ...]:
+    """Attribute assignments as (CellStyle field index, value) pairs."""
+    return tuple((_FIELD_INDEX[name], value) for name, value in values.items())
+
+
+_FIELD_INDEX = {f.name: i for i, f in enumerate(fields(CellStyle))}
+_ATTRIBUTES = attrgetter(*_FIELD_INDEX)
+"""A style's field values in order: `CellStyle(*values)` rebuilds it."""
+_EXTENDED_COLOUR = {38: _FIELD_INDEX["fg"], 48: _FIELD_INDEX["bg"], 58: None}
+"""`38;5;n`, `38;2;r;g;b` and the `:` forms; 58 (underline colour) is parsed and dropped."""
+_UNDERLINE = 4
+"""`4:0` turns underline off, `4:n` (curly, dotted...) on."""
+
+SGR_TABLE: dict[int, tuple[tuple[int, Any], ...]] = {
+    0: _sets(**{f.name: f.default for f in fields(CellStyle)}),
+    1: _sets(bold=True),
+    2: _sets(dim=True),
+    3: _sets(italic=True),
+    _UNDERLINE: _sets(underline=True),
+    5: _sets(blink=True),
+    6: _sets(blink=True),
+    7: _sets(reverse=True),
+    9: _sets(strike=True),
+    21: _sets(underline=True),
+    22: _sets(bold=False, dim=False),
+    23: _sets(italic=False),
+    24: _sets(underline=False),
+    25: _sets(blink=False),
+    27: _sets(reverse=False),
+    29: _sets(strike=False),
+    39: _sets(fg=None),
+    49: _sets(bg=None),
+    **{30 + i: _sets(fg=name) for i, name in enumerate(NAMED_COLOURS)},
+    **{40 + i: _sets(bg=name) for i, name in enumerate(NAMED_COLOURS)},
+    **{90 + i: _sets(fg=f"bright_{name}") for i, name in enumerate(NAMED_COLOURS)},
+    **{100 + i: _sets(bg=f"bright_{name}") for i, name in enumerate(NAMED_COLOURS)},
+}
+"""SGR code to the attributes it sets; codes not here (fonts, frames, overline...) do nothing."""
+
+
 def apply_sgr(style: CellStyle, params: str) -> CellStyle:
     """The pen after `CSI params m`: 16/256/24-bit colours (`;` and `:` forms) and attributes."""
-    fg, bg = style.fg, style.bg
-    bold, dim, italic, underline = style.bold, style.dim, style.italic, style.underline
-    reverse, strike, blink = style.reverse, style.strike, style.blink
+    pen: list[Any] = list(_ATTRIBUTES(style))
     parts = params.split(";") if params else ["0"]
+    table, extended = SGR_TABLE, _EXTENDED_COLOUR
     i = 0
     while i < len(parts):
         part = parts[i]
         i += 1
         sub = part.split(":") if ":" in part else None
         code = csi_number(part)
-        if code in (38, 48, 58):
+        if code in extended:
             if sub is not None:  # 38:5:n, 38:2::r:g:b, 38:2:r:g:b
                 values = sub[1:]
                 if values[:1] == ["2"] and len(values) >= 5:
@@ -51,51 +94,12 @@ def apply_sgr(style: CellStyle, params: str) -> CellStyle:
             else:
                 colour, used = _colour(parts[i:])
                 i += used
-            if code == 38:
-                fg = colour if colour is not None else fg
-            elif code == 48:
-                bg = colour if colour is not None else bg
-        elif code == 0:
-            fg = bg = None
-            bold = dim = italic = underline = reverse = strike = blink = False
-        elif 30 <= code <= 37:
-            fg = NAMED_COLOURS[code - 30]
-        elif 40 <= code <= 47:
-            bg = NAMED_COLOURS[code - 40]
-        elif 90 <= code <= 97:
-            fg = "bright_" + NAMED_COLOURS[code - 90]
-        elif 100 <= code <= 107:
-            bg = "bright_" + NAMED_COLOURS[code - 100]
-        elif code == 39:
-            fg = None
-        elif code == 49:
-            bg = None
-        elif code == 1:
-            bold = True
-        elif code == 2:
-            dim = True
-        elif code == 3:
-            italic = True
-        elif code == 4:
-            underline = sub is None or sub[1:2] != ["0"]
-        elif code in (5, 6):
-            blink = True
-        elif code == 7:
-            reverse = True
-        elif code == 9:
-            strike = True
-        elif code == 21:
-            underline = True
-        elif code == 22:
-            bold = dim = False
-        elif code == 23:
-            italic = False
-        elif code == 24:
-            underline = False
-        elif code == 25:
-            blink = False
-        elif code == 27:
-            reverse = False
-        elif code == 29:
-            strike = False
-    return intern_style(CellStyle(fg, bg, bold, dim, italic, underline, reverse, strike, blink))
+            index = extended[code]
+            if colour is not None and index is not None:
+                pen[index] = colour
+            continue
+        for index, value in table.get(code, ()):
+            pen[index] = value
+        if sub is not None and code == _UNDERLINE and sub[1:2] == ["0"]:
+            pen[_FIELD_INDEX["underline"]] = False
+    return intern_style(CellStyle(*pen))
