@@ -25,10 +25,46 @@ from pathlib import Path
 
 ESC = "\x1b"
 WORDS = [
-    "cargo", "build", "test", "running", "compiling", "crate", "serde", "tokio", "request", "response",
-    "model", "tool", "call", "patch", "apply", "diff", "hunk", "file", "src", "lib", "main", "error",
-    "warning", "note", "help", "expected", "found", "ok", "failed", "passed", "assertion", "token",
-    "stream", "context", "window", "retry", "backoff", "latency", "sandbox", "container",
+    "cargo",
+    "build",
+    "test",
+    "running",
+    "compiling",
+    "crate",
+    "serde",
+    "tokio",
+    "request",
+    "response",
+    "model",
+    "tool",
+    "call",
+    "patch",
+    "apply",
+    "diff",
+    "hunk",
+    "file",
+    "src",
+    "lib",
+    "main",
+    "error",
+    "warning",
+    "note",
+    "help",
+    "expected",
+    "found",
+    "ok",
+    "failed",
+    "passed",
+    "assertion",
+    "token",
+    "stream",
+    "context",
+    "window",
+    "retry",
+    "backoff",
+    "latency",
+    "sandbox",
+    "container",
 ]
 WIDE = ["編集", "テスト", "完了", "错误", "🚀", "✅", "❌", "📦", "한국어", "ｆｕｌｌ"]
 LEVELS = [("INFO", "32"), ("WARN", "33"), ("ERROR", "1;31"), ("DEBUG", "2;37"), ("TRACE", "38;5;244")]
@@ -69,7 +105,7 @@ def _tui_frame(rng: random.Random, cols: int, rows: int, full: bool) -> str:
     lines = range(3, rows - 1) if full else rng.sample(range(3, rows - 1), rng.randrange(3, 12))
     for y in lines:
         fg = rng.randrange(16, 256)
-        text = (_words(rng, rng.randrange(3, 25)) + (f" {rng.choice(WIDE)}" if rng.random() < 0.15 else ""))
+        text = _words(rng, rng.randrange(3, 25)) + (f" {rng.choice(WIDE)}" if rng.random() < 0.15 else "")
         out.append(f"{ESC}[{y};3H{ESC}[38;5;{fg}m{text[: cols - 8]}{ESC}[0m{ESC}[K{ESC}[{y};{cols}H│")
     if rng.random() < 0.3:  # a log pane scrolling inside a scroll region (DECSTBM)
         bottom = rows - 3
@@ -83,8 +119,7 @@ def _tui_frame(rng: random.Random, cols: int, rows: int, full: bool) -> str:
     return "".join(out)
 
 
-def synth_events(total_bytes: int, seconds: float, cols: int, rows: int, seed: int = 1) -> Iterator[
-        tuple[float, str]]:
+def synth_events(total_bytes: int, seconds: float, cols: int, rows: int, seed: int = 1) -> Iterator[tuple[float, str]]:
     """Yield (absolute time, output) events alternating log phases and alternate-screen TUI phases."""
     rng = random.Random(seed)
     chunks: list[str] = []
@@ -96,10 +131,14 @@ def synth_events(total_bytes: int, seconds: float, cols: int, rows: int, seed: i
         elif phase < 0.55:
             new = [_spinner(rng, rng.randrange(5, 40))]
         else:  # a TUI session in the alternate screen, one event per redraw
-            new = [f"{ESC}[?1049h"] + [
-                _tui_frame(rng, cols, rows, full=(i == 0 or rng.random() < 0.2))
-                for i in range(rng.randrange(5, 40))
-            ] + [f"{ESC}[?1049l"]
+            new = (
+                [f"{ESC}[?1049h"]
+                + [
+                    _tui_frame(rng, cols, rows, full=(i == 0 or rng.random() < 0.2))
+                    for i in range(rng.randrange(5, 40))
+                ]
+                + [f"{ESC}[?1049l"]
+            )
         chunks.extend(new)
         size += sum(len(c.encode()) for c in new)
     step = seconds / len(chunks)
@@ -164,8 +203,8 @@ def compare_emulators(cols: int, rows: int, mb: float = 2.0) -> None:
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from cabtui.data.term.asciicast import load_cast
     from cabtui.data.term import FramePlayer
+    from cabtui.data.term.asciicast import load_cast
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0)
@@ -173,8 +212,11 @@ def main() -> None:
     parser.add_argument("--cols", type=int, default=200)
     parser.add_argument("--rows", type=int, default=50)
     parser.add_argument("--seeks", type=int, default=200)
-    parser.add_argument("--compare-emulators", action="store_true",
-                        help="only compare the throughput of pyte, bittty (if installed) and cabtui's emulator")
+    parser.add_argument(
+        "--compare-emulators",
+        action="store_true",
+        help="only compare the throughput of pyte, bittty (if installed) and cabtui's emulator",
+    )
     args = parser.parse_args()
     if args.compare_emulators:
         compare_emulators(args.cols, args.rows)
@@ -192,8 +234,10 @@ def main() -> None:
             rec = load_cast(path)
             loads.append(time.perf_counter() - t0)
         t_load = statistics.median(loads)
-        print(f"load (parse): {t_load * 1e3:.0f} ms (median of 3), {len(rec.events)} events, "
-              f"{rec.output_bytes / 1e6:.1f} MB output, {rec.duration:.0f} s")
+        print(
+            f"load (parse): {t_load * 1e3:.0f} ms (median of 3), {len(rec.events)} events, "
+            f"{rec.output_bytes / 1e6:.1f} MB output, {rec.duration:.0f} s"
+        )
 
         t0 = time.perf_counter()
         player = FramePlayer(rec)
@@ -204,16 +248,20 @@ def main() -> None:
         cold = FramePlayer(rec)
         t0 = time.perf_counter()
         cold.frame_at(rec.duration / 2)
-        print(f"seek to the middle before any indexing: {time.perf_counter() - t0:.2f} s "
-              "(it indexes up to there; later seeks reuse those keyframes)")
+        print(
+            f"seek to the middle before any indexing: {time.perf_counter() - t0:.2f} s "
+            "(it indexes up to there; later seeks reuse those keyframes)"
+        )
         del cold
 
         rss = _rss()
         t0 = time.perf_counter()
         player.build_index()
         t_index = time.perf_counter() - t0
-        print(f"indexing: {t_index:.1f} s ({rec.output_bytes / 1e6 / t_index:.2f} MB/s), "
-              f"{player.keyframe_count} keyframes, memory +{(_rss() - rss) / 1e6:.0f} MB")
+        print(
+            f"indexing: {t_index:.1f} s ({rec.output_bytes / 1e6 / t_index:.2f} MB/s), "
+            f"{player.keyframe_count} keyframes, memory +{(_rss() - rss) / 1e6:.0f} MB"
+        )
 
         rng = random.Random(7)
         seeks: list[float] = []
@@ -223,8 +271,10 @@ def main() -> None:
             s = time.perf_counter()
             player.frame_at(t)
             seeks.append(time.perf_counter() - s)
-        print(f"seek after indexing ({args.seeks}): p50 {_pct(seeks, .5) * 1e3:.1f} ms, "
-              f"p95 {_pct(seeks, .95) * 1e3:.1f} ms, max {max(seeks) * 1e3:.1f} ms")
+        print(
+            f"seek after indexing ({args.seeks}): p50 {_pct(seeks, 0.5) * 1e3:.1f} ms, "
+            f"p95 {_pct(seeks, 0.95) * 1e3:.1f} ms, max {max(seeks) * 1e3:.1f} ms"
+        )
 
         for speed, label in ((1.0, "1x"), (8.0, "8x")):
             player.frame_at(rec.duration * 0.3)
@@ -238,9 +288,11 @@ def main() -> None:
                 player.frame_at(t)
                 times.append(time.perf_counter() - s)
             wall = time.perf_counter() - start
-            print(f"playback {label} at 30 fps: frame median {statistics.median(times) * 1e3:.2f} ms, "
-                  f"p95 {_pct(times, .95) * 1e3:.2f} ms, max {max(times) * 1e3:.1f} ms; "
-                  f"{n / wall:.0f} frames/s produced vs 30 needed")
+            print(
+                f"playback {label} at 30 fps: frame median {statistics.median(times) * 1e3:.2f} ms, "
+                f"p95 {_pct(times, 0.95) * 1e3:.2f} ms, max {max(times) * 1e3:.1f} ms; "
+                f"{n / wall:.0f} frames/s produced vs 30 needed"
+            )
 
         print("targets: first frame <= 300 ms; seek p95 <= 200 ms; playback frame median <= 8 ms")
 

@@ -66,8 +66,14 @@ def test_v3_intervals_become_absolute_and_comments_are_skipped() -> None:
 
 
 def test_v1_delays_become_absolute() -> None:
-    doc = {"version": 1, "width": 40, "height": 12, "duration": 9.0, "title": "old",
-           "stdout": [[0.1, "a"], [0.2, "b"], [0.3, "c"]]}
+    doc = {
+        "version": 1,
+        "width": 40,
+        "height": 12,
+        "duration": 9.0,
+        "title": "old",
+        "stdout": [[0.1, "a"], [0.2, "b"], [0.3, "c"]],
+    }
     rec = parse(json.dumps(doc))
     assert (rec.version, rec.cols, rec.rows, rec.title) == (1, 40, 12, "old")
     assert times(rec) == pytest.approx([0.1, 0.3, 0.6])
@@ -101,8 +107,16 @@ def test_v2_events_out_of_order_are_sorted_stably() -> None:
 
 
 def test_markers_resize_input_exit() -> None:
-    rec = parse(v2([0.5, "o", "x"], [1.0, "m", "build done"], [1.5, "r", "100x40"], [1.6, "i", "q"],
-                   [2.0, "m", ""], [2.5, "x", "1"]))
+    rec = parse(
+        v2(
+            [0.5, "o", "x"],
+            [1.0, "m", "build done"],
+            [1.5, "r", "100x40"],
+            [1.6, "i", "q"],
+            [2.0, "m", ""],
+            [2.5, "x", "1"],
+        )
+    )
     assert rec.markers == ((1.0, "build done"), (2.0, ""))
     assert [e.code for e in rec.events] == ["o", "m", "r", "i", "m", "x"]
     assert rec.duration == 2.5
@@ -173,15 +187,15 @@ def test_no_limit_in_header_keeps_gaps() -> None:
 
 def test_malformed_lines_become_problems_with_line_numbers_and_the_rest_plays() -> None:
     text = v2(
-        [0.1, "o", "a"],          # line 2
-        "not json",               # line 3
-        {"t": 1},                 # line 4
-        [-1, "o", "neg"],         # line 5
-        [0.2, 5, "x"],            # line 6
-        [0.3, "o", 7],            # line 7
-        [True, "o", "bool"],      # line 8
-        "",                       # line 9: blank, ignored
-        [0.4, "o", "b"],          # line 10
+        [0.1, "o", "a"],  # line 2
+        "not json",  # line 3
+        {"t": 1},  # line 4
+        [-1, "o", "neg"],  # line 5
+        [0.2, 5, "x"],  # line 6
+        [0.3, "o", 7],  # line 7
+        [True, "o", "bool"],  # line 8
+        "",  # line 9: blank, ignored
+        [0.4, "o", "b"],  # line 10
     )
     rec = parse(text)
     assert [e.data for e in rec.events] == ["a", "b"]
@@ -215,7 +229,7 @@ def test_crlf_line_endings(tmp_path: Path) -> None:
     [
         ("", "empty"),
         ("\n\n  \n", "empty"),
-        ("{not json\n[0.1, \"o\", \"a\"]\n", "JSON"),
+        ('{not json\n[0.1, "o", "a"]\n', "JSON"),
         ('[0.1, "o", "a"]\n', "not a JSON object"),
         ('{"version": 2, "width": 80}\n', "width and height"),
         ('{"version": 2, "width": 0, "height": 24}\n', "width and height"),
@@ -280,9 +294,25 @@ def test_a_recording_written_by_real_asciinema(tmp_path: Path) -> None:
     out = tmp_path / "real.cast"
     env = {**os.environ, "TERM": "xterm-256color", "ASCIINEMA_CONFIG_HOME": str(tmp_path / "cfg")}
     subprocess.run(
-        [exe, "rec", "-q", "--overwrite", "--cols", "50", "--rows", "12", "-c",
-         r"printf 'hello \033[1;31mred\033[0m 編集\r\nline two\r\n'", str(out)],
-        check=True, env=env, timeout=60, stdin=subprocess.DEVNULL, capture_output=True)
+        [
+            exe,
+            "rec",
+            "-q",
+            "--overwrite",
+            "--cols",
+            "50",
+            "--rows",
+            "12",
+            "-c",
+            r"printf 'hello \033[1;31mred\033[0m 編集\r\nline two\r\n'",
+            str(out),
+        ],
+        check=True,
+        env=env,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+    )
     rec = load_cast(out)
     assert (rec.version, rec.cols, rec.rows) == (2, 50, 12)
     assert rec.problems == ()

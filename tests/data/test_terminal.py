@@ -78,10 +78,23 @@ def test_colour_strings_are_what_rich_parses() -> None:
 @pytest.mark.parametrize(
     ("sgr", "attrs"),
     [
-        ("1", {"bold"}), ("2", {"dim"}), ("3", {"italic"}), ("4", {"underline"}), ("4:3", {"underline"}),
-        ("21", {"underline"}), ("5", {"blink"}), ("7", {"reverse"}), ("9", {"strike"}),
-        ("1;2;22", set()), ("3;23", set()), ("4;24", set()), ("4:0", set()), ("5;25", set()),
-        ("7;27", set()), ("9;29", set()), ("1;2;3;4;5;7;9;0", set()),
+        ("1", {"bold"}),
+        ("2", {"dim"}),
+        ("3", {"italic"}),
+        ("4", {"underline"}),
+        ("4:3", {"underline"}),
+        ("21", {"underline"}),
+        ("5", {"blink"}),
+        ("7", {"reverse"}),
+        ("9", {"strike"}),
+        ("1;2;22", set()),
+        ("3;23", set()),
+        ("4;24", set()),
+        ("4:0", set()),
+        ("5;25", set()),
+        ("7;27", set()),
+        ("9;29", set()),
+        ("1;2;3;4;5;7;9;0", set()),
         ("1;2;3;4;5;7;9", {"bold", "dim", "italic", "underline", "blink", "reverse", "strike"}),
     ],
 )
@@ -228,8 +241,9 @@ def test_erase_uses_the_background_colour() -> None:
 
 
 def test_resize_event_changes_the_frame_size() -> None:
-    player = FramePlayer(rec([(0.1, "o", "hello world"), (1.0, "r", "8x3"), (2.0, "r", "30x6"),
-                              (2.5, "o", "\r\nmore")]))
+    player = FramePlayer(
+        rec([(0.1, "o", "hello world"), (1.0, "r", "8x3"), (2.0, "r", "30x6"), (2.5, "o", "\r\nmore")])
+    )
     assert (player.frame_at(0.5).cols, player.frame_at(0.5).rows) == (20, 5)
     small = player.frame_at(1.0)
     assert (small.cols, small.rows) == (8, 3)
@@ -367,8 +381,12 @@ def test_recording_without_output() -> None:
 
 def test_screen_text_at(tmp_path: Path) -> None:
     path = tmp_path / "demo.cast"
-    lines = [{"version": 2, "width": 30, "height": 6}, [0.5, "o", f"{E}[32mgreen{E}[0m\r\n"],
-             [1.0, "o", f"{E}[?1049hIN ALT"], [2.0, "o", f"{E}[?1049lback"]]
+    lines = [
+        {"version": 2, "width": 30, "height": 6},
+        [0.5, "o", f"{E}[32mgreen{E}[0m\r\n"],
+        [1.0, "o", f"{E}[?1049hIN ALT"],
+        [2.0, "o", f"{E}[?1049lback"],
+    ]
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     assert screen_text_at(path, 0.0) == ""
     assert screen_text_at(path, 0.7) == "green"

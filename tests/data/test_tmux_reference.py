@@ -37,7 +37,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 E = "\x1b"
 
-CURSES_PROGRAM = r'''
+CURSES_PROGRAM = r"""
 import curses, locale
 locale.setlocale(locale.LC_ALL, "")
 
@@ -73,15 +73,23 @@ def main(scr):
 print("before curses: \x1b[1;32mgreen\x1b[0m line")
 curses.wrapper(main)
 print("after curses: main screen restored 完了")
-'''
+"""
 
 
 def record_pty(argv: list[str], cols: int, rows: int, tmp: Path) -> Path:
     """Run `argv` on a pseudo-terminal of cols x rows; write its timed output as asciicast v2."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "LANG": "C.UTF-8",
-           "LC_ALL": "C.UTF-8", "NCURSES_NO_UTF8_ACS": "1", "COLUMNS": str(cols), "LINES": str(rows)}
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "NCURSES_NO_UTF8_ACS": "1",
+        "COLUMNS": str(cols),
+        "LINES": str(rows),
+    }
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
     os.close(slave)
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -135,27 +143,44 @@ def tmux_screens(payloads: list[tuple[str, int, int]], tmp: Path) -> list[TmuxSc
             (tmp / f"p{i}.bin").write_bytes(text.encode("utf-8", "surrogatepass"))
             (tmp / f"p{i}.end").write_bytes(f"{E}]2;{token}{E}\\".encode())
             command = f"stty raw -echo; cat {tmp / f'p{i}.bin'} {tmp / f'p{i}.end'}; exec sleep 600"
-            subprocess.run(base + ["new-session", "-d", "-s", f"s{i}", "-x", str(cols), "-y", str(rows), command],
-                           check=True, timeout=30)
+            subprocess.run(
+                base + ["new-session", "-d", "-s", f"s{i}", "-x", str(cols), "-y", str(rows), command],
+                check=True,
+                timeout=30,
+            )
         screens = []
         for i, token in enumerate(tokens):
             target = f"s{i}"
             fmt = "#{pane_title}|#{cursor_x}|#{cursor_y}|#{alternate_on}|#{cursor_flag}"
             deadline = time.monotonic() + 20
             while True:  # poll until the sentinel title shows tmux has parsed all the output
-                info = subprocess.run(base + ["display", "-p", "-t", target, fmt], capture_output=True,
-                                      text=True, timeout=30).stdout.strip().split("|")
+                info = (
+                    subprocess.run(
+                        base + ["display", "-p", "-t", target, fmt], capture_output=True, text=True, timeout=30
+                    )
+                    .stdout.strip()
+                    .split("|")
+                )
                 if info[0] == token:
                     break
                 assert time.monotonic() < deadline, f"tmux never finished pane {i}: {info}"
                 time.sleep(0.02)
-            plain = subprocess.run(base + ["capture-pane", "-p", "-t", target], capture_output=True,
-                                   text=True, timeout=30).stdout
-            styled = subprocess.run(base + ["capture-pane", "-p", "-e", "-N", "-t", target], capture_output=True,
-                                    text=True, timeout=30).stdout
+            plain = subprocess.run(
+                base + ["capture-pane", "-p", "-t", target], capture_output=True, text=True, timeout=30
+            ).stdout
+            styled = subprocess.run(
+                base + ["capture-pane", "-p", "-e", "-N", "-t", target], capture_output=True, text=True, timeout=30
+            ).stdout
             cols = payloads[i][1]
-            screens.append(TmuxScreen(plain.rstrip("\n").split("\n"), styled,
-                                      (min(int(info[1]), cols - 1), int(info[2])), info[3] == "1", info[4] == "1"))
+            screens.append(
+                TmuxScreen(
+                    plain.rstrip("\n").split("\n"),
+                    styled,
+                    (min(int(info[1]), cols - 1), int(info[2])),
+                    info[3] == "1",
+                    info[4] == "1",
+                )
+            )
         return screens
     finally:
         subprocess.run(base + ["kill-server"], capture_output=True, timeout=30)
@@ -223,7 +248,10 @@ def check(recording: Path, times: list[float], tmp: Path) -> None:
         assert ours == reference, f"text differs at t={t}"
         frame = player.frame_at(t)
         assert (frame.cursor, frame.alt_screen, frame.cursor_visible) == (
-            screen.cursor, screen.alt_screen, screen.cursor_visible), f"cursor/modes differ at t={t}"
+            screen.cursor,
+            screen.alt_screen,
+            screen.cursor_visible,
+        ), f"cursor/modes differ at t={t}"
         assert styled_cells(frame) == tmux_styled_cells(screen, rec.cols, rec.rows), f"styles differ at t={t}"
 
 
@@ -289,5 +317,8 @@ def test_synthetic_sequences(tmp_path: Path) -> None:
         frame = term.frame(0)
         assert trimmed(frame.text_lines()) == trimmed(screen.lines), name
         assert (frame.cursor, frame.alt_screen, frame.cursor_visible) == (
-            screen.cursor, screen.alt_screen, screen.cursor_visible), name
+            screen.cursor,
+            screen.alt_screen,
+            screen.cursor_visible,
+        ), name
         assert styled_cells(frame) == tmux_styled_cells(screen, 80, 24), name

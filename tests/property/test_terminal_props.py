@@ -15,12 +15,60 @@ from cabtui.data.term.asciicast import parse_cast_lines
 E = "\x1b"
 
 FRAGMENTS = [
-    "hello ", "world", "x" * 30, "編集", "✅", "e\u0301", "👨\u200d👩", "🇯🇵", "─│┌", "\r\n", "\n", "\r", "\b", "\t",
-    f"{E}[31m", f"{E}[1;4m", f"{E}[38;5;200m", f"{E}[48;2;1;2;3m", f"{E}[0m", f"{E}[38:2::9:8:7m",
-    f"{E}[H", f"{E}[5;7H", f"{E}[2J", f"{E}[K", f"{E}[1K", f"{E}[2A", f"{E}[3C", f"{E}[10G",
-    f"{E}[?1049h", f"{E}[?1049l", f"{E}[?47h", f"{E}[?47l", f"{E}[?25l", f"{E}[?25h", f"{E}[?7l", f"{E}[?7h",
-    f"{E}[2;5r", f"{E}[r", f"{E}M", f"{E}7", f"{E}8", f"{E}[2L", f"{E}[M", f"{E}[3@", f"{E}[2P", f"{E}[4X",
-    f"{E}[S", f"{E}[2T", f"{E}[4h", f"{E}[4l", f"{E}(0lqk{E}(B", f"{E}]0;title\x07", f"{E}[3b", f"{E}c",
+    "hello ",
+    "world",
+    "x" * 30,
+    "編集",
+    "✅",
+    "e\u0301",
+    "👨\u200d👩",
+    "🇯🇵",
+    "─│┌",
+    "\r\n",
+    "\n",
+    "\r",
+    "\b",
+    "\t",
+    f"{E}[31m",
+    f"{E}[1;4m",
+    f"{E}[38;5;200m",
+    f"{E}[48;2;1;2;3m",
+    f"{E}[0m",
+    f"{E}[38:2::9:8:7m",
+    f"{E}[H",
+    f"{E}[5;7H",
+    f"{E}[2J",
+    f"{E}[K",
+    f"{E}[1K",
+    f"{E}[2A",
+    f"{E}[3C",
+    f"{E}[10G",
+    f"{E}[?1049h",
+    f"{E}[?1049l",
+    f"{E}[?47h",
+    f"{E}[?47l",
+    f"{E}[?25l",
+    f"{E}[?25h",
+    f"{E}[?7l",
+    f"{E}[?7h",
+    f"{E}[2;5r",
+    f"{E}[r",
+    f"{E}M",
+    f"{E}7",
+    f"{E}8",
+    f"{E}[2L",
+    f"{E}[M",
+    f"{E}[3@",
+    f"{E}[2P",
+    f"{E}[4X",
+    f"{E}[S",
+    f"{E}[2T",
+    f"{E}[4h",
+    f"{E}[4l",
+    f"{E}(0lqk{E}(B",
+    f"{E}]0;title\x07",
+    f"{E}[3b",
+    f"{E}c",
     "\x00\x07\x7f\x85",
 ]
 
@@ -56,19 +104,26 @@ def test_any_chunking_of_the_bytes_gives_the_same_frame(parts: list[str], cuts: 
 events = st.lists(
     st.tuples(
         st.floats(min_value=0, max_value=2, allow_nan=False),
-        st.one_of(st.tuples(st.just("o"), st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6).map("".join)),
-                  st.tuples(st.just("r"), st.sampled_from(["12x6", "8x4", "20x3", "5x9"])),
-                  st.tuples(st.just("m"), st.just("mark"))),
+        st.one_of(
+            st.tuples(st.just("o"), st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6).map("".join)),
+            st.tuples(st.just("r"), st.sampled_from(["12x6", "8x4", "20x3", "5x9"])),
+            st.tuples(st.just("m"), st.just("mark")),
+        ),
     ),
     max_size=40,
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(events, st.lists(st.floats(min_value=-1, max_value=90, allow_nan=False), min_size=1, max_size=10),
-       st.integers(min_value=1, max_value=400), st.booleans())
+@given(
+    events,
+    st.lists(st.floats(min_value=-1, max_value=90, allow_nan=False), min_size=1, max_size=10),
+    st.integers(min_value=1, max_value=400),
+    st.booleans(),
+)
 def test_seeking_through_keyframes_equals_replaying_from_zero(
-        evs: list[tuple[float, tuple[str, str]]], seeks: list[float], spacing: int, index_first: bool) -> None:
+    evs: list[tuple[float, tuple[str, str]]], seeks: list[float], spacing: int, index_first: bool
+) -> None:
     lines = [json.dumps({"version": 3, "term": {"cols": 12, "rows": 6}})]
     lines += [json.dumps([gap, code, data]) for gap, (code, data) in evs]
     recording = parse_cast_lines(lines, "p.cast")
@@ -99,8 +154,7 @@ def test_v3_intervals_and_v2_times_agree_and_are_monotone(intervals: list[float]
         now += gap
         absolute.append(now)
     v2 = [json.dumps({"version": 2, "width": 10, "height": 5})] + [json.dumps([t, "o", "x"]) for t in absolute]
-    v3 = [json.dumps({"version": 3, "term": {"cols": 10, "rows": 5}})] + [
-        json.dumps([g, "o", "x"]) for g in intervals]
+    v3 = [json.dumps({"version": 3, "term": {"cols": 10, "rows": 5}})] + [json.dumps([g, "o", "x"]) for g in intervals]
     rec2 = parse_cast_lines(v2, "a.cast", idle_time_limit=limit)
     rec3 = parse_cast_lines(v3, "b.cast", idle_time_limit=limit)
     t2 = [e.time for e in rec2.events]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from cabtui.data.memory import gc_paused
 from cabtui.data.results.index import AXIS_INDEX, HEADLINE_AXES, CellRow, Sweep, category_of
 
 TEXT_SORT_KEYS: Final = ("cell_id", "tui", "model", "task", "category", "run", "status")
@@ -267,11 +267,10 @@ def sweep_views(cells: Sequence[CellRow]) -> SweepViews:
     the loader moves the index (`gc.freeze`): a full collection walking the pivot's
     objects took 30 to 90 ms of a tab switch at 100,000 cells.
     """
-    grid = pivot(cells)
-    grid.value_range("pass_rate")
-    views = SweepViews(grid, leaderboard(cells), axes_of(cells), sum(1 for c in cells if c.passed))
-    gc.freeze()
-    return views
+    with gc_paused(freeze=True):
+        grid = pivot(cells)
+        grid.value_range("pass_rate")
+        return SweepViews(grid, leaderboard(cells), axes_of(cells), sum(1 for c in cells if c.passed))
 
 
 NEIGHBOUR_GROUPS: Final = ("Other CLIs on this task", "Other models with this CLI", "Other tasks in this category")

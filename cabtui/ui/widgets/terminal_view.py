@@ -22,9 +22,15 @@ from cabtui.data.term import CellStyle, Frame, Segment
 def rich_style(style: CellStyle) -> Style:
     """The Rich style of a frame style (colours the emulator produced, never raw bytes)."""
     return Style(
-        color=style.fg, bgcolor=style.bg, bold=style.bold or None, dim=style.dim or None,
-        italic=style.italic or None, underline=style.underline or None, reverse=style.reverse or None,
-        strike=style.strike or None, blink=style.blink or None,
+        color=style.fg,
+        bgcolor=style.bg,
+        bold=style.bold or None,
+        dim=style.dim or None,
+        italic=style.italic or None,
+        underline=style.underline or None,
+        reverse=style.reverse or None,
+        strike=style.strike or None,
+        blink=style.blink or None,
     )
 
 
