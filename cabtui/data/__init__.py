@@ -1,4 +1,4 @@
-"""cabtui's pure core: it imports neither textual nor rich nor cabtui.ui (an import contract checks it).
+"""cabtui's pure core: it imports neither textual nor rich nor the UI package (an import contract checks it).
 
 results   the results format read into an index: records, loader, queries, filter, artifacts
 trace     a cell's spans as a tree and its timeline

@@ -392,7 +392,7 @@ def test_symlinked_folder_leading_out_is_refused(tmp_path: Path) -> None:
 
 def test_symlink_inside_the_sweep_is_followed(tmp_path: Path) -> None:
     sweep = tmp_path / "s"
-    real = jsonl(sweep / "shared" / "trace.jsonl", SPAN_LINES)
+    real = jsonl(sweep / "common" / "trace.jsonl", SPAN_LINES)
     link = sweep / CONVENTIONAL / "trace.jsonl"
     link.parent.mkdir(parents=True)
     link.symlink_to(real)

@@ -160,6 +160,16 @@ def traced_sweep(folder: Path, *, cols: int = 40, events: list[list[Any]] = EVEN
     return folder
 
 
+async def open_replay(pilot: Any, *, recording: bool = True) -> ReplayScreen:
+    """From the sweep screen: open the first cell, then its replay (its recording loaded, if it has one)."""
+    await on_screen(pilot, SweepScreen)
+    await pilot.press("enter")
+    await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+    await pilot.press("t")
+    screen: ReplayScreen = await on_screen(pilot, ReplayScreen, ready=lambda s: s.player is not None or not recording)
+    return screen
+
+
 @pytest.fixture
 def traced(tmp_path: Path) -> Path:
     return traced_sweep(tmp_path / "sweep")
@@ -217,11 +227,7 @@ async def test_replay_without_recording_or_spans_degrades(tmp_path: Path) -> Non
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True)])
     app = make_app(folder)
     async with app.run_test(size=(120, 30)) as pilot:
-        await on_screen(pilot, SweepScreen)
-        await pilot.press("enter")
-        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
-        await pilot.press("t")
-        screen = await on_screen(pilot, ReplayScreen)
+        screen = await open_replay(pilot, recording=False)
         text = await shown(pilot)
         assert "No trace: this cell has no spans (not recorded)" in text
         assert "no recording: not recorded" in text
@@ -248,11 +254,7 @@ async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])
     app = make_app(folder)
     async with app.run_test(size=(120, 30)) as pilot:
-        await on_screen(pilot, SweepScreen)
-        await pilot.press("enter")
-        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
-        await pilot.press("t")
-        screen = await on_screen(pilot, ReplayScreen)
+        screen = await open_replay(pilot, recording=False)
         await pilot.press("end", "left")
         assert screen.selected.span_id == "s4999"
         waterfall = screen.query_one(Waterfall)
@@ -277,11 +279,7 @@ async def test_the_waterfall_scrolls_with_the_wheel_and_a_click_picks_the_row_sh
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])
     app = make_app(folder)
     async with app.run_test(size=(120, 30)) as pilot:
-        await on_screen(pilot, SweepScreen)
-        await pilot.press("enter")
-        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
-        await pilot.press("t")
-        screen = await on_screen(pilot, ReplayScreen)
+        screen = await open_replay(pilot, recording=False)
         waterfall = screen.query_one(Waterfall)
         assert waterfall.top == 0 and waterfall.max_scroll_y > 0  # more rows than lines: a scrollbar
         for _ in range(3):
@@ -296,11 +294,7 @@ async def test_the_replay_shows_the_text_of_the_call_under_the_playhead(tmp_path
     folder = traced_sweep(tmp_path / "sweep", prompt="fix \x1b[31mthe lifetime", completion="use 'a")
     app = make_app(folder, get_time=FakeTime())
     async with app.run_test(size=(160, 45)) as pilot:
-        await on_screen(pilot, SweepScreen)
-        await pilot.press("enter")
-        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
-        await pilot.press("t")
-        await on_screen(pilot, ReplayScreen, ready=lambda s: s.player is not None)
+        await open_replay(pilot)
         assert "#0 prompt" not in await shown(pilot)  # the call starts at 1.2 s
         await pilot.press(*["full_stop"] * 13)
         text = await shown(pilot)

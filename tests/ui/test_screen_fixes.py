@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from cabtui.ui.app import make_app
-from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.playback import PlaybackScreen
 from cabtui.ui.screens.player import PlayerScreen
@@ -25,18 +24,9 @@ from cabtui.ui.widgets.terminal_view import TerminalView
 from cabtui.ui.widgets.waterfall import Waterfall
 
 from .helpers import cell, on_screen, shown, write_sweep
-from .test_player_replay import EVENTS, FakeTime, traced_sweep, write_cast
+from .test_player_replay import EVENTS, FakeTime, open_replay, traced_sweep, write_cast
 
 WIDE_LINE = "".join(str(i % 10) for i in range(80))
-
-
-async def open_replay(pilot: Any) -> ReplayScreen:
-    await on_screen(pilot, SweepScreen)
-    await pilot.press("enter")
-    await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
-    await pilot.press("t")
-    screen: ReplayScreen = await on_screen(pilot, ReplayScreen, ready=lambda s: s.player is not None)
-    return screen
 
 
 def status(text: str) -> str:
