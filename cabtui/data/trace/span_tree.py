@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from cabtui.data.results.models import Span
+if TYPE_CHECKING:  # the records are only types here: results imports trace, not the reverse
+    from cabtui.data.results.models import Span
 
 
 def _span_key(span: Span) -> tuple[float, str, str]:

@@ -30,10 +30,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-from cabtui.data.results.models import ModelCall, Span
 from cabtui.data.trace.span_tree import SpanNode, SpanTree
+
+if TYPE_CHECKING:  # the records are only types here: results imports trace, not the reverse
+    from cabtui.data.results.models import ModelCall, Span
 
 __all__ = [
     "CONTAINER_KIND",
