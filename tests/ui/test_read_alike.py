@@ -8,7 +8,7 @@ from cabtui.data.results.loader import load
 from cabtui.ui.app import make_app
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.sweep import SweepScreen
-from cabtui.ui.screens.sweep_panes import ProblemsPane
+from cabtui.ui.screens.sweep_panes import CellsPane, ProblemsPane
 from cabtui.ui.screens.sweeps import SweepsScreen
 
 from .helpers import cell, on_screen, shown, write_sweep
@@ -91,3 +91,16 @@ async def test_tab_keeps_the_panes_keys_working(tmp_path: Path) -> None:
         assert "Filter" in await shown(pilot)  # the Cells pane's keys stay in the footer
         await pilot.press("s")
         assert "Status▲" in await shown(pilot)
+
+
+async def test_three_then_slash_typed_fast_goes_to_the_filter(tmp_path: Path) -> None:
+    records = [cell("aider", "m", "c/t", passed=False), cell("goose", "m", "c/t", passed=True)]
+    app = make_app(write_sweep(tmp_path / "s", records))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("3", "slash", *"tui:goose", "enter")  # one burst, as a fast typist types
+        pane = app.screen.query_one(CellsPane)
+        assert isinstance(app.screen, SweepScreen) and pane.query_text == "tui:goose"
+        assert [r.tui for r in pane.shown] == ["goose"]
+        await pilot.press("1", "slash")  # from another tab too
+        assert app.screen.active_tab == "cells" and app.screen.focused is pane.filter_box

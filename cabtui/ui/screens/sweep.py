@@ -30,6 +30,9 @@ class SweepScreen(Screen[None]):
         Binding("3", "tab('cells')", "Cells", show=False, id="sweep.cells"),
         Binding("4", "tab('problems')", "Problems", show=False, id="sweep.problems"),
         Binding("escape", "back", "Back", id="sweep.back"),
+        # `/` from any tab, and before a tab just asked for has taken the focus (`3/` typed
+        # fast): the Cells tab's filter. Hidden here: the Cells pane shows its own `/`.
+        Binding("slash", "filter_cells", "Filter", show=False, id="sweep.filter_any", priority=True),
     ]
 
     def __init__(self, sweep: Sweep, *, single: bool = True, views: SweepViews | None = None) -> None:
@@ -89,10 +92,17 @@ class SweepScreen(Screen[None]):
         self.action_tab("cells")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape goes back only to a list of sweeps."""
+        """Escape goes back only to a list of sweeps; in the filter box `/` is text."""
         if action == "back":
             return not self.single
+        if action == "filter_cells":
+            return self.focused is not self.query_one(CellsPane).filter_box
         return True
+
+    def action_filter_cells(self) -> None:
+        """Show the Cells tab with its filter box open, typed into from the very next key."""
+        self.action_tab("cells")
+        self.query_one(CellsPane).action_filter()
 
     def action_back(self) -> None:
         """Back to the list of sweeps."""

@@ -29,9 +29,12 @@ class SweepPane(TabPane):
         """The tab is shown: focus its main widget at once.
 
         `Widget.focus` waits a turn of the message queue; keys typed meanwhile (a
-        paste, type-ahead) would reach the widget of the tab just left.
+        paste, type-ahead) would reach the widget of the tab just left. A focus already
+        inside the pane stays (`/` from another tab focused the filter box first).
         """
-        self.screen.set_focus(self.query_one(self.MAIN))
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:  # keep a focus already inside (the filter box)
+            self.screen.set_focus(self.query_one(self.MAIN))
 
 
 def next_sort(current: tuple[str, bool] | None, keys: list[str], direction: int) -> tuple[str, bool]:
