@@ -169,9 +169,8 @@ def _one_sweep(path: Path, side: str) -> Sweep:
         raise UsageError(f"cabtui diff: {side} {path} {err}") from None
     if results.problems:
         count = len(results.problems)
-        _say(
-            f"{side} {path}: {count} {'problem' if count == 1 else 'problems'} while loading (cabtui validate lists them)"
-        )
+        word = "problem" if count == 1 else "problems"
+        _say(f"{side} {path}: {count} {word} while loading (cabtui validate lists them)")
     return sweep
 
 
