@@ -74,7 +74,9 @@ def test_matching_and_the_four_changes() -> None:
 
 def test_a_non_pass_to_non_pass_change_is_no_change_but_is_counted() -> None:
     before = sweep("a", row(task="x", passed=0), row(task="y", passed=0), row(task="z", passed=1))
-    after = sweep("b", row(task="x", passed=0, exit_code=-1), row(task="y", passed=0, status="error"), row(task="z", passed=1))
+    after = sweep(
+        "b", row(task="x", passed=0, exit_code=-1), row(task="y", passed=0, status="error"), row(task="z", passed=1)
+    )
     c = compare_sweeps(before, after)
     assert c.cells == ()
     assert c.reworded == 2
