@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -129,14 +130,17 @@ def diff_text(comparison: Comparison) -> str:
         ]
         lines += ["", *_table(GROUP_HEADERS, groups, frozenset(range(2, 10)))]
     if c.cells:
+        # Names and outcomes repeat across thousands of cells: each made visible once.
+        shown = functools.cache(one_line)
+        shown_outcome = functools.cache(_outcome)
         cells = [
             (
                 cell.change,
-                one_line(cell.tui, 30),
-                one_line(cell.model, 50),
-                one_line(cell.task, 80),
+                shown(cell.tui, 30),
+                shown(cell.model, 50),
+                shown(cell.task, 80),
                 str(cell.run),
-                f"{_outcome(cell.before)} → {_outcome(cell.after)}",
+                f"{shown_outcome(cell.before)} → {shown_outcome(cell.after)}",
             )
             for cell in c.cells
         ]
