@@ -222,7 +222,7 @@ def test_bad_lines_are_said_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "diff", "only-one")
     assert code == 2
-    assert "the following arguments are required: after" in err
+    assert "the following arguments are required: AFTER" in err
 
 
 def test_the_installed_command_never_tracebacks(tmp_path: Path) -> None:
