@@ -19,10 +19,19 @@ import orjson
 
 from cabtui import __version__
 from cabtui.cli.demo import demo_path
-from cabtui.data.results import Results, UnreadablePath, leaderboard, load
+from cabtui.data.results import (
+    Results,
+    SeveralSweeps,
+    Sweep,
+    UnreadablePath,
+    compare_sweeps,
+    leaderboard,
+    load,
+    single_sweep,
+)
 from cabtui.data.text import utf8_safe, visible
 
-COMMANDS = ("play", "frame", "summary", "validate", "schema")
+COMMANDS = ("play", "frame", "summary", "diff", "validate", "schema")
 
 
 class UsageError(Exception):
@@ -40,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cabtui",
         description="Browse coding-agent benchmark sweeps: cabtui [PATH], or cabtui COMMAND ...",
-        epilog="commands: play FILE.cast | frame FILE.cast --at S | summary PATH | validate PATH | schema",
+        epilog=(
+            "commands: play FILE.cast | frame FILE.cast --at S | summary PATH | diff BEFORE AFTER"
+            " | validate PATH | schema"
+        ),
     )
     parser.add_argument("--version", action="version", version=f"cabtui {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -53,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="print the leaderboard of each sweep")
     summary.add_argument("path", type=Path)
     summary.add_argument("--json", action="store_true", help="a JSON list of leaderboard rows")
+    diff = sub.add_parser("diff", help="what changed between two sweeps, cell by cell")
+    diff.add_argument("before", type=Path, metavar="BEFORE", help="a sweep folder or a cells .jsonl file")
+    diff.add_argument("after", type=Path, metavar="AFTER", help="a sweep folder or a cells .jsonl file")
+    diff.add_argument("--json", action="store_true", help="groups and changed cells as JSON (docs/compare.md)")
     validate = sub.add_parser("validate", help="list every problem; exit 1 if any")
     validate.add_argument("path", type=Path)
     sub.add_parser("schema", help="print the JSON Schema of a cell record")
@@ -112,6 +128,8 @@ def _run_command(args: argparse.Namespace) -> int:
         return 0
     if args.command == "summary":
         return _summary(load(args.path), as_json=args.json)
+    if args.command == "diff":
+        return _diff(args.before, args.after, as_json=args.json)
     if args.command == "validate":
         return _validate(load(args.path, full=True))
     if args.command == "frame":
@@ -139,6 +157,31 @@ def _summary(results: Results, *, as_json: bool) -> int:
         print(leaderboard_text(sweep))
     if results.problems:
         _say(f"{len(results.problems)} problems while loading (cabtui validate lists them)")
+    return 0
+
+
+def _one_sweep(path: Path, side: str) -> Sweep:
+    """The one sweep PATH holds for `diff`, what went wrong loading it said on stderr."""
+    results = load(path)
+    try:
+        sweep = single_sweep(results)
+    except SeveralSweeps as err:
+        raise UsageError(f"cabtui diff: {side} {path} {err}") from None
+    if results.problems:
+        count = len(results.problems)
+        word = "problem" if count == 1 else "problems"
+        _say(f"{side} {path}: {count} {word} while loading (cabtui validate lists them)")
+    return sweep
+
+
+def _diff(before: Path, after: Path, *, as_json: bool) -> int:
+    from cabtui.cli.diff import diff_json, diff_text
+
+    comparison = compare_sweeps(_one_sweep(before, "BEFORE"), _one_sweep(after, "AFTER"))
+    if as_json:
+        sys.stdout.write(json_text(diff_json(comparison)) + "\n")
+    else:
+        sys.stdout.write(diff_text(comparison))
     return 0
 
 

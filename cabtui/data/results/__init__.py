@@ -4,7 +4,8 @@
 `CellRow` (head: only what the grid, tables and leaderboard need), and groups rows
 into `Sweep`s inside `Results`, with every `Problem` found on the way. `query` and
 `filter` answer the screens' questions of an index (leaderboard, grid pivot, sort,
-the filter language). A cell's full record (`models.Cell`, pydantic) and its
+the filter language); `compare_sweeps` matches the cells of two sweeps by (tui, model,
+task, run) and says what changed (`compare`). A cell's full record (`models.Cell`, pydantic) and its
 artifacts (trace, model calls, recording) are read only when a cell is opened
 (`open_record`, `load_artifacts`): importing pydantic costs start-up time, so those
 names load on first use.
@@ -14,6 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cabtui.data.results.compare import (
+    CHANGES,
+    CellChange,
+    Comparison,
+    GroupChange,
+    SeveralSweeps,
+    SideStats,
+    compare_sweeps,
+    single_sweep,
+)
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
 from cabtui.data.results.filter import Query, filter_cells, parse_query
@@ -62,17 +73,23 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AXES",
+    "CHANGES",
     "LOWER_IS_BETTER",
     "NEIGHBOUR_GROUPS",
     "Cell",
     "CellArtifacts",
+    "CellChange",
     "CellRow",
+    "Comparison",
     "Grid",
+    "GroupChange",
     "LeaderRow",
     "ModelCall",
     "OpenedRecord",
     "Query",
     "Results",
+    "SeveralSweeps",
+    "SideStats",
     "Source",
     "Span",
     "Square",
@@ -84,6 +101,7 @@ __all__ = [
     "category_of",
     "cell_schema",
     "check_fully",
+    "compare_sweeps",
     "filter_cells",
     "leaderboard",
     "load",
@@ -93,6 +111,7 @@ __all__ = [
     "parse_query",
     "read_cell",
     "reproduce_command",
+    "single_sweep",
     "sort_cells",
     "sort_leaderboard",
     "summarize",

@@ -1,0 +1,230 @@
+"""Two sweeps compared cell by cell: what `cabtui diff` (and the compare screens) report.
+
+Cells are matched by (tui, model, task, run). A matched pair is *fixed* when it did not
+pass before and passes after, *broke* the other way round; a cell on one side only is
+*added* (AFTER only) or *removed* (BEFORE only). A pair whose outcome changed without its
+pass changing (fail -> timed_out) is no change here: `Comparison.reworded` counts them.
+Each (tui, model) on either side is a `GroupChange` with the pass rate of both sides, its
+Wilson interval, the mean composite, and the exact McNemar p-value of its fixed and broke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from cabtui.data.results.index import AXIS_INDEX, CellRow, Results, Sweep
+from cabtui.data.stats import mcnemar_exact, wilson_interval
+
+CHANGES: Final = ("broke", "fixed", "removed", "added")
+"""The kinds of change, in the order `Comparison.cells` lists them: broken first."""
+
+_CHANGE_RANK: Final = {change: i for i, change in enumerate(CHANGES)}
+_COMPOSITE: Final = AXIS_INDEX["composite"]
+
+CellKey = tuple[str, str, str, int]
+"""(tui, model, task, run): what matches a cell of one sweep with a cell of the other."""
+
+
+class SeveralSweeps(ValueError):
+    """A PATH that holds more than one sweep where one is wanted; `sweep_ids` names them."""
+
+    def __init__(self, sweep_ids: Sequence[str]) -> None:
+        self.sweep_ids = tuple(sweep_ids)
+        shown = ", ".join(self.sweep_ids[:10])
+        more = f" and {len(self.sweep_ids) - 10} more" if len(self.sweep_ids) > 10 else ""
+        super().__init__(f"holds {len(self.sweep_ids)} sweeps ({shown}{more}); name one sweep's folder or file")
+
+
+def single_sweep(results: Results) -> Sweep:
+    """The one sweep `results` holds: the one with cells, or, when none has any, the only one.
+
+    A sweep that holds only problems (the folder's own id for lines that could not be read)
+    does not count beside one with cells.
+
+    Raises:
+        SeveralSweeps: more than one sweep has cells (or, none having any, more than one is loaded).
+    """
+    with_cells = [s for s in results.sweeps if s.cells]
+    candidates = with_cells or results.sweeps
+    if len(candidates) > 1:
+        raise SeveralSweeps([s.sweep_id for s in candidates])
+    if not candidates:
+        return Sweep(results.path.name)
+    return candidates[0]
+
+
+@dataclass(frozen=True, slots=True)
+class SideStats:
+    """One (tui, model) on one side of the comparison; counts 0 and rates None where it is absent."""
+
+    cells: int
+    passed: int
+    mean_composite: float | None
+
+    @property
+    def pass_rate(self) -> float | None:
+        """passed / cells, None without cells."""
+        return self.passed / self.cells if self.cells else None
+
+    @property
+    def pass_rate_ci95(self) -> tuple[float, float] | None:
+        """The Wilson score interval (95%) of the pass rate, None without cells."""
+        return wilson_interval(self.passed, self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupChange:
+    """One (tui, model): both sides, and what changed among its paired (task, run)s."""
+
+    tui: str
+    model: str
+    before: SideStats
+    after: SideStats
+    paired: int
+    """(task, run)s present on both sides."""
+    fixed: int
+    broke: int
+    p_value: float
+    """The exact two-sided McNemar p-value of (fixed, broke); 1.0 when neither happened."""
+
+    @property
+    def added(self) -> int:
+        """Cells only in AFTER."""
+        return self.after.cells - self.paired
+
+    @property
+    def removed(self) -> int:
+        """Cells only in BEFORE."""
+        return self.before.cells - self.paired
+
+    @property
+    def changed(self) -> bool:
+        """Any cell fixed, broke, added or removed."""
+        return bool(self.fixed or self.broke or self.added or self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One cell that changed; the outcome is None on the side it is absent from."""
+
+    tui: str
+    model: str
+    task: str
+    run: int
+    before: str | None
+    after: str | None
+    change: str
+    """fixed, broke, added or removed."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """BEFORE against AFTER: every group, and the cells that changed."""
+
+    before_id: str
+    after_id: str
+    before_cells: int
+    after_cells: int
+    groups: tuple[GroupChange, ...]
+    """Every (tui, model) on either side, changed or not, by (tui, model)."""
+    cells: tuple[CellChange, ...]
+    """The changed cells: broke, fixed, removed, added; within each by (tui, model, task, run)."""
+    reworded: int
+    """Paired cells whose outcome changed but not whether they passed (fail -> timed_out): not in `cells`."""
+
+    @property
+    def changed_groups(self) -> tuple[GroupChange, ...]:
+        """The groups with a cell fixed, broke, added or removed."""
+        return tuple(g for g in self.groups if g.changed)
+
+
+def _by_key(rows: Iterable[CellRow]) -> dict[CellKey, CellRow]:
+    """Rows by (tui, model, task, run); the first row of a key wins (the loader already drops
+    a sweep's later duplicates)."""
+    out: dict[CellKey, CellRow] = {}
+    for row in rows:
+        out.setdefault((row.tui, row.model, row.task, row.run), row)
+    return out
+
+
+def _side(rows: Iterable[CellRow]) -> dict[tuple[str, str], SideStats]:
+    """Each (tui, model)'s cells, passes and mean composite."""
+    counts: dict[tuple[str, str], list[float]] = {}
+    for row in rows:
+        group = (row.tui, row.model)
+        acc = counts.get(group)
+        if acc is None:
+            acc = counts[group] = [0, 0, 0.0, 0]
+        acc[0] += 1
+        if row.passed:
+            acc[1] += 1
+        composite = row.headlines[_COMPOSITE]
+        if composite is not None:
+            acc[2] += composite
+            acc[3] += 1
+    return {
+        group: SideStats(int(cells), int(passed), total / composites if composites else None)
+        for group, (cells, passed, total, composites) in counts.items()
+    }
+
+
+_ABSENT: Final = SideStats(0, 0, None)
+
+
+def compare_sweeps(before: Sweep, after: Sweep) -> Comparison:
+    """Match the cells of `before` and `after` by (tui, model, task, run) and say what changed."""
+    old, new = _by_key(before.cells), _by_key(after.cells)
+    sides_old, sides_new = _side(old.values()), _side(new.values())
+    paired: dict[tuple[str, str], list[int]] = {}  # group -> [paired, fixed, broke]
+    changes: list[CellChange] = []
+    reworded = 0
+    for key, was in old.items():
+        now = new.get(key)
+        tui, model, task, run = key
+        if now is None:
+            changes.append(CellChange(tui, model, task, run, was.outcome, None, "removed"))
+            continue
+        acc = paired.get((tui, model))
+        if acc is None:
+            acc = paired[(tui, model)] = [0, 0, 0]
+        acc[0] += 1
+        if was.passed == now.passed:
+            if was.outcome != now.outcome:
+                reworded += 1
+        elif now.passed:
+            acc[1] += 1
+            changes.append(CellChange(tui, model, task, run, was.outcome, now.outcome, "fixed"))
+        else:
+            acc[2] += 1
+            changes.append(CellChange(tui, model, task, run, was.outcome, now.outcome, "broke"))
+    for key, now in new.items():
+        if key not in old:
+            tui, model, task, run = key
+            changes.append(CellChange(tui, model, task, run, None, now.outcome, "added"))
+    groups = []
+    for tui, model in sorted(sides_old.keys() | sides_new.keys()):
+        pairs, fixed, broke = paired.get((tui, model), (0, 0, 0))
+        groups.append(
+            GroupChange(
+                tui,
+                model,
+                sides_old.get((tui, model), _ABSENT),
+                sides_new.get((tui, model), _ABSENT),
+                pairs,
+                fixed,
+                broke,
+                mcnemar_exact(fixed, broke),
+            )
+        )
+    changes.sort(key=lambda c: (_CHANGE_RANK[c.change], c.tui, c.model, c.task, c.run))
+    return Comparison(
+        before_id=before.sweep_id,
+        after_id=after.sweep_id,
+        before_cells=len(old),
+        after_cells=len(new),
+        groups=tuple(groups),
+        cells=tuple(changes),
+        reworded=reworded,
+    )
