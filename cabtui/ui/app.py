@@ -20,7 +20,8 @@ from textual.worker import get_current_worker
 from cabtui.data.results import Results, Sweep, SweepViews, UnreadablePath, load, sweep_views
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
-from cabtui.ui.messages import OpenCell, OpenSweep, ShowTab
+from cabtui.ui.messages import OpenCell, OpenCompare, OpenSweep, ShowTab
+from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
 from cabtui.ui.screens.sweeps import SweepsScreen
@@ -67,7 +68,7 @@ class LoadingScreen(Screen[None]):
 class CabApp(App[None]):
     """Browse sweeps, cells, traces and terminal recordings.
 
-    Screens and the palette post `OpenSweep`, `OpenCell` and `ShowTab`; the app
+    Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare` and `ShowTab`; the app
     handles them, so it alone knows which screen comes next.
     """
 
@@ -222,6 +223,11 @@ class CabApp(App[None]):
         from cabtui.ui.screens.cell import CellScreen
 
         self.push_screen(CellScreen(message.sweep, message.row, message.order))
+
+    @on(OpenCompare)
+    def _open_compare(self, message: OpenCompare) -> None:
+        """Push the Compare screen (it compares in a thread)."""
+        self.push_screen(CompareScreen(message.before, message.after))
 
     @on(ShowTab)
     def _show_tab(self, message: ShowTab) -> None:

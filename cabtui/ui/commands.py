@@ -1,4 +1,4 @@
-"""Command palette: jump to any cell, sweep or tab, or run a screen's action."""
+"""Command palette: jump to any cell, sweep or tab, compare two sweeps, or run a screen's action."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from textual.fuzzy import Matcher
 
 from cabtui.data.results import CellRow, Sweep
 from cabtui.data.text import one_line
-from cabtui.ui.messages import TABS, OpenCell, OpenSweep, ShowTab
+from cabtui.ui.messages import TABS, OpenCell, OpenCompare, OpenSweep, ShowTab
+from cabtui.ui.screens.sweeps import SweepsScreen
 
 MAX_CELL_HITS = 40
 """Cells offered per query: enough to choose from, few enough to stay instant at 250k."""
@@ -32,7 +33,7 @@ def highlight(matcher: Matcher, text: str) -> Content:
 
 
 class JumpProvider(Provider):
-    """Cells (by id words), sweeps and the sweep screen's tabs.
+    """Cells (by id words), sweeps, comparisons of two sweeps and the sweep screen's tabs.
 
     A hit posts a message to the app, which opens the screen: a provider is not in
     the DOM, and it needs to know no screen.
@@ -41,6 +42,26 @@ class JumpProvider(Provider):
     def _sweeps(self) -> list[Sweep]:
         results = getattr(self.app, "results", None)
         return results.sweeps if results is not None else []
+
+    def _pairs(self) -> list[tuple[str, Sweep, Sweep]]:
+        """Bounded: each sweep against the one before it in time, and against the marked one."""
+        lists = [s for s in self.app.screen_stack if isinstance(s, SweepsScreen)]
+        if not lists:
+            return []
+        screen = lists[-1]
+        sweeps = screen.results.sweeps
+        marked = screen.marked_sweep
+        pairs = []
+        for i, after in enumerate(sweeps):
+            before = screen.previous(i)
+            if before is not None and before is not marked:
+                pairs.append((before, after))
+            if marked is not None and after is not marked:
+                pairs.append((marked, after))
+        return [
+            (f"Compare: {one_line(before.sweep_id, 60)} → {one_line(after.sweep_id, 60)}", before, after)
+            for before, after in pairs
+        ]
 
     async def discover(self) -> Hits:
         """Offer the tabs and the sweeps before anything is typed."""
@@ -53,6 +74,8 @@ class JumpProvider(Provider):
                 partial(self._sweep, sweep),
                 help=f"{len(sweep.cells):,} cells",
             )
+        for text, before, after in self._pairs():
+            yield DiscoveryHit(Content(text), partial(self._compare, before, after), help="BEFORE → AFTER")
 
     async def search(self, query: str) -> Hits:
         """Tabs and sweeps by fuzzy match; cells whose id holds every word typed."""
@@ -65,6 +88,9 @@ class JumpProvider(Provider):
             text = f"Open sweep: {one_line(sweep.sweep_id, 80)}"
             if (score := matcher.match(text)) > 0:
                 yield Hit(score, highlight(matcher, text), partial(self._sweep, sweep), text=text)
+        for text, before, after in self._pairs():
+            if (score := matcher.match(text)) > 0:
+                yield Hit(score, highlight(matcher, text), partial(self._compare, before, after), text=text)
         words = query.lower().split()
         if not words:
             return
@@ -86,6 +112,9 @@ class JumpProvider(Provider):
 
     def _sweep(self, sweep: Sweep) -> None:
         self.app.post_message(OpenSweep(sweep))
+
+    def _compare(self, before: Sweep, after: Sweep) -> None:
+        self.app.post_message(OpenCompare(before, after))
 
     def _cell(self, sweep: Sweep, row: CellRow) -> None:
         self.app.post_message(OpenCell(sweep, row, sweep.cells))

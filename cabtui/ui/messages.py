@@ -1,4 +1,4 @@
-"""What screens and the command palette ask the app to do: open a sweep, a cell, a tab.
+"""What screens and the command palette ask the app to do: open a sweep, a cell, a tab, a comparison.
 
 Screens post these and they bubble to `CabApp`, which alone knows every screen and
 pushes the next one; the palette's provider is not in the DOM, so it posts them to
@@ -55,3 +55,12 @@ class ShowTab(Message):
     def __init__(self, tab: str) -> None:
         super().__init__()
         self.tab = tab
+
+
+class OpenCompare(Message):
+    """Push the Compare screen of BEFORE against AFTER (compared off the UI thread)."""
+
+    def __init__(self, before: Sweep, after: Sweep) -> None:
+        super().__init__()
+        self.before = before
+        self.after = after

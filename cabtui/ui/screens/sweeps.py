@@ -1,4 +1,4 @@
-"""The sweeps screen: one row per sweep when PATH holds several."""
+"""The sweeps screen: one row per sweep when PATH holds several; `m` and `c` compare two."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from cabtui.data.numbers import NONE, fmt_number, fmt_rate
-from cabtui.data.results import Results, SweepSummary, summarize
+from cabtui.data.results import Results, Sweep, SweepSummary, summarize
 from cabtui.data.text import one_line
-from cabtui.ui.messages import OpenSweep
+from cabtui.ui.messages import OpenCompare, OpenSweep
+from cabtui.ui.renderables.compare_columns import previous_in_time
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import CellText, Column, VirtualTable
 
 COLUMNS = [
+    Column("mark", "", 7),  # BEFORE on the sweep `m` marked
     Column("sweep_id", "Sweep", 28),
     Column("cells", "Cells", 7, "right"),
     Column("tuis", "CLIs", 4, "right"),
@@ -36,6 +38,8 @@ def summary_text(s: SweepSummary, key: str) -> CellText:
     """One cell of the sweeps table."""
     if key == "sweep_id":
         return one_line(s.sweep_id, 200), None
+    if key == "mark":
+        return "", None
     if key == "title":
         return one_line(s.title or "", 200), None
     if key == "pass_rate":
@@ -52,16 +56,35 @@ def summary_text(s: SweepSummary, key: str) -> CellText:
 
 
 class SweepsScreen(Screen[None]):
-    """Pick a sweep: `enter` opens it."""
+    """Pick a sweep: `enter` opens it; `m` marks it BEFORE, `c` compares it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.quit", "Quit", show=False, id="sweeps.back"),
+        Binding("m", "mark", "Mark before", id="sweeps.mark", tooltip="Mark the highlighted sweep as BEFORE"),
+        Binding(
+            "c",
+            "compare",
+            "Compare",
+            id="sweeps.compare",
+            tooltip="Compare the marked sweep (or the one before it in time) with the highlighted one",
+        ),
     ]
 
     def __init__(self, results: Results) -> None:
         super().__init__()
         self.results = results
         self.summaries = [summarize(s) for s in results.sweeps]
+        self.marked: int | None = None
+        """The index of the sweep marked BEFORE, if any."""
+
+    @property
+    def marked_sweep(self) -> Sweep | None:
+        """The sweep marked BEFORE, if any."""
+        return None if self.marked is None else self.results.sweeps[self.marked]
+
+    def previous(self, index: int) -> Sweep | None:
+        """The sweep that started before `results.sweeps[index]`, if any."""
+        return previous_in_time(self.results.sweeps, [s.first_start for s in self.summaries], index)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,14 +95,47 @@ class SweepsScreen(Screen[None]):
     def on_mount(self) -> None:
         """Fill the table from the loaded results."""
         self.title = "cabtui · sweeps"
+        self._fill()
         rows = self.summaries
-        self.query_one(VirtualTable).set_rows(COLUMNS, len(rows), lambda r, c: summary_text(rows[r], COLUMNS[c].key))
         cells = sum(s.cells for s in rows)
         self.query_one("#sweeps-status", Static).update(
             f"{len(rows)} sweeps, {cells:,} cells, {len(self.results.problems)} problems"
-            f" under {one_line(str(self.results.path), 80)}  ·  enter opens a sweep"
+            f" under {one_line(str(self.results.path), 80)}  ·  enter opens a sweep  ·  m marks BEFORE, c compares"
         )
         self.query_one(VirtualTable).focus()
+
+    def _fill(self) -> None:
+        rows = self.summaries
+
+        def text(r: int, c: int) -> CellText:
+            if COLUMNS[c].key == "mark":
+                return ("BEFORE", "outcome--mixed") if r == self.marked else ("", None)
+            return summary_text(rows[r], COLUMNS[c].key)
+
+        self.query_one(VirtualTable).set_rows(COLUMNS, len(rows), text, keep_cursor=True)
+
+    def action_mark(self) -> None:
+        """Mark the highlighted sweep as BEFORE; `m` on the marked one clears the mark."""
+        row = self.query_one(VirtualTable).cursor_row
+        self.marked = None if self.marked == row else row
+        self._fill()
+
+    def action_compare(self) -> None:
+        """The marked sweep against the highlighted one; with none marked, the one before it in time."""
+        row = self.query_one(VirtualTable).cursor_row
+        after = self.results.sweeps[row]
+        if self.marked == row:
+            self.notify("This is the sweep marked BEFORE: highlight another, then c.", severity="warning")
+            return
+        if self.marked is not None:
+            before = self.results.sweeps[self.marked]
+        else:
+            found = self.previous(row)
+            if found is None:
+                self.notify("No sweep started before this one: mark one with m, then c on another.", severity="warning")
+                return
+            before = found
+        self.post_message(OpenCompare(before, after))
 
     @on(VirtualTable.RowSelected)
     def _open(self, event: VirtualTable.RowSelected) -> None:
