@@ -13,14 +13,14 @@ from cabtui.ui.renderables.columns import OUTCOME_WORDS
 from cabtui.ui.widgets.table import CellText, Column
 
 GROUP_TABLE: Final = [
-    Column("tui", "CLI", 12),
-    Column("model", "Model", 30),
-    Column("before", "Before", 19, "right"),
-    Column("after", "After", 19, "right"),
+    Column("tui", "CLI", 10),
+    Column("model", "Model", 22),
+    Column("before", "Before", 18, "right"),
+    Column("after", "After", 18, "right"),
     Column("delta", "Δ pass pt", 10, "right"),
     Column("fixed", "Fixed", 6, "right"),
     Column("broke", "Broke", 6, "right"),
-    Column("p", "p", 8, "right"),
+    Column("p", "p", 7, "right"),
     Column("delta_composite", "Δ composite", 12, "right"),
 ]
 """One row per CLI × model; widths leave one cell beside each label for the sort mark."""
