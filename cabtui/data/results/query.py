@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from cabtui.data.memory import gc_paused
 from cabtui.data.results.index import AXIS_INDEX, HEADLINE_AXES, CellRow, Sweep, category_of
+from cabtui.data.stats import wilson_interval
 
 TEXT_SORT_KEYS: Final = ("cell_id", "tui", "model", "task", "category", "run", "status")
 
@@ -66,10 +67,58 @@ class LeaderRow:
     mean_blast: float | None
     refusal: float | None
     integrity: float | None
+    pass_rate_ci95: tuple[float, float] | None = None
+    """The Wilson 95% interval of `passed / cells`."""
+    k: int | None = None
+    """The reruns pass@k and pass^k count: the fewest runs of any task, None below 2."""
+    pass_at_k: float | None = None
+    """The share of tasks where any of the first k runs passed."""
+    pass_all_k: float | None = None
+    """The share of tasks where all of the first k runs passed (pass^k)."""
 
     def as_dict(self) -> dict[str, Any]:
-        """A plain mapping, for JSON output."""
-        return dict(self.__dict__)
+        """A plain mapping, for JSON output: the fields `cabtui summary --json` has always had."""
+        return {name: self.__dict__[name] for name in _JSON_FIELDS}
+
+
+_JSON_FIELDS: Final = (
+    "tui",
+    "model",
+    "cells",
+    "passed",
+    "pass_rate",
+    "mean_composite",
+    "median_wall_ms",
+    "tokens_per_correct",
+    "mean_blast",
+    "refusal",
+    "integrity",
+)
+"""What `LeaderRow.as_dict` keeps: the summary's JSON stays as it was before the rerun columns."""
+
+
+def rerun_rates(cells: Iterable[CellRow]) -> tuple[int, float, float] | None:
+    """(k, pass@k, pass^k) of one group's cells, the runs of each task being its reruns.
+
+    k is the fewest runs any task has; of each task's first k runs by run number, pass@k is
+    the share of tasks where at least one passed and pass^k where all passed. None when some
+    task has a single run (no reruns to compare).
+    """
+    runs: dict[str, list[CellRow]] = defaultdict(list)
+    for cell in cells:
+        runs[cell.task].append(cell)
+    if not runs:
+        return None
+    k = min(map(len, runs.values()))
+    if k < 2:
+        return None
+    any_pass = all_pass = 0
+    for task_runs in runs.values():
+        first = task_runs if len(task_runs) == k else sorted(task_runs, key=_run)[:k]
+        passes = sum(1 for c in first if c.passed)
+        any_pass += passes > 0
+        all_pass += passes == k
+    return k, any_pass / len(runs), all_pass / len(runs)
 
 
 _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
@@ -89,6 +138,7 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
         walls = [w for c in cells if (w := c.wall_ms) is not None]
         recorded = [c for c in cells if c.total_tokens is not None]
         recorded_passes = sum(1 for c in recorded if c.passed)
+        reruns = rerun_rates(cells)
         out.append(
             LeaderRow(
                 tui=tui,
@@ -102,6 +152,10 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
                 mean_blast=_mean(h[_BLAST] for h in heads),
                 refusal=_mean(h[_REFUSAL] for h in heads),
                 integrity=_mean(h[_INTEGRITY] for h in heads),
+                pass_rate_ci95=wilson_interval(passed, len(cells)),
+                k=reruns[0] if reruns else None,
+                pass_at_k=reruns[1] if reruns else None,
+                pass_all_k=reruns[2] if reruns else None,
             )
         )
     out.sort(key=lambda r: (-(r.mean_composite or 0.0), -r.pass_rate, r.tui, r.model))
