@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Final
 
 from cabtui.data.memory import gc_paused
@@ -97,27 +98,30 @@ _JSON_FIELDS: Final = (
 """What `LeaderRow.as_dict` keeps: the summary's JSON stays as it was before the rerun columns."""
 
 
-def rerun_rates(cells: Iterable[CellRow]) -> tuple[int, float, float] | None:
+def rerun_rates(cells: Sequence[CellRow]) -> tuple[int, float, float] | None:
     """(k, pass@k, pass^k) of one group's cells, the runs of each task being its reruns.
 
     k is the fewest runs any task has; of each task's first k runs by run number, pass@k is
     the share of tasks where at least one passed and pass^k where all passed. None when some
     task has a single run (no reruns to compare).
     """
-    runs: dict[str, list[CellRow]] = defaultdict(list)
-    for cell in cells:
-        runs[cell.task].append(cell)
-    if not runs:
+    if len(cells) < 2 * len(set(map(_task, cells))):  # the quick no: fewer than 2 runs a task
         return None
-    k = min(map(len, runs.values()))
+    runs = Counter(map(_task, cells))
+    k = min(runs.values(), default=0)
     if k < 2:
         return None
-    any_pass = all_pass = 0
-    for task_runs in runs.values():
-        first = task_runs if len(task_runs) == k else sorted(task_runs, key=_run)[:k]
-        passes = sum(1 for c in first if c.passed)
-        any_pass += passes > 0
-        all_pass += passes == k
+    passes = Counter(c.task for c in cells if c.passed)
+    longer = {task for task, n in runs.items() if n > k}
+    if longer:  # only tasks with more than k runs need their first k picked out
+        extra: dict[str, list[CellRow]] = defaultdict(list)
+        for cell in cells:
+            if cell.task in longer:
+                extra[cell.task].append(cell)
+        for task, task_runs in extra.items():
+            passes[task] = sum(1 for c in sorted(task_runs, key=_run)[:k] if c.passed)
+    any_pass = sum(1 for task in runs if passes[task] > 0)
+    all_pass = sum(1 for task in runs if passes[task] == k)
     return k, any_pass / len(runs), all_pass / len(runs)
 
 
@@ -171,6 +175,9 @@ def sort_leaderboard(rows: Sequence[LeaderRow], column: str, *, descending: bool
 
 def _run(row: CellRow) -> int:
     return row.run
+
+
+_task: Final[Callable[[CellRow], str]] = attrgetter("task")
 
 
 @dataclass(frozen=True, slots=True)
