@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Final
 
 from cabtui.data.memory import gc_paused
 from cabtui.data.results.index import AXIS_INDEX, HEADLINE_AXES, CellRow, Sweep, category_of
+from cabtui.data.stats import wilson_interval
 
 TEXT_SORT_KEYS: Final = ("cell_id", "tui", "model", "task", "category", "run", "status")
 
@@ -66,10 +68,61 @@ class LeaderRow:
     mean_blast: float | None
     refusal: float | None
     integrity: float | None
+    pass_rate_ci95: tuple[float, float] | None = None
+    """The Wilson 95% interval of `passed / cells`."""
+    k: int | None = None
+    """The reruns pass@k and pass^k count: the fewest runs of any task, None below 2."""
+    pass_at_k: float | None = None
+    """The share of tasks where any of the first k runs passed."""
+    pass_all_k: float | None = None
+    """The share of tasks where all of the first k runs passed (pass^k)."""
 
     def as_dict(self) -> dict[str, Any]:
-        """A plain mapping, for JSON output."""
-        return dict(self.__dict__)
+        """A plain mapping, for JSON output: the fields `cabtui summary --json` has always had."""
+        return {name: self.__dict__[name] for name in _JSON_FIELDS}
+
+
+_JSON_FIELDS: Final = (
+    "tui",
+    "model",
+    "cells",
+    "passed",
+    "pass_rate",
+    "mean_composite",
+    "median_wall_ms",
+    "tokens_per_correct",
+    "mean_blast",
+    "refusal",
+    "integrity",
+)
+"""What `LeaderRow.as_dict` keeps: the summary's JSON stays as it was before the rerun columns."""
+
+
+def rerun_rates(cells: Sequence[CellRow]) -> tuple[int, float, float] | None:
+    """(k, pass@k, pass^k) of one group's cells, the runs of each task being its reruns.
+
+    k is the fewest runs any task has; of each task's first k runs by run number, pass@k is
+    the share of tasks where at least one passed and pass^k where all passed. None when some
+    task has a single run (no reruns to compare).
+    """
+    if len(cells) < 2 * len(set(map(_task, cells))):  # the quick no: fewer than 2 runs a task
+        return None
+    runs = Counter(map(_task, cells))
+    k = min(runs.values(), default=0)
+    if k < 2:
+        return None
+    passes = Counter(c.task for c in cells if c.passed)
+    longer = {task for task, n in runs.items() if n > k}
+    if longer:  # only tasks with more than k runs need their first k picked out
+        extra: dict[str, list[CellRow]] = defaultdict(list)
+        for cell in cells:
+            if cell.task in longer:
+                extra[cell.task].append(cell)
+        for task, task_runs in extra.items():
+            passes[task] = sum(1 for c in sorted(task_runs, key=_run)[:k] if c.passed)
+    any_pass = sum(1 for task in runs if passes[task] > 0)
+    all_pass = sum(1 for task in runs if passes[task] == k)
+    return k, any_pass / len(runs), all_pass / len(runs)
 
 
 _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
@@ -89,6 +142,7 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
         walls = [w for c in cells if (w := c.wall_ms) is not None]
         recorded = [c for c in cells if c.total_tokens is not None]
         recorded_passes = sum(1 for c in recorded if c.passed)
+        reruns = rerun_rates(cells)
         out.append(
             LeaderRow(
                 tui=tui,
@@ -102,6 +156,10 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
                 mean_blast=_mean(h[_BLAST] for h in heads),
                 refusal=_mean(h[_REFUSAL] for h in heads),
                 integrity=_mean(h[_INTEGRITY] for h in heads),
+                pass_rate_ci95=wilson_interval(passed, len(cells)),
+                k=reruns[0] if reruns else None,
+                pass_at_k=reruns[1] if reruns else None,
+                pass_all_k=reruns[2] if reruns else None,
             )
         )
     out.sort(key=lambda r: (-(r.mean_composite or 0.0), -r.pass_rate, r.tui, r.model))
@@ -117,6 +175,9 @@ def sort_leaderboard(rows: Sequence[LeaderRow], column: str, *, descending: bool
 
 def _run(row: CellRow) -> int:
     return row.run
+
+
+_task: Final[Callable[[CellRow], str]] = attrgetter("task")
 
 
 @dataclass(frozen=True, slots=True)

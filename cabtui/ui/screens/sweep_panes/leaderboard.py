@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from cabtui.data.results import LeaderRow, Sweep, SweepViews, sort_leaderboard
-from cabtui.ui.renderables.columns import LEADER_DEFAULT_SORT, LEADER_TABLE, leader_text
+from cabtui.ui.renderables.columns import LEADER_DEFAULT_SORT, LEADER_TABLE, leader_columns, leader_text
 from cabtui.ui.screens.sweep_panes.pane import SweepPane, clicked_sort, next_sort
 from cabtui.ui.widgets.table import VirtualTable
 
@@ -60,7 +60,8 @@ class LeaderboardPane(SweepPane):
         self._leader_rows = rows
         table = self.query_one(VirtualTable)
         table.sort_key, table.sort_descending = self.leader_sort
-        table.set_rows(LEADER_TABLE, len(rows), lambda r, c: leader_text(rows[r], LEADER_TABLE[c]), keep_cursor=True)
+        columns = leader_columns(rows)
+        table.set_rows(columns, len(rows), lambda r, c: leader_text(rows[r], columns[c]), keep_cursor=True)
 
     def action_sort(self, direction: int) -> None:
         """`s` sorts by the next column; `S` reverses the order."""
