@@ -6,7 +6,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from cabtui.data.numbers import fmt_count, fmt_number, fmt_rate
+from cabtui.data.numbers import fmt_count, fmt_number, fmt_p, fmt_share
 from cabtui.data.results import CHANGES, CellChange, Comparison, GroupChange, SideStats
 from cabtui.data.text import one_line, utf8_safe
 
@@ -61,21 +61,6 @@ def diff_json(comparison: Comparison) -> dict[str, Any]:
     }
 
 
-def fmt_p(value: float) -> str:
-    """A p-value: three decimals, or two significant digits below 0.001."""
-    return f"{value:.3f}" if value >= 0.001 else f"{value:.1e}"
-
-
-def _side_text(side: SideStats) -> str:
-    """`3/5 60% [23–88%]`; `—` for a side the group is absent from."""
-    interval = side.pass_rate_ci95
-    if interval is None:
-        return _ABSENT
-    low, high = interval
-    share = f"{fmt_count(side.passed)}/{fmt_count(side.cells)}"
-    return f"{share} {fmt_rate(side.pass_rate)} [{low * 100:.0f}–{high * 100:.0f}%]"
-
-
 def _table(headers: Sequence[str], body: Sequence[Sequence[str]], right: frozenset[int]) -> list[str]:
     """Fixed-width columns, those in `right` aligned right, the rest left."""
     widths = [max(len(h), *(len(row[i]) for row in body)) if body else len(h) for i, h in enumerate(headers)]
@@ -117,8 +102,8 @@ def diff_text(comparison: Comparison) -> str:
             (
                 one_line(g.tui, 30),
                 one_line(g.model, 50),
-                _side_text(g.before),
-                _side_text(g.after),
+                fmt_share(g.before.passed, g.before.cells, g.before.pass_rate_ci95),
+                fmt_share(g.after.passed, g.after.cells, g.after.pass_rate_ci95),
                 f"{fmt_number(g.before.mean_composite)} → {fmt_number(g.after.mean_composite)}",
                 fmt_count(g.fixed),
                 fmt_count(g.broke),

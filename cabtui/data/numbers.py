@@ -99,3 +99,16 @@ def fmt_value(value: Any) -> str:
     if isinstance(value, str):
         return value if value else '""'
     return json.dumps(rounded(value), ensure_ascii=False)
+
+
+def fmt_p(value: float) -> str:
+    """A p-value: three decimals, or two significant digits below 0.001."""
+    return f"{value:.3f}" if value >= 0.001 else f"{value:.1e}"
+
+
+def fmt_share(passed: int, cells: int, interval: tuple[float, float] | None) -> str:
+    """`5/12 42% [19–68%]`: passes of cells, the rate and its interval; `—` without cells."""
+    if interval is None or not cells:
+        return NONE
+    low, high = interval
+    return f"{fmt_count(passed)}/{fmt_count(cells)} {fmt_rate(passed / cells)} [{low * 100:.0f}–{high * 100:.0f}%]"

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Final, cast
 
-from cabtui.data.numbers import NONE, fmt_count, fmt_number, fmt_rate
-from cabtui.data.results import CellChange, GroupChange, SideStats, Sweep
+from cabtui.data.numbers import NONE, fmt_count, fmt_number, fmt_p, fmt_share
+from cabtui.data.results import CellChange, GroupChange, Sweep
 from cabtui.data.text import visible
 from cabtui.ui.renderables.columns import OUTCOME_WORDS
 from cabtui.ui.widgets.table import CellText, Column
@@ -44,21 +44,6 @@ CHANGE_CLASSES: Final = {
     "removed": "text--muted",
     "added": "text--muted",
 }
-
-
-def fmt_p(value: float) -> str:
-    """A p-value: three decimals, or two significant digits below 0.001."""
-    return f"{value:.3f}" if value >= 0.001 else f"{value:.1e}"
-
-
-def side_text(side: SideStats) -> str:
-    """`5/12 42% [19–68%]`; `—` for a side the group is absent from."""
-    interval = side.pass_rate_ci95
-    if interval is None:
-        return NONE
-    low, high = interval
-    share = f"{fmt_count(side.passed)}/{fmt_count(side.cells)}"
-    return f"{share} {fmt_rate(side.pass_rate)} [{low * 100:.0f}–{high * 100:.0f}%]"
 
 
 def delta_pass(group: GroupChange) -> float | None:
@@ -113,9 +98,9 @@ def group_text(group: GroupChange, column: Column) -> CellText:
     if key in ("tui", "model"):
         return visible(getattr(group, key)), None
     if key == "before":
-        return side_text(group.before), None
+        return fmt_share(group.before.passed, group.before.cells, group.before.pass_rate_ci95), None
     if key == "after":
-        return side_text(group.after), None
+        return fmt_share(group.after.passed, group.after.cells, group.after.pass_rate_ci95), None
     if key == "delta":
         return _signed(delta_pass(group), 1)
     if key == "delta_composite":
