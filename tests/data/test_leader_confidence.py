@@ -51,10 +51,10 @@ def test_no_reruns_no_rerun_rates_and_an_interval_ending_at_one() -> None:
     assert rerun_rates([]) is None
 
 
-def test_one_task_without_reruns_means_no_k() -> None:
+def test_tasks_run_once_are_left_out_of_the_rerun_rates() -> None:
     cells = [row(task="polyglot/a", passed=1, run=1), row(task="polyglot/a", passed=1, run=2), row(task="polyglot/b")]
     (only,) = leaderboard(cells)
-    assert (only.k, only.pass_at_k, only.pass_all_k) == (None, None, None)
+    assert (only.k, only.pass_at_k, only.pass_all_k) == (2, 1.0, 1.0)  # b, run once, does not count
 
 
 def test_sorting_by_the_rerun_rates_keeps_no_reruns_last() -> None:

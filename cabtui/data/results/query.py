@@ -99,20 +99,20 @@ _JSON_FIELDS: Final = (
 
 
 def rerun_rates(cells: Sequence[CellRow]) -> tuple[int, float, float] | None:
-    """(k, pass@k, pass^k) of one group's cells, the runs of each task being its reruns.
+    """(k, pass@k, pass^k) of one group's cells, over the tasks it ran more than once.
 
-    k is the fewest runs any task has; of each task's first k runs by run number, pass@k is
-    the share of tasks where at least one passed and pass^k where all passed. None when some
-    task has a single run (no reruns to compare).
+    k is the fewest runs any rerun task has; of each rerun task's first k runs by run
+    number, pass@k is the share of tasks where at least one passed and pass^k where all
+    passed. Tasks run once are left out (a sweep often reruns only some tasks); None when
+    no task was rerun.
     """
-    if len(cells) < 2 * len(set(map(_task, cells))):  # the quick no: fewer than 2 runs a task
-        return None
     runs = Counter(map(_task, cells))
-    k = min(runs.values(), default=0)
-    if k < 2:
+    rerun = {task: n for task, n in runs.items() if n >= 2}
+    if not rerun:
         return None
-    passes = Counter(c.task for c in cells if c.passed)
-    longer = {task for task, n in runs.items() if n > k}
+    k = min(rerun.values())
+    passes = Counter(c.task for c in cells if c.passed and c.task in rerun)
+    longer = {task for task, n in rerun.items() if n > k}
     if longer:  # only tasks with more than k runs need their first k picked out
         extra: dict[str, list[CellRow]] = defaultdict(list)
         for cell in cells:
@@ -120,9 +120,9 @@ def rerun_rates(cells: Sequence[CellRow]) -> tuple[int, float, float] | None:
                 extra[cell.task].append(cell)
         for task, task_runs in extra.items():
             passes[task] = sum(1 for c in sorted(task_runs, key=_run)[:k] if c.passed)
-    any_pass = sum(1 for task in runs if passes[task] > 0)
-    all_pass = sum(1 for task in runs if passes[task] == k)
-    return k, any_pass / len(runs), all_pass / len(runs)
+    any_pass = sum(1 for task in rerun if passes[task] > 0)
+    all_pass = sum(1 for task in rerun if passes[task] == k)
+    return k, any_pass / len(rerun), all_pass / len(rerun)
 
 
 _BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
