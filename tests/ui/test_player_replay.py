@@ -239,8 +239,9 @@ async def test_replay_without_recording_or_spans_degrades(tmp_path: Path) -> Non
         assert screen.clock.position == pytest.approx(200)
 
 
-async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -> None:
-    spans = [
+def chain_of_spans(n: int) -> list[dict[str, Any]]:
+    """`n` short tool calls, 10 ms apart, all children of the first."""
+    return [
         {
             "span_id": f"s{i}",
             "parent_id": "s0" if i else None,
@@ -249,8 +250,12 @@ async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -
             "start_ms": i * 10,
             "duration_ms": 5,
         }
-        for i in range(5000)
+        for i in range(n)
     ]
+
+
+async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -> None:
+    spans = chain_of_spans(5000)
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])
     app = make_app(folder)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -265,17 +270,7 @@ async def test_waterfall_draws_only_visible_rows_of_5000_spans(tmp_path: Path) -
 async def test_the_waterfall_scrolls_with_the_wheel_and_a_click_picks_the_row_shown(tmp_path: Path) -> None:
     from textual import events
 
-    spans = [
-        {
-            "span_id": f"s{i}",
-            "parent_id": "s0" if i else None,
-            "kind": "tool_call",
-            "name": f"step {i}",
-            "start_ms": i * 10,
-            "duration_ms": 5,
-        }
-        for i in range(60)
-    ]
+    spans = chain_of_spans(60)
     folder = write_sweep(tmp_path / "s", [cell("aider", "m/x", "polyglot/a", passed=True, spans=spans)])
     app = make_app(folder)
     async with app.run_test(size=(120, 30)) as pilot:

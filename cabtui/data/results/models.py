@@ -327,6 +327,15 @@ class Cell(Record):
             return None
         return (self.ended_at - self.started_at).total_seconds()
 
+    @property
+    def wall_ms(self) -> float | None:
+        """How long the run took, as the index row says (`CellRow.wall_ms`): the latency
+        headline, else `ended_at - started_at`; None unless positive and finite."""
+        wall = self.scores.headline("latency")
+        if wall is None and self.duration_s is not None:
+            wall = self.duration_s * 1000
+        return wall if wall is not None and math.isfinite(wall) and wall > 0 else None
+
 
 class SweepInfo(Record):
     """sweep.json: optional facts about the whole sweep."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import ClassVar
 
 from rich.table import Table
@@ -48,14 +47,6 @@ TERMINAL_MIN_WIDTH = 20
 
 REPLAY_CALL_TEXT = 400
 """Characters of the current call's prompt and completion the replay shows (the cell page has all)."""
-
-
-def cell_wall_ms(cell: Cell) -> float | None:
-    """How long the run took: its wall-clock headline, else `ended_at - started_at`."""
-    wall = cell.scores.headline("latency")
-    if wall is None and cell.duration_s is not None:
-        wall = cell.duration_s * 1000
-    return wall if wall is not None and math.isfinite(wall) and wall > 0 else None
 
 
 def fmt_t(t_ms: float, duration_ms: float) -> str:
@@ -106,7 +97,7 @@ class ReplayScreen(PlaybackScreen):
         )
         # Without spans the timeline would be 1 ms long (or the recording's length): the run
         # lasted as long as the cell says. A trace's own extent is kept as it is.
-        wall = cell_wall_ms(self.cell) if not timeline.rows() else None
+        wall = self.cell.wall_ms if not timeline.rows() else None
         if wall is not None and wall > timeline.duration_ms:
             timeline = dataclasses.replace(timeline, duration_ms=wall)
         return timeline
