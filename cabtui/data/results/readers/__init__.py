@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cabtui.data.results.readers.harbor import HARBOR
 from cabtui.data.results.readers.protocol import Reader
+from cabtui.data.results.readers.terminal_bench import TERMINAL_BENCH
 
-READERS: tuple[Reader, ...] = ()
+READERS: tuple[Reader, ...] = (
+    HARBOR,
+    TERMINAL_BENCH,
+)
 """Every reader, in the order `detect` is asked (the first to claim a folder reads it)."""
 
 
