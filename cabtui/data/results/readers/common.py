@@ -217,6 +217,49 @@ def recording_start(cast: Path, hint: datetime | None) -> datetime | None:
     return began
 
 
+def line_of(raw: bytes, key: str) -> int:
+    """The line where `"key":` first appears in a JSON file's bytes (the harnesses write them
+    indented, a key a line), else 1: where a problem with that field points."""
+    at = raw.find(b'"' + key.encode() + b'":')
+    return raw.count(b"\n", 0, at) + 1 if at >= 0 else 1
+
+
+class Shape:
+    """What is wrong with the types of a record's fields, collected as (field path, message)."""
+
+    def __init__(self) -> None:
+        self.wrong: list[tuple[str, str]] = []
+
+    def obj(self, data: dict[str, Any], key: str, where: str = "", *, note: str = "") -> dict[str, Any]:
+        """`data[key]` where it is an object; absent or null is fine; another type is said."""
+        value = data.get(key)
+        if value is not None and not isinstance(value, dict):
+            self.wrong.append((where + key, "not an object" + note))
+        return value if isinstance(value, dict) else {}
+
+    def text(self, data: dict[str, Any], key: str, where: str = "", *, required: bool = False) -> None:
+        value = data.get(key)
+        if (value is None and required) or (value is not None and not isinstance(value, str)):
+            self.wrong.append((where + key, "not a string" if value is not None else "missing"))
+
+    def time(self, data: dict[str, Any], key: str, where: str = "") -> None:
+        value = data.get(key)
+        if value is not None and as_time(value) is None:
+            self.wrong.append((where + key, "not a time"))
+
+    def num(self, data: dict[str, Any], key: str, where: str = "", *, whole: bool = False) -> None:
+        value = data.get(key)
+        if value is not None and (count(value) is None if whole else number(value) is None):
+            self.wrong.append((where + key, "not a whole number" if whole else "not a number"))
+
+    def problems(self, path: Path, raw: bytes) -> list[Problem]:
+        """Each as `FILE:LINE: field: message`, at the line of the field's last key."""
+        return [
+            Problem(str(path), line_of(raw, field.rsplit(".", 1)[-1]), f"{field}: {message}")
+            for field, message in self.wrong
+        ]
+
+
 def opened_cell(data: dict[str, Any], row: CellRow) -> OpenedRecord:
     """The full record built by a reader, validated as a `Cell`; why not, as a problem, if it is none."""
     from pydantic import ValidationError

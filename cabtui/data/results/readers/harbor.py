@@ -78,8 +78,10 @@ class HarborReader:
             return None
         if is_job_result(data):
             return where if where == root else where.parent
-        if is_trial_result(data) and where == root:
-            return where
+        if is_trial_result(data):  # opened alone, or in a job that has no result.json yet
+            if where == root:
+                return where
+            return where.parent if where.parent == root else where.parent.parent
         return None
 
     def rows(self, found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
@@ -158,15 +160,51 @@ class HarborReader:
         return read_artifacts(cell, source)
 
     def check(self, row: CellRow) -> list[Problem]:
-        """What opening the cell would say: its record, trajectory and artifact paths."""
+        """What opening the cell would say, and the fields of result.json of a wrong type: its
+        record, trajectory and artifact paths."""
         opened = self.open(row)
         problems = list(opened.problems)
+        try:
+            raw = row.source.path.read_bytes()
+            problems.extend(shape(common.parse_object(raw, row.source.path)).problems(row.source.path, raw))
+        except (OSError, Unreadable):
+            pass  # said by open
         if opened.cell is not None:
             problems.extend(self.artifacts(opened.cell, row.source).problems)
         trajectory = row.source.folder / TRAJECTORY
         if trajectory.is_file():
             problems.extend(trajectory_parts(trajectory, None, None)[2])
         return problems
+
+
+def shape(data: dict[str, Any]) -> common.Shape:
+    """The fields of a TrialResult that cabtui reads, checked for their types."""
+    check = common.Shape()
+    check.text(data, "task_name", required=True)
+    check.text(data, "trial_name", required=True)
+    info = check.obj(data, "agent_info", note=" (the agent is shown as unknown)")
+    check.text(info, "name", "agent_info.")
+    model = check.obj(info, "model_info", "agent_info.")
+    check.text(model, "name", "agent_info.model_info.")
+    check.text(model, "provider", "agent_info.model_info.")
+    for key in ("started_at", "finished_at"):
+        check.time(data, key)
+    for phase in PHASES:
+        timing = check.obj(data, phase)
+        for key in ("started_at", "finished_at"):
+            check.time(timing, key, f"{phase}.")
+    verifier = check.obj(data, "verifier_result")
+    rewards = check.obj(verifier, "rewards", "verifier_result.")
+    for key in rewards:
+        check.num(rewards, key, "verifier_result.rewards.")
+    usage = check.obj(data, "agent_result")
+    for key in ("n_input_tokens", "n_cache_tokens", "n_output_tokens"):
+        check.num(usage, key, "agent_result.", whole=True)
+    check.num(usage, "cost_usd", "agent_result.")
+    exception = check.obj(data, "exception_info")
+    check.text(exception, "exception_type", "exception_info.")
+    check.time(exception, "occurred_at", "exception_info.")
+    return check
 
 
 def _is_trial(folder: Path) -> bool:

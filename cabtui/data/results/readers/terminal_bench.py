@@ -146,12 +146,34 @@ class TerminalBenchReader:
         return read_artifacts(cell, source)
 
     def check(self, row: CellRow) -> list[Problem]:
-        """What opening the cell would say."""
+        """What opening the cell would say, and the fields of results.json of a wrong type."""
         opened = self.open(row)
         problems = list(opened.problems)
+        try:
+            raw = row.source.path.read_bytes()
+            problems.extend(shape(common.parse_object(raw, row.source.path)).problems(row.source.path, raw))
+        except (OSError, Unreadable):
+            pass  # said by open
         if opened.cell is not None:
             problems.extend(self.artifacts(opened.cell, row.source).problems)
         return problems
+
+
+def shape(data: dict[str, Any]) -> common.Shape:
+    """The fields of a TrialResults that cabtui reads, checked for their types."""
+    check = common.Shape()
+    for key in ("trial_name", "task_id"):
+        check.text(data, key, required=True)
+    check.text(data, "failure_mode")
+    if data.get("is_resolved") not in (True, False, None):
+        check.wrong.append(("is_resolved", "not true, false or null"))
+    for key in ("total_input_tokens", "total_output_tokens"):
+        check.num(data, key, whole=True)
+    for key in ("trial", "agent", "test"):
+        for end in ("started_at", "ended_at"):
+            check.time(data, f"{key}_{end}")
+    check.obj(data, "parser_results")
+    return check
 
 
 def _metadata_of(trial: Path) -> dict[str, Any]:
