@@ -191,3 +191,18 @@ def test_a_trial_of_the_fixture_changed_after_loading_says_reload(tmp_path: Path
     assert opened.cell is None and "reload" in str(opened.problems[0])
     row.source.path.unlink()
     assert "cannot read" in str(open_record(row).problems[0])
+
+
+@pytest.mark.parametrize("fixture", ["harbor", "terminal-bench"])
+def test_every_index_row_agrees_with_its_full_record(fixture: str) -> None:
+    """The readers build index rows directly (fast); the full record must say the same."""
+    from .harness_helpers import TB_RUNS
+
+    results = load(HARBOR_JOBS if fixture == "harbor" else TB_RUNS)
+    for row in cells(results):
+        cell = open_record(row).cell
+        assert cell is not None
+        assert (cell.cell_id, cell.run, cell.status, cell.passed) == (row.cell_id, row.run, row.status, row.passed)
+        assert cell.wall_ms == pytest.approx(row.wall_ms)
+        for axis in ("pass_rate", "tokens", "latency", "cost"):
+            assert cell.scores.headline(axis) == pytest.approx(row.headline(axis)), (row.cell_id, axis)

@@ -15,6 +15,7 @@ cell is opened. Job and trial folders both hold a result.json: they are told apa
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Iterator
 from datetime import datetime
@@ -25,7 +26,7 @@ from cabtui.data.problems import Problem
 from cabtui.data.results.index import CellRow, Source
 from cabtui.data.results.readers import common
 from cabtui.data.results.readers.atif import trajectory_parts
-from cabtui.data.results.readers.common import Attempt, Unreadable
+from cabtui.data.results.readers.common import Facts, Unreadable
 from cabtui.data.text import one_line
 
 if TYPE_CHECKING:
@@ -87,11 +88,12 @@ class HarborReader:
     def rows(self, found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
         """Every trial of every job in the sweep, attempts numbered by start time."""
         sweep_id = found.folder_name
-        attempts: list[Attempt] = []
+        attempts: list[Facts] = []
         for trial in self._trials(found.cells):
             got = self._attempt(trial, sweep_id)
             if isinstance(got, Problem):
-                yield got
+                if got.line >= 0:  # -1: nothing to say (a job's artifacts/ folder)
+                    yield got
             else:
                 attempts.append(got)
         if full:
@@ -107,12 +109,12 @@ class HarborReader:
             return [folder]
         return [sub for sub in common.subfolders(folder) if (sub / CONFIG).is_file() and not _is_trial(sub)]
 
-    def _trials(self, folder: Path) -> Iterator[Path]:
+    def _trials(self, folder: Path) -> Iterator[str]:
         if _is_trial(folder):
-            yield folder
+            yield str(folder)
             return
         for job in self._jobs(folder):
-            yield from (sub for sub in common.subfolders(job) if sub.name != "artifacts")
+            yield from common.subfolder_paths(job)
 
     def _check_job(self, job: Path) -> Iterator[Problem]:
         for name in (CONFIG, RESULT):
@@ -121,24 +123,30 @@ class HarborReader:
             except Unreadable as err:
                 yield err.problem
 
-    def _attempt(self, trial: Path, sweep_id: str) -> Attempt | Problem:
-        """A trial's head from its result.json, or why it has none."""
-        path = trial / RESULT
+    def _attempt(self, trial: str, sweep_id: str) -> Facts | Problem:
+        """A trial's head from its result.json, or why it has none (a folder without one: a
+        trial still running, or the job's artifacts/ when it has no result.json of its own)."""
+        name = os.path.join(trial, RESULT)
         try:
-            raw = path.read_bytes()
+            raw = common.read_bytes(name)
         except FileNotFoundError:
-            return Problem(str(trial), 0, "no result.json: a trial still running, or one that was interrupted")
+            if os.path.basename(trial) == "artifacts":
+                return Problem(trial, -1, "")
+            return Problem(trial, 0, "no result.json: a trial still running, or one that was interrupted")
         except OSError as err:
-            return Problem(str(path), 0, f"cannot read: {err.strerror or err}")
+            return Problem(name, 0, f"cannot read: {err.strerror or err}")
+        path = Path(name)
         try:
             data = common.parse_object(raw, path)
         except Unreadable as err:
             return err.problem
         if not is_trial_result(data):
-            return Problem(str(path), 1, "not a Harbor TrialResult (no trial_name and task_name)")
-        head, extra = trial_head(data, sweep_id, full=False)
-        source = Source(path, trial, None, sweep_id, NAME)
-        return Attempt(head, source, head.get("started_at"), common.str_or(data.get("trial_name"), trial.name), extra)
+            return Problem(name, 1, "not a Harbor TrialResult (no trial_name and task_name)")
+        found, _ = facts(data)
+        found.source = Source(path, path.parent, None, sweep_id, NAME)
+        trial_name = data.get("trial_name")
+        found.name = trial_name if isinstance(trial_name, str) else name
+        return found
 
     def open(self, row: CellRow) -> OpenedRecord:
         """The trial's whole record: its result.json, test output, exception, phases and trajectory."""
@@ -148,7 +156,7 @@ class HarborReader:
             return common.unread(row, err.problem)
         if not is_trial_result(data):
             return common.unread(row, Problem(str(row.source.path), 1, "no longer a Harbor TrialResult; reload"))
-        head, _ = trial_head(data, row.sweep_id, full=True, folder=row.source.folder)
+        head = trial_head(data, row.sweep_id, row.source.folder)
         head["run"], head["cell_id"] = row.run, row.cell_id
         opened = common.opened_cell(head, row)
         return opened
@@ -232,23 +240,27 @@ def headline_reward(rewards: dict[str, Any] | None) -> float | None:
     (Harbor's own aggregate takes a lone reward whatever its name)."""
     if not rewards:
         return None
-    values = [v for v in (common.number(x) for x in rewards.values()) if v is not None]
     if "reward" in rewards:
         return common.number(rewards["reward"])
+    values = [v for v in map(common.number, rewards.values()) if v is not None]
     if not values:
         return None
     return values[0] if len(values) == 1 else sum(values) / len(values)
 
 
-def status_of(exception: dict[str, Any] | None, reward: float | None) -> tuple[str, str | None]:
+def status_of(
+    exception: dict[str, Any] | None, reward: float | None, *, detail_too: bool = True
+) -> tuple[str, str | None]:
     """(status, detail): a recorded exception makes the cell timed out (a *TimeoutError) or an error,
-    unless the reward still counts as a pass (Harbor grades a timed-out agent's work)."""
+    unless the reward still counts as a pass (Harbor grades a timed-out agent's work).
+    The detail is left out (None) without `detail_too`: the index keeps none."""
     detail = None
     kind = ""
     if isinstance(exception, dict):
         kind = common.str_or(exception.get("exception_type"), "exception")
         message = common.str_or(exception.get("exception_message"), "")
-        detail = one_line(f"{kind}: {message}" if message else kind, 300)
+        if detail_too:
+            detail = one_line(f"{kind}: {message}" if message else kind, 300)
     if reward is not None and reward >= 1.0:
         return "ok", detail
     if kind:
@@ -258,57 +270,41 @@ def status_of(exception: dict[str, Any] | None, reward: float | None) -> tuple[s
     return "ok", None
 
 
-def trial_head(
-    data: dict[str, Any], sweep_id: str, *, full: bool, folder: Path | None = None
-) -> tuple[dict[str, Any], dict[str, dict[str, Any] | None] | None]:
-    """A TrialResult as a cell record: the index's head, or (`full`) the whole record with the
-    trial folder's files read in; and the extra axes the index keeps (cost)."""
+def facts(data: dict[str, Any], *, detail_too: bool = False) -> tuple[common.Facts, str | None]:
+    """What the index keeps of a TrialResult, and (`detail_too`) its status detail."""
     info = data.get("agent_info")
-    info = info if isinstance(info, dict) else {}
-    tui = common.str_or(info.get("name"), "unknown")
+    info = info if info.__class__ is dict else {}
     verifier = data.get("verifier_result")
-    rewards = verifier.get("rewards") if isinstance(verifier, dict) else None
-    rewards = rewards if isinstance(rewards, dict) else None
-    reward = headline_reward(rewards)
+    rewards = verifier.get("rewards") if verifier.__class__ is dict else None
+    reward = headline_reward(rewards if rewards.__class__ is dict else None)
+    exception = data.get("exception_info")
+    status, detail = status_of(exception if exception.__class__ is dict else None, reward, detail_too=detail_too)
+    usage = data.get("agent_result")
+    usage = usage if usage.__class__ is dict else {}
+    found = common.Facts(
+        common.str_or(info.get("name"), "unknown"),
+        model_of(data),
+        common.str_or(data.get("task_name"), "unknown"),
+        status,
+        reward,
+        common.as_time(data.get("started_at")),
+        common.as_time(data.get("finished_at")),
+        common.count(usage.get("n_input_tokens")),
+        common.count(usage.get("n_output_tokens")),
+        common.number(usage.get("cost_usd")),
+    )
+    return found, detail
+
+
+def trial_head(data: dict[str, Any], sweep_id: str, folder: Path) -> dict[str, Any]:
+    """A TrialResult as a whole cell record, the trial folder's files read in."""
+    found, detail = facts(data, detail_too=True)
+    head = found.head(sweep_id)
+    info = common.obj(data.get("agent_info"))
+    rewards = common.obj(common.obj(data.get("verifier_result")).get("rewards")) or None
     exception = data.get("exception_info") if isinstance(data.get("exception_info"), dict) else None
-    status, detail = status_of(exception, reward)
-    started = common.as_time(data.get("started_at"))
-    ended = common.as_time(data.get("finished_at"))
-    usage = common.obj(data.get("agent_result"))
-    n_in, n_out = common.count(usage.get("n_input_tokens")), common.count(usage.get("n_output_tokens"))
-    total = (n_in or 0) + (n_out or 0) if n_in is not None or n_out is not None else None
-    passed = status == "ok" and reward is not None and reward >= 1.0
-    cost = common.number(usage.get("cost_usd"))
-    pass_rate: dict[str, Any] = {"pass": reward, "timed_out": status == "timed_out"}
-    scores: dict[str, Any] = {
-        "pass_rate": pass_rate,
-        "tokens": {
-            "prompt_tokens": n_in,
-            "completion_tokens": n_out,
-            "total_tokens": total,
-            "tokens_per_correct_task": total if passed else None,
-        },
-        "latency": {"wall_clock_ms": common.ms_between(started, ended)},
-    }
-    extra = None
-    if cost is not None:
-        scores["cost"] = {"cost": cost, "currency": "USD"}
-        extra = {"cost": scores["cost"]}
-    head: dict[str, Any] = {
-        "tui": tui,
-        "model": model_of(data),
-        "task": common.str_or(data.get("task_name"), "unknown"),
-        "sweep_id": sweep_id,
-        "status": status,
-        "started_at": started,
-        "ended_at": ended,
-        "scores": scores,
-        "usage": {"prompt_tokens": n_in, "completion_tokens": n_out},
-    }
-    if not full or folder is None:
-        return head, extra
-    _fill_in(head, data, folder, rewards, reward, exception, detail, started, info)
-    return head, extra
+    _fill_in(head, data, folder, rewards, found.reward, exception, detail, found.started, info)
+    return head
 
 
 def _fill_in(

@@ -28,7 +28,7 @@ import orjson
 from cabtui.data.problems import Problem
 from cabtui.data.results.index import CellRow, Source
 from cabtui.data.results.readers import common
-from cabtui.data.results.readers.common import Attempt, Unreadable
+from cabtui.data.results.readers.common import Facts, Unreadable
 from cabtui.data.text import one_line
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class TerminalBenchReader:
     def rows(self, found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
         """Every trial of every run in the sweep, attempts numbered by start time."""
         sweep_id = found.folder_name
-        attempts: list[Attempt] = []
+        attempts: list[Facts] = []
         for run, metadata in self._runs(found.cells):
             if isinstance(metadata, Problem):
                 yield metadata
@@ -107,7 +107,7 @@ class TerminalBenchReader:
         for task in common.subfolders(run):
             yield from common.subfolders(task)
 
-    def _attempt(self, trial: Path, metadata: dict[str, Any], sweep_id: str) -> Attempt | Problem:
+    def _attempt(self, trial: Path, metadata: dict[str, Any], sweep_id: str) -> Facts | Problem:
         path = trial / RESULTS
         try:
             raw = path.read_bytes()
@@ -121,10 +121,10 @@ class TerminalBenchReader:
             return err.problem
         if not is_trial_results(data):
             return Problem(str(path), 1, "not a Terminal-Bench TrialResults (no trial_name and task_id)")
-        run_metadata = metadata or _metadata_of(trial)
-        head = trial_head(data, run_metadata, sweep_id)
-        source = Source(path, trial, None, sweep_id, NAME)
-        return Attempt(head, source, head.get("started_at"), common.str_or(data.get("trial_name"), trial.name))
+        found, _ = facts(data, metadata or _metadata_of(trial))
+        found.source = Source(path, trial, None, sweep_id, NAME)
+        found.name = common.str_or(data.get("trial_name"), trial.name)
+        return found
 
     def open(self, row: CellRow) -> OpenedRecord:
         """The trial's whole record: results.json, the tests' screen, phases and episodes."""
@@ -134,7 +134,9 @@ class TerminalBenchReader:
             return common.unread(row, err.problem)
         if not is_trial_results(data):
             return common.unread(row, Problem(str(row.source.path), 1, "no longer a TrialResults; reload"))
-        head = trial_head(data, _metadata_of(row.source.folder), row.sweep_id)
+        found, detail = facts(data, _metadata_of(row.source.folder))
+        head = found.head(row.sweep_id)
+        head["status_detail"] = detail
         head["run"], head["cell_id"] = row.run, row.cell_id
         _fill_in(head, data, row.source.folder)
         return common.opened_cell(head, row)
@@ -198,35 +200,21 @@ def status_of(data: dict[str, Any]) -> tuple[str, float | None, str | None]:
     return "error", None, "no verdict: is_resolved is null"
 
 
-def trial_head(data: dict[str, Any], metadata: dict[str, Any], sweep_id: str) -> dict[str, Any]:
-    """A TrialResults (and its run's metadata) as the index's head of a cell record."""
-    status, passed_value, detail = status_of(data)
-    started = common.as_time(data.get("trial_started_at"))
-    ended = common.as_time(data.get("trial_ended_at"))
-    n_in, n_out = common.count(data.get("total_input_tokens")), common.count(data.get("total_output_tokens"))
-    total = (n_in or 0) + (n_out or 0) if n_in is not None or n_out is not None else None
-    passed = status == "ok" and passed_value == 1.0
-    return {
-        "tui": common.str_or(metadata.get("agent_name"), "unknown"),
-        "model": common.str_or(metadata.get("model_name"), "unknown"),
-        "task": common.str_or(data.get("task_id"), "unknown"),
-        "sweep_id": sweep_id,
-        "status": status,
-        "status_detail": detail,
-        "started_at": started,
-        "ended_at": ended,
-        "scores": {
-            "pass_rate": {"pass": passed_value, "timed_out": status == "timed_out"},
-            "tokens": {
-                "prompt_tokens": n_in,
-                "completion_tokens": n_out,
-                "total_tokens": total,
-                "tokens_per_correct_task": total if passed else None,
-            },
-            "latency": {"wall_clock_ms": common.ms_between(started, ended)},
-        },
-        "usage": {"prompt_tokens": n_in, "completion_tokens": n_out},
-    }
+def facts(data: dict[str, Any], metadata: dict[str, Any]) -> tuple[common.Facts, str | None]:
+    """What the index keeps of a TrialResults (and its run's metadata), and the status detail."""
+    status, reward, detail = status_of(data)
+    found = common.Facts(
+        common.str_or(metadata.get("agent_name"), "unknown"),
+        common.str_or(metadata.get("model_name"), "unknown"),
+        common.str_or(data.get("task_id"), "unknown"),
+        status,
+        reward,
+        common.as_time(data.get("trial_started_at")),
+        common.as_time(data.get("trial_ended_at")),
+        common.count(data.get("total_input_tokens")),
+        common.count(data.get("total_output_tokens")),
+    )
+    return found, detail
 
 
 def _fill_in(head: dict[str, Any], data: dict[str, Any], folder: Path) -> None:
