@@ -138,7 +138,10 @@ def _cells_files(path: Path, errors: list[OSError], claimed: dict[Path, str] | N
             first = errors[0]
             count = f"{len(errors)} folder{'s' if len(errors) > 1 else ''}"
             unlisted = f"; {count} could not be read, first {first.filename}: {first.strerror or first}"
-        raise UnreadablePath(f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file{unlisted})")
+        raise UnreadablePath(
+            f"{path}: no sweep here (no {CELLS_FILE} at any depth, no .jsonl file,"
+            f" no Harbor or Terminal-Bench folder{unlisted})"
+        )
     return found
 
 
