@@ -1,0 +1,71 @@
+"""`cabtui serve` end to end without a browser: a real server process, a websocket as the page opens it."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+import pytest
+
+from tests.serve.server import Served, Session, alive, children, serving, wait_for
+
+COLS, ROWS = 120, 32
+
+
+@asynccontextmanager
+async def tab(served: Served) -> AsyncIterator[Session]:
+    """What a browser tab does: open the websocket with its size, then send a resize."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(f"ws://127.0.0.1:{served.port}/ws?width={COLS}&height={ROWS}") as ws,
+    ):
+        await ws.send_json(["resize", {"width": COLS, "height": ROWS}])
+        yield Session(ws, COLS, ROWS)
+
+
+@pytest.mark.slow
+async def test_a_tab_gets_its_own_app_showing_the_demo_sweep_and_sigterm_stops_both() -> None:
+    with serving() as served:
+        async with aiohttp.ClientSession() as http, http.get(served.url) as page:
+            html = await page.text()
+        assert "//" not in html.replace("http://www.w3.org/2000/svg", "").split("<script>")[0], (
+            "the page names another host"
+        )
+        async with tab(served) as session:
+            text = await session.until(lambda t: "35 rows × 12 tasks" in t, "the demo sweep's grid")
+            assert "cabtui · demo-20261125" in text
+            assert "1 Leaderboard  2 Grid  3 Cells" in text
+            assert "aider × meta/llama-3.3-70b-instruct" in text
+            apps = children(served.process.pid)
+            assert len(apps) == 1, "one app process for the tab"
+            await session.press("\r")  # enter, as xterm.js sends it
+            text = await session.until(lambda t: "Run identity" in t, "the cell page")
+            assert "integrity/destructive-migration-refusal" in text
+
+            closed = asyncio.create_task(session.closed_by_server())
+            assert await asyncio.to_thread(served.stop, signal.SIGTERM) == 0
+            await closed
+        (app,) = apps
+        assert not alive(app), "the tab's app process outlived the server"
+        assert "Traceback" not in served.log()
+
+
+@pytest.mark.slow
+async def test_each_tab_its_own_app_and_closing_a_tab_ends_its_app() -> None:
+    with serving() as served:
+        async with tab(served) as first:
+            await first.until(lambda t: "35 rows × 12 tasks" in t, "the first tab's app")
+            async with tab(served) as second:
+                await second.until(lambda t: "35 rows × 12 tasks" in t, "the second tab's app")
+                assert len(children(served.process.pid)) == 2
+                await second.press("\r")
+                await second.until(lambda t: "Run identity" in t, "the cell page in the second tab")
+                await first.press("3")
+                await first.until(lambda t: " cells  ·  " in t, "the cells table in the first tab")
+                assert "Run identity" not in first.text(), "keys of one tab reached the other"
+        wait_for(lambda: not children(served.process.pid), "the closed tabs' apps to end")
+        assert served.stop(signal.SIGINT) == 0
+        assert "Traceback" not in served.log()
