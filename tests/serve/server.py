@@ -26,7 +26,7 @@ import aiohttp
 
 from cabtui.data.term import Frame, Terminal
 
-WAIT = 60.0
+WAIT = float(os.environ.get("CABTUI_SERVE_WAIT", "60"))
 """Seconds a step may take before the test fails (a guard against hanging, not a timing assert)."""
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import aiohttp
 import pytest
+from rich.color import Color
 
+from cabtui.ui.app import make_app
 from tests.serve.server import Served, Session, alive, children, serving, wait_for
 
 COLS, ROWS = 120, 32
@@ -69,3 +74,48 @@ async def test_each_tab_its_own_app_and_closing_a_tab_ends_its_app() -> None:
         wait_for(lambda: not children(served.process.pid), "the closed tabs' apps to end")
         assert served.stop(signal.SIGINT) == 0
         assert "Traceback" not in served.log()
+
+
+PALETTE_SGR = {*range(30, 38), *range(40, 48), *range(90, 98), *range(100, 108)}
+
+
+def palette_colours(output: bytes) -> list[str]:
+    """The SGR colours in OUTPUT that a terminal takes from its own palette (so a browser's
+    xterm.js would paint them in its colours, not the terminal's): 30-37, 90-97, 38;5;n, ..."""
+    found = []
+    for match in re.finditer(rb"\x1b\[([0-9;]*)m", output):
+        params = [int(p or 0) for p in match[1].split(b";")]
+        i = 0
+        while i < len(params):
+            p = params[i]
+            if p in (38, 48, 58) and i + 1 < len(params):
+                if params[i + 1] == 5:
+                    found.append(match[0].decode())
+                i += 5 if params[i + 1] == 2 else 3
+                continue
+            if p in PALETTE_SGR:
+                found.append(match[0].decode())
+            i += 1
+    return found
+
+
+@pytest.mark.slow
+async def test_a_recordings_colours_reach_the_browser_as_the_rgb_the_terminal_shows(tmp_path: Path) -> None:
+    cast = tmp_path / "colours.cast"
+    output = "\x1b[31mRED\x1b[0m \x1b[38;5;208mORANGE\x1b[0m \x1b[38;2;1;2;3mRGB\x1b[0m \x1b[44mBLUE\x1b[0m"
+    events = [[0.0, "o", output]]
+    cast.write_text("\n".join(json.dumps(line) for line in [{"version": 2, "width": 40, "height": 4}, *events]))
+    theme = make_app(cast).ansi_theme  # the app converts ANSI colours with it, in a terminal and here alike
+
+    def rgb(name: str, foreground: bool = True) -> str:
+        return Color.parse(name).get_truecolor(theme, foreground=foreground).hex
+
+    with serving(str(cast)) as served:
+        async with tab(served) as session:
+            await session.until(lambda t: "RED ORANGE RGB BLUE" in t, "the recording's frame")
+            styles = {seg.text.strip(): seg.style for line in session.frame().lines for seg in line}
+            assert styles["RED"].fg == rgb("red")
+            assert styles["ORANGE"].fg == rgb("color(208)")
+            assert styles["RGB"].fg == "#010203"
+            assert styles["BLUE"].bg == rgb("blue", foreground=False)
+            assert palette_colours(bytes(session.output)) == []
