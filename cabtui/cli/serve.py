@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import shlex
 import sys
 from pathlib import Path
@@ -57,6 +58,11 @@ class CabServer(Server):
         )
         self.target = target
         self.sessions: set[asyncio.Task[object]] = set()
+
+    def initialize_logging(self) -> None:
+        """textual-serve's logging (its app processes' errors), without a line per request."""
+        super().initialize_logging()
+        logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
     async def on_startup(self, app: web.Application) -> None:
         """Say where to point the browser (instead of textual-serve's logo)."""

@@ -151,8 +151,9 @@ class Session:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise AssertionError(f"gave up waiting for {what}; the screen shows:\n{text}")
-            try:
-                message = await self.ws.receive(timeout=remaining)
+            try:  # not receive(timeout=): it restarts its timer on each of the server's pings
+                async with asyncio.timeout(remaining):
+                    message = await self.ws.receive()
             except TimeoutError:
                 continue
             if message.type == aiohttp.WSMsgType.BINARY:

@@ -146,3 +146,38 @@ def test_chromium_opens_the_page_keys_reach_the_app_and_y_copies_the_reproduce_c
             print(f"browser screenshot: {kept}")
         finally:
             context.close()
+
+
+def test_a_url_on_screen_opens_in_a_new_tab_without_a_way_back_to_the_page(tmp_path: Path) -> None:
+    cast = tmp_path / "link.cast"
+    cast.write_text("")  # written below, once the port is known; read when the tab opens
+    with serving(str(cast)) as served, sync_playwright() as playwright:
+        url = f"{served.url}static/images/background.png"
+        header = {"version": 2, "width": 60, "height": 4}
+        cast.write_text("\n".join(json.dumps(line) for line in [header, [0.0, "o", f"docs: {url} ok"]]))
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path / "profile", executable_path=str(CHROMIUM), args=ARGS, headless=True
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            screen = PageScreen(page)
+            page.goto(served.url)
+            lines = screen.until(lambda t: url in t, "the recording's URL").splitlines()
+            row = next(i for i, line in enumerate(lines) if url in line)
+            col = lines[row].index(url) + 5
+            box = page.locator("#terminal .xterm-screen").bounding_box()
+            assert box is not None
+            assert screen.terminal is not None
+            frame = screen.terminal.frame(0.0)
+            cols, rows = frame.cols, frame.rows
+            x = box["x"] + (col + 0.5) * box["width"] / cols
+            y = box["y"] + (row + 0.5) * box["height"] / rows
+            page.mouse.move(x, y)
+            with context.expect_page() as opened:
+                page.mouse.click(x, y)
+            tab = opened.value
+            tab.wait_for_url(url)
+            assert tab.evaluate("window.opener") is None
+            assert page.url == served.url, "the app's own page navigated away"
+        finally:
+            context.close()
