@@ -36,9 +36,9 @@ async def test_a_tab_gets_its_own_app_showing_the_demo_sweep_and_sigterm_stops_b
     with serving() as served:
         async with aiohttp.ClientSession() as http, http.get(served.url) as page:
             html = await page.text()
-        assert "//" not in html.replace("http://www.w3.org/2000/svg", "").split("<script>")[0], (
-            "the page names another host"
-        )
+        addresses = re.findall(r'(?:src|href)="([^"]*)"|url\("([^"]*)"\)', html)
+        assert {"static/js/textual.js", "static/css/xterm.css"} <= {a or b for a, b in addresses}
+        assert not [a or b for a, b in addresses if "//" in (a or b)], "the page loads from another host"
         async with tab(served) as session:
             text = await session.until(lambda t: "35 rows × 12 tasks" in t, "the demo sweep's grid")
             assert "cabtui · demo-20261125" in text
