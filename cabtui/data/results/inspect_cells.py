@@ -1,0 +1,177 @@
+"""Inspect AI samples as cabtui cell records (docs/inspect.md has the mapping).
+
+One sample epoch is one cell: tui = the solver (or the plan's steps joined by `+`),
+model = `eval.model` (with its provider), task = `<task>/<sample id>`, run = the epoch.
+It passes when the headline scorer's value is `"C"` or a number ≥ 1; an errored sample
+(no scores, `error` set) is a failed cell with status `error` and its message.
+The records are the results format's own (results-format.md), so the index, the
+models and every screen take them as they take a cells.jsonl line.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final
+
+from cabtui.data.results.inspect_log import LogHead
+
+BUILTIN: Final = "inspect_ai/"
+CHAIN: Final = "inspect_ai/chain"
+LETTER_VALUES: Final = {"C": 1.0, "I": 0.0, "P": 0.5, "N": 0.0}
+"""Inspect's letter scores: correct, incorrect, partial, no answer (its `value_to_float`)."""
+TIME_LIMITS: Final = frozenset({"time", "working"})
+TEXT_LIMIT: Final = 2000
+
+
+def tui_of(header: dict[str, Any]) -> str:
+    """The solver that ran: `eval.solver` (built-ins without `inspect_ai/`), else the plan's steps."""
+    solver = header["eval"].get("solver")
+    if isinstance(solver, str) and solver and solver != CHAIN:
+        return solver.removeprefix(BUILTIN)
+    plan = header.get("plan")
+    steps = plan.get("steps") if isinstance(plan, dict) else None
+    names = [s["solver"] for s in steps or () if isinstance(s, dict) and isinstance(s.get("solver"), str)]
+    return "+".join(n.removeprefix(BUILTIN) for n in names) or "inspect"
+
+
+def task_of(header: dict[str, Any]) -> str:
+    """The task's name without its package (`inspect_evals/gpqa` → `gpqa`), so that it is the category."""
+    task = header["eval"].get("task")
+    return task.rsplit("/", 1)[-1] if isinstance(task, str) and task else "task"
+
+
+def score_value(value: Any) -> float | None:
+    """A score as a number: letters as Inspect reads them, numbers and booleans as they are."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        if value in LETTER_VALUES:
+            return LETTER_VALUES[value]
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def headline_scorer(header: dict[str, Any], scores: dict[str, Any]) -> str | None:
+    """The scorer the log's results headline names, else the first of the sample's."""
+    results = header.get("results")
+    if isinstance(results, dict):
+        headline = results.get("headline")
+        name = headline.get("scorer") if isinstance(headline, dict) else None
+        if isinstance(name, str) and name in scores:
+            return name
+        for entry in results.get("scores") or ():
+            if isinstance(entry, dict) and entry.get("name") in scores:
+                return str(entry["name"])
+    return next(iter(scores), None)
+
+
+def _short(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= TEXT_LIMIT else text[:TEXT_LIMIT] + " …"
+
+
+def _usage(model_usage: Any) -> dict[str, int] | None:
+    if not isinstance(model_usage, dict):
+        return None
+    total = {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}
+    seen = False
+    for usage in model_usage.values():
+        if isinstance(usage, dict):
+            for key in total:
+                value = usage.get(key)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    total[key] += value
+                    seen = True
+    return total if seen else None
+
+
+def _error_text(error: Any) -> str | None:
+    if isinstance(error, dict):
+        error = error.get("message")
+    return _short(error) if error else None
+
+
+def sample_record(head: LogHead, summary: dict[str, Any], sweep_id: str) -> dict[str, Any]:
+    """The cell record of one sample summary (or a whole sample: the keys read are the same)."""
+    header = head.header
+    spec = header["eval"]
+    task = task_of(header)
+    scores = summary.get("scores") if isinstance(summary.get("scores"), dict) else {}
+    name = headline_scorer(header, scores)
+    error = _error_text(summary.get("error"))
+    limit = summary.get("limit")
+    status, detail = "ok", None
+    if error:
+        status, detail = "error", error
+    elif isinstance(limit, dict) and limit.get("type") in TIME_LIMITS:
+        status, detail = "timed_out", _short(f"{limit.get('type')} limit of {limit.get('limit')} reached")
+    axes: dict[str, Any] = {}
+    if name is not None:
+        score = scores[name] if isinstance(scores[name], dict) else {"value": scores[name]}
+        value = score.get("value")
+        axes["pass_rate"] = {
+            "pass": score_value(value),
+            "scorer": name,
+            "value": value if isinstance(value, str | int | float | bool) else _short(value),
+            "answer": _short(score.get("answer")),
+            "explanation": _short(score.get("explanation")),
+        }
+    elif error:
+        axes["pass_rate"] = {"pass": 0.0}
+    for other, score in scores.items():
+        if other != name and isinstance(score, dict):
+            axes[f"score.{other}"] = {f"score.{other}": score_value(score.get("value")), "value": _short(score.get("value"))}
+    usage = _usage(summary.get("model_usage"))
+    if usage is not None:
+        axes["tokens"] = {
+            "prompt_tokens": usage["input_tokens"],
+            "completion_tokens": usage["output_tokens"],
+            "total_tokens": usage["total_tokens"],
+        }
+    total_time = summary.get("total_time")
+    if isinstance(total_time, int | float) and not isinstance(total_time, bool) and math.isfinite(total_time):
+        working = summary.get("working_time")
+        axes["latency"] = {"wall_clock_ms": total_time * 1000}
+        if isinstance(working, int | float) and not isinstance(working, bool) and math.isfinite(working):
+            axes["latency"]["working_ms"] = working * 1000
+    sample_id, epoch = summary["id"], summary.get("epoch", 1)
+    record: dict[str, Any] = {
+        "sweep_id": sweep_id,
+        "tui": tui_of(header),
+        "model": spec.get("model") if isinstance(spec.get("model"), str) and spec.get("model") else "model",
+        "task": f"{task}/{sample_id}",
+        "run": epoch,
+        "status": status,
+        "status_detail": detail,
+        "scores": axes,
+        "started_at": summary.get("started_at") if isinstance(summary.get("started_at"), str) else None,
+        "ended_at": summary.get("completed_at") if isinstance(summary.get("completed_at"), str) else None,
+        "container_image": "",
+        "inspect": {
+            "log": head.path.name,
+            "task": spec.get("task"),
+            "sample_id": sample_id,
+            "epoch": epoch,
+            "run_id": spec.get("run_id"),
+            "eval_id": spec.get("eval_id"),
+            "log_status": header.get("status"),
+            "sandbox": (spec.get("sandbox") or {}).get("type") if isinstance(spec.get("sandbox"), dict) else None,
+            "limit": _short(limit) if limit else None,
+            "retries": summary.get("retries"),
+        },
+    }
+    if usage is not None:
+        record["usage"] = {
+            "prompt_tokens": usage["input_tokens"],
+            "completion_tokens": usage["output_tokens"],
+            "source": "Inspect model_usage",
+        }
+    return record
