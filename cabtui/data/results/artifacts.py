@@ -15,7 +15,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from cabtui.data.problems import Problem
-from cabtui.data.results.index import Source
+from cabtui.data.results.index import CELLS_FORMAT, Source
 from cabtui.data.results.loader import describe_validation_error
 from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.text import one_line
@@ -121,7 +121,24 @@ def _load_part(
 
 
 def load_artifacts(cell: Cell, source: Source) -> CellArtifacts:
-    """Read the cell's trace and model calls, and find its recording (not read here)."""
+    """Read the cell's trace and model calls, and find its recording (not read here).
+
+    A cell of another harness gets them from its reader (`readers`), which may call
+    `read_artifacts` for what the record names.
+    """
+    if source.format != CELLS_FORMAT:
+        from cabtui.data.results.readers import reader_for
+
+        reader = reader_for(source.format)
+        if reader is not None:
+            return reader.artifacts(cell, source)
+        note = f"no reader for the format {one_line(source.format, 60)}"
+        return CellArtifacts(trace_note=note, calls_note=note, recording_note=note)
+    return read_artifacts(cell, source)
+
+
+def read_artifacts(cell: Cell, source: Source) -> CellArtifacts:
+    """The artifacts a record names (or the conventional ones), relative to `source.folder`."""
     problems: list[Problem] = []
     named = cell.artifacts
     trace_at = _locate(source, named.trace if named else None, (TRACE_FILE,), cell)
