@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cabtui.data.results.readers.inspect_reader import READER as INSPECT
 from cabtui.data.results.readers.protocol import Reader
 
-READERS: tuple[Reader, ...] = ()
+READERS: tuple[Reader, ...] = (INSPECT,)
 """Every reader, in the order `detect` is asked (the first to claim a folder reads it)."""
 
 

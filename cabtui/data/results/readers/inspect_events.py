@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
 
-from cabtui.data.results.inspect_cells import TEXT_LIMIT
+from cabtui.data.results.readers.inspect_cells import TEXT_LIMIT
 from cabtui.data.text import one_line
 
 PROMPT_LIMIT: Final = 8000

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import orjson
 
-from cabtui.data.results.zip_members import Member, MemberError, list_members, read_member
+from cabtui.data.results.readers.zip_members import Member, MemberError, list_members, read_member
 
 EVAL_SUFFIX: Final = ".eval"
 HEADER: Final = "header.json"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any, Final
 
-from cabtui.data.results.inspect_log import LogHead
+from cabtui.data.results.readers.inspect_log import LogHead
 
 BUILTIN: Final = "inspect_ai/"
 CHAIN: Final = "inspect_ai/chain"
