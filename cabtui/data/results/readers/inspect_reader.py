@@ -118,7 +118,7 @@ class InspectReader:
     def artifacts(self, cell: Cell, source: Source) -> CellArtifacts:
         """The sample's events as spans and model calls; Inspect records no terminal."""
         from cabtui.data.results.artifacts import CellArtifacts
-        from cabtui.data.results.readers.inspect_trace import trace_artifacts
+        from cabtui.data.results.readers.trace_records import trace_artifacts
 
         inspect = (cell.model_extra or {}).get("inspect") or {}
         try:

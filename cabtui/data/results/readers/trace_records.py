@@ -6,6 +6,8 @@ dicts validated into the records the replay uses, each bad one a problem.
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -16,6 +18,7 @@ from cabtui.data.results.index import Source
 from cabtui.data.results.loader import describe_validation_error
 from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.results.readers.inspect_events import sample_trace
+from cabtui.data.results.readers.otlp import read_otlp
 from cabtui.data.trace.span_tree import SpanTree
 
 M = TypeVar("M", bound=BaseModel)
@@ -56,3 +59,13 @@ def trace_artifacts(sample: dict[str, Any], source: Source, cell: Cell) -> CellA
         recording_note=NO_TERMINAL,
         problems=tuple(problems),
     )
+
+
+def otlp_artifacts(path: Path, started_at: datetime | None) -> tuple[tuple[Span, ...], tuple[ModelCall, ...], list[Problem]]:
+    """The spans and model calls of an OTLP trace file, validated, with its problems."""
+    trace = read_otlp(path, started_at)
+    problems = list(trace.problems)
+    spans = validated(trace.spans, Span, str(path), problems)
+    calls = validated(trace.calls, ModelCall, str(path), problems)
+    problems.extend(tree_problems(spans, str(path)))
+    return spans, calls, problems
