@@ -164,7 +164,9 @@ def read_artifacts(cell: Cell, source: Source) -> CellArtifacts:
             calls, calls_note = otlp_calls, None
     else:
         spans, trace_note = _load_part(cell.spans, trace_at, Span, problems)
-    if spans and not otlp:  # (an OTLP trace's are said by its reader)  # duplicate ids, missing parents and cycles: shown anyway, and said
+    if (
+        spans and not otlp
+    ):  # (an OTLP trace's are said by its reader)  # duplicate ids, missing parents and cycles: shown anyway, and said
         inline = cell.spans is not None
         where = str(source.path) if inline or not isinstance(trace_at, Path) else str(trace_at)
         prefix = f"{cell.cell_id}: the record's " if inline else ""

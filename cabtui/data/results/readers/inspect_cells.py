@@ -104,7 +104,8 @@ def sample_record(head: LogHead, summary: dict[str, Any], sweep_id: str) -> dict
     header = head.header
     spec = header["eval"]
     task = task_of(header)
-    scores = summary.get("scores") if isinstance(summary.get("scores"), dict) else {}
+    got = summary.get("scores")
+    scores: dict[str, Any] = got if isinstance(got, dict) else {}
     name = headline_scorer(header, scores)
     error = _error_text(summary.get("error"))
     limit = summary.get("limit")
@@ -128,7 +129,10 @@ def sample_record(head: LogHead, summary: dict[str, Any], sweep_id: str) -> dict
         axes["pass_rate"] = {"pass": 0.0}
     for other, score in scores.items():
         if other != name and isinstance(score, dict):
-            axes[f"score.{other}"] = {f"score.{other}": score_value(score.get("value")), "value": _short(score.get("value"))}
+            axes[f"score.{other}"] = {
+                f"score.{other}": score_value(score.get("value")),
+                "value": _short(score.get("value")),
+            }
     usage = _usage(summary.get("model_usage"))
     if usage is not None:
         axes["tokens"] = {

@@ -24,6 +24,14 @@ PROMPT_LIMIT: Final = 8000
 ATTACHMENT: Final = "attachment://"
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _time(value: Any) -> float | None:
     """Seconds since the epoch of an ISO timestamp, None where there is none."""
     if not isinstance(value, str):
@@ -49,7 +57,9 @@ def content_text(content: Any, attachments: dict[str, Any]) -> str:
         parts = []
         for part in content:
             if isinstance(part, dict):
-                piece = part.get("text") or part.get("reasoning") or (f"[{part.get('type')}]" if part.get("type") else "")
+                piece = (
+                    part.get("text") or part.get("reasoning") or (f"[{part.get('type')}]" if part.get("type") else "")
+                )
                 parts.append(content_text(piece, attachments))
         return "\n".join(p for p in parts if p)
     return ""
@@ -85,13 +95,16 @@ class _Builder:
         self.pool = pool
         self.spans: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
-        self.open: dict[str, dict[str, Any]] = {}
+        self.open: dict[str, tuple[dict[str, Any], float]] = {}
+        """Spans begun and not yet ended, with their start (seconds since the epoch)."""
         self.last = base
 
     def ms(self, t: float) -> float:
         return max((t - self.base) * 1000, 0.0)
 
-    def span(self, event: dict[str, Any], kind: str, name: str, end: float | None = None, **extra: Any) -> dict[str, Any]:
+    def span(
+        self, event: dict[str, Any], kind: str, name: str, end: float | None = None, **extra: Any
+    ) -> dict[str, Any]:
         start = _time(event.get("timestamp")) or self.last
         end = end if end is not None else _time(event.get("completed"))
         if end is None:
@@ -115,23 +128,23 @@ class _Builder:
         if kind == "span_begin":
             start = _time(event.get("timestamp")) or self.last
             self.last = max(self.last, start)
-            span = {
-                "span_id": str(event.get("id")),
+            span_id = str(event.get("id"))
+            span: dict[str, Any] = {
+                "span_id": span_id,
                 "parent_id": event.get("parent_id") if isinstance(event.get("parent_id"), str) else None,
                 "kind": str(event.get("type") or "span"),
                 "name": str(event.get("name") or ""),
                 "start_ms": self.ms(start),
                 "duration_ms": 0.0,
-                "_start": start,
             }
             self.spans.append(span)
-            self.open[span["span_id"]] = span
+            self.open[span_id] = (span, start)
         elif kind == "span_end":
-            span = self.open.pop(str(event.get("id")), None)
+            begun = self.open.pop(str(event.get("id")), None)
             end = _time(event.get("timestamp")) or self.last
             self.last = max(self.last, end)
-            if span is not None:
-                span["duration_ms"] = max((end - span.pop("_start")) * 1000, 0.0)
+            if begun is not None:
+                begun[0]["duration_ms"] = max((end - begun[1]) * 1000, 0.0)
         elif kind == "model":
             self.model(event)
         elif kind == "tool":
@@ -140,8 +153,13 @@ class _Builder:
                 event,
                 "tool_call",
                 str(event.get("function") or "tool"),
-                attrs={"arguments": event.get("arguments"), "result": _short(content_text(event.get("result"), self.attachments))},
-                error={"message": _short(str(error.get("message") if isinstance(error, dict) else error))} if error else None,
+                attrs={
+                    "arguments": event.get("arguments"),
+                    "result": _short(content_text(event.get("result"), self.attachments)),
+                },
+                error={"message": _short(str(error.get("message") if isinstance(error, dict) else error))}
+                if error
+                else None,
             )
         elif kind == "sandbox":
             cmd = event.get("cmd") or event.get("file") or ""
@@ -152,25 +170,30 @@ class _Builder:
                 attrs={"result": event.get("result"), "output": _short(str(event.get("output") or ""))},
             )
         elif kind == "score":
-            score = event.get("score") if isinstance(event.get("score"), dict) else {}
+            score = _dict(event.get("score"))
             self.span(
                 event,
                 "score",
                 f"score {event.get('scorer') or ''}: {_short(str(score.get('value')), 60)}".replace("  ", " "),
                 end=_time(event.get("timestamp")),
-                attrs={"answer": _short(str(score.get("answer"))), "explanation": _short(str(score.get("explanation")))},
+                attrs={
+                    "answer": _short(str(score.get("answer"))),
+                    "explanation": _short(str(score.get("explanation"))),
+                },
             )
         elif kind == "error":
             error = event.get("error")
             message = error.get("message") if isinstance(error, dict) else error
-            self.span(event, "error", "error", end=_time(event.get("timestamp")), error={"message": _short(str(message))})
+            self.span(
+                event, "error", "error", end=_time(event.get("timestamp")), error={"message": _short(str(message))}
+            )
         elif kind == "sample_limit":
             message = f"{event.get('type')} limit: {event.get('message') or event.get('limit')}"
             self.span(event, "limit", "limit", end=_time(event.get("timestamp")), error={"message": _short(message)})
 
     def model(self, event: dict[str, Any]) -> None:
-        output = event.get("output") if isinstance(event.get("output"), dict) else {}
-        usage = output.get("usage") if isinstance(output.get("usage"), dict) else {}
+        output = _dict(event.get("output"))
+        usage = _dict(output.get("usage"))
         choices = output.get("choices") or []
         first = choices[0] if choices and isinstance(choices[0], dict) else {}
         error = event.get("error")
@@ -202,8 +225,8 @@ class _Builder:
     def finish(self) -> None:
         """Close spans left open (a sample cut short) at the last time seen; put each tool's
         own span under the `tool_call` span of the event that ran it."""
-        for span in self.open.values():
-            span["duration_ms"] = max((self.last - span.pop("_start")) * 1000, 0.0)
+        for span, start in self.open.values():
+            span["duration_ms"] = max((self.last - start) * 1000, 0.0)
             span["attrs"] = {"note": "no span_end: still open when the sample stopped"}
         calls = [s for s in self.spans if s["kind"] == "tool_call"]
         for span in self.spans:
@@ -233,9 +256,9 @@ def sample_trace(sample: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
     times = [t for e in _events(sample) if (t := _time(e.get("timestamp"))) is not None]
     started = _time(sample.get("started_at"))
     base = min([*times, *([started] if started is not None else [])], default=0.0)
-    attachments = sample.get("attachments") if isinstance(sample.get("attachments"), dict) else {}
-    data = sample.get("events_data") if isinstance(sample.get("events_data"), dict) else {}
-    pool = data.get("messages") if isinstance(data.get("messages"), list) else []
+    attachments = _dict(sample.get("attachments"))
+    data = _dict(sample.get("events_data"))
+    pool = _list(data.get("messages"))
     builder = _Builder(base, attachments, pool)
     for event in _events(sample):
         builder.add(event)
@@ -246,5 +269,5 @@ def sample_trace(sample: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dic
 def trace_start(sample: dict[str, Any]) -> str | None:
     """The ISO time the trace's 0 ms is at (the earliest of the sample's start and its first event)."""
     stamps = [e.get("timestamp") for e in _events(sample)] + [sample.get("started_at")]
-    timed = [(t, s) for s in stamps if (t := _time(s)) is not None]
-    return min(timed)[1] if timed else None  # type: ignore[return-value]
+    timed = [(t, s) for s in stamps if isinstance(s, str) and (t := _time(s)) is not None]
+    return min(timed)[1] if timed else None

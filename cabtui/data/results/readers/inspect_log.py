@@ -188,7 +188,9 @@ def sample_member(sample_id: str | int, epoch: int) -> str:
     return f"samples/{sample_id}_epoch_{epoch}.json"
 
 
-def read_sample(path: Path, sample_id: str | int, epoch: int, members: dict[str, Member] | None = None) -> dict[str, Any]:
+def read_sample(
+    path: Path, sample_id: str | int, epoch: int, members: dict[str, Member] | None = None
+) -> dict[str, Any]:
     """The whole sample (messages, events, attachments) of one (id, epoch).
 
     Raises:

@@ -42,7 +42,12 @@ _HEX_ID: Final = re.compile(r"[0-9a-fA-F]{16}|[0-9a-fA-F]{32}")
 _INDEXED: Final = re.compile(r"(.+)\.(\d+)\.(.+)")
 
 MODEL_OPERATIONS: Final = frozenset({"chat", "text_completion", "generate_content", "completion"})
-KIND_OF_OPERATION: Final = {"execute_tool": "tool_call", "invoke_agent": "agent", "create_agent": "agent", "embeddings": "embedding"}
+KIND_OF_OPERATION: Final = {
+    "execute_tool": "tool_call",
+    "invoke_agent": "agent",
+    "create_agent": "agent",
+    "embeddings": "embedding",
+}
 KIND_OF_OPENINFERENCE: Final = {
     "LLM": "model_call",
     "TOOL": "tool_call",
@@ -206,7 +211,7 @@ def messages_text(value: Any) -> str | None:
         try:
             value = orjson.loads(value)
         except orjson.JSONDecodeError:
-            return value
+            return str(value)
     if isinstance(value, dict) and isinstance(value.get("messages"), list):
         value = value["messages"]
     if not isinstance(value, list):
@@ -263,8 +268,14 @@ def _texts(attrs: dict[str, Any], events: list[dict[str, Any]]) -> tuple[str | N
     system = attrs.get("gen_ai.system_instructions")
     if system is not None and prompt is not None:
         prompt = f"system: {messages_text(system)}\n{prompt}"
-    cut = lambda text: None if text is None else (text if len(text) <= TEXT_LIMIT else "… " + text[-TEXT_LIMIT:])  # noqa: E731
-    return cut(prompt), cut(completion)
+    return _tail(prompt), _tail(completion)
+
+
+def _tail(text: str | None) -> str | None:
+    """The end of a long prompt or completion (the newest messages)."""
+    if text is None or len(text) <= TEXT_LIMIT:
+        return text
+    return "… " + text[-TEXT_LIMIT:]
 
 
 def _error(status: Any, events: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -299,7 +310,9 @@ def _spans_of(data: Any, where: tuple[str, int], out: list[_Raw], problems: list
     """Collect the spans of one TracesData line."""
     resources = data.get("resourceSpans") if isinstance(data, dict) else None
     if not isinstance(resources, list):
-        problems.append(Problem(where[0], where[1], 'not OTLP JSON: a TracesData object with "resourceSpans" was expected'))
+        problems.append(
+            Problem(where[0], where[1], 'not OTLP JSON: a TracesData object with "resourceSpans" was expected')
+        )
         return
     for resource in resources:
         if not isinstance(resource, dict):
@@ -385,7 +398,10 @@ def _place(trace: OtlpTrace, raws: list[_Raw], started_at: datetime | None) -> N
     trace.start_ns = min(r.start for r in raws)
     trace.service = next((r.service for r in raws if r.service), None)
     base = trace.start_ns if started_at is None else int(started_at.timestamp() * 1e9)
-    ms = lambda ns: max((ns - base) / 1e6, 0.0)  # noqa: E731 - before the cell's start: at its start
+
+    def ms(ns: int) -> float:
+        return max((ns - base) / 1e6, 0.0)  # before the cell's start: at its start
+
     for raw in sorted(raws, key=lambda r: r.start):
         kind = kind_of(raw.attrs)
         span: dict[str, Any] = {
@@ -395,7 +411,8 @@ def _place(trace: OtlpTrace, raws: list[_Raw], started_at: datetime | None) -> N
             "name": raw.name,
             "start_ms": ms(raw.start),
             "duration_ms": max(ms(raw.end) - ms(raw.start), 0.0),
-            "attrs": {k: _shown(v) for k, v in raw.attrs.items()} | ({"service.name": raw.service} if raw.service else {}),
+            "attrs": {k: _shown(v) for k, v in raw.attrs.items()}
+            | ({"service.name": raw.service} if raw.service else {}),
             "error": _error(raw.status, raw.events),
         }
         trace.spans.append(span)

@@ -6,7 +6,7 @@ dicts validated into the records the replay uses, each bad one a problem.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,7 +61,9 @@ def trace_artifacts(sample: dict[str, Any], source: Source, cell: Cell) -> CellA
     )
 
 
-def otlp_artifacts(path: Path, started_at: datetime | None) -> tuple[tuple[Span, ...], tuple[ModelCall, ...], list[Problem]]:
+def otlp_artifacts(
+    path: Path, started_at: datetime | None
+) -> tuple[tuple[Span, ...], tuple[ModelCall, ...], list[Problem]]:
     """The spans and model calls of an OTLP trace file, validated, with its problems."""
     trace = read_otlp(path, started_at)
     problems = list(trace.problems)
@@ -69,3 +71,35 @@ def otlp_artifacts(path: Path, started_at: datetime | None) -> tuple[tuple[Span,
     calls = validated(trace.calls, ModelCall, str(path), problems)
     problems.extend(tree_problems(spans, str(path)))
     return spans, calls, problems
+
+
+def otlp_replay(path: Path) -> tuple[Cell, CellArtifacts]:
+    """An OTLP trace file alone (`cabtui FILE.otlp.jsonl`) as a cell the replay can show:
+    tui = its service, model = the first model its spans name, task = the file's name."""
+    trace = read_otlp(path)
+    problems = list(trace.problems)
+    spans = validated(trace.spans, Span, str(path), problems)
+    calls = validated(trace.calls, ModelCall, str(path), problems)
+    problems.extend(tree_problems(spans, str(path)))
+    started = None if trace.start_ns is None else datetime.fromtimestamp(trace.start_ns / 1e9, UTC)
+    end_ms = max((s.end_ms for s in spans), default=0.0)
+    cell = Cell.model_validate(
+        {
+            "tui": trace.service or "otlp",
+            "model": trace.models[0] if trace.models else "unknown",
+            "task": path.name,
+            "scores": {},
+            "started_at": started,
+            "ended_at": None if started is None else started + timedelta(milliseconds=end_ms),
+        },
+        context={"sweep_id": path.parent.name},
+    )
+    artifacts = CellArtifacts(
+        spans=spans,
+        calls=calls,
+        trace_note=None if spans else "no spans in this file",
+        calls_note=None if calls else "no model spans in this file",
+        recording_note="an OTLP trace records no terminal",
+        problems=tuple(problems),
+    )
+    return cell, artifacts

@@ -52,7 +52,9 @@ def list_members(path: Path) -> dict[str, Member]:
     try:
         with zipfile.ZipFile(path) as archive:
             return {
-                info.filename: Member(info.filename, info.compress_type, info.header_offset, info.compress_size, info.file_size)
+                info.filename: Member(
+                    info.filename, info.compress_type, info.header_offset, info.compress_size, info.file_size
+                )
                 for info in archive.infolist()
             }
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
