@@ -216,6 +216,7 @@ def _sample_of(row: CellRow) -> tuple[LogHead, dict[str, Any]]:
 
 
 _ANSI_TRACEBACK: Final = re.compile(r"\S")
+TRACEBACK_LIMIT: Final = 20_000
 
 
 def _add_traceback(record: dict[str, Any], sample: dict[str, Any]) -> None:
@@ -223,10 +224,13 @@ def _add_traceback(record: dict[str, Any], sample: dict[str, Any]) -> None:
     error = sample.get("error")
     if not isinstance(error, dict):
         return
-    traceback = error.get("traceback_ansi") or error.get("traceback")
+    traceback = error.get("traceback") or error.get("traceback_ansi")
     if isinstance(traceback, str) and _ANSI_TRACEBACK.search(traceback):
+        if len(traceback) > TRACEBACK_LIMIT:  # its end, from a line's start (not inside an escape sequence)
+            tail = traceback[-TRACEBACK_LIMIT:]
+            traceback = tail[tail.find("\n") + 1 :]
         axis = record["scores"].setdefault("pass_rate", {"pass": 0.0})
-        axis["stderr_tail"] = traceback[-20000:]
+        axis["stderr_tail"] = traceback
 
 
 READER: Final = InspectReader()
