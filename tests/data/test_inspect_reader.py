@@ -217,7 +217,9 @@ def test_truncated_and_broken_logs_are_problems(tmp_path: Path) -> None:
     good = _logs("spell")[0]
     (folder / "truncated.eval").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     _rewrite(good, folder / "bad-summaries.eval", {"summaries.json": b'[{"id": "w1", "epoch": 1}, oops'})
-    _rewrite(good, folder / "odd-summary.eval", {"summaries.json": orjson.dumps([{"epoch": 1}, {"id": "x", "epoch": 0}])})
+    _rewrite(
+        good, folder / "odd-summary.eval", {"summaries.json": orjson.dumps([{"epoch": 1}, {"id": "x", "epoch": 0}])}
+    )
     shutil.copy(good, folder / "fine.eval")
     results = load(folder)
     said = sorted(str(p) for p in results.problems)

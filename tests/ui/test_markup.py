@@ -136,3 +136,44 @@ async def test_every_screen_of_a_hostile_sweep_keeps_its_markup_as_text(hostile:
         await pilot.press("escape", "n", "p", "y", "r", "t")
         await shown(pilot)
     assert not parsed
+
+
+async def test_an_otlp_trace_of_markup_and_escapes_is_shown_as_text(tmp_path: Path, parsed: list[str]) -> None:
+    import orjson
+
+    from cabtui.ui.screens.replay import ReplayScreen
+
+    from .helpers import ESCAPES
+
+    def attr(key: str, value: str) -> dict[str, Any]:
+        return {"key": key, "value": {"stringValue": value}}
+
+    spans = [
+        {
+            "spanId": f"{i + 1:016x}",
+            "name": f"{text}{ESCAPES}",
+            "startTimeUnixNano": str(1_780_000_000_000_000_000 + i * 10**8),
+            "endTimeUnixNano": str(1_780_000_000_000_000_000 + (i + 1) * 10**8),
+            "attributes": [
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", f"model{text}"),
+                attr("gen_ai.input.messages", orjson.dumps([{"role": text, "content": ESCAPES + text}]).decode()),
+                attr(f"key{text}", ESCAPES),
+            ],
+            "status": {"code": 2, "message": text + ESCAPES},
+        }
+        for i, text in enumerate(HOSTILE)
+    ]
+    service = {"attributes": [attr("service.name", f"svc{CLICK}")]}
+    trace = tmp_path / "hostile.otlp.jsonl"
+    trace.write_bytes(orjson.dumps({"resourceSpans": [{"resource": service, "scopeSpans": [{"spans": spans}]}]}))
+    app = make_app(trace)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, ReplayScreen)
+        assert f"svc{CLICK}" in await shown(pilot)
+        for _ in HOSTILE:
+            await pilot.press("right")
+            text = await shown(pilot)
+            assert "\x1b" not in text and "\x07" not in text
+        assert BROKEN in text and app.is_running
+    assert not parsed
