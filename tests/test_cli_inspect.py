@@ -45,7 +45,7 @@ def test_validate_lists_a_broken_log(tmp_path: Path, capsys: pytest.CaptureFixtu
     (folder / "cut.eval").write_bytes(next(LOGS.glob("*.eval")).read_bytes()[:5000])
     code, out, err = run(capsys, "validate", str(folder))
     assert code == 1
-    assert out == f"{folder / 'cut.eval'}: not a readable zip: File is not a zip file\n"
+    assert out == f"{folder / 'cut.eval'}: not a readable zip: no end of central directory (truncated?)\n"
 
 
 def test_diff_of_an_eval_log_and_a_json_log_of_the_same_run(capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Final
 
 import orjson
 
-from cabtui.data.results.readers.zip_members import Member, MemberError, list_members, read_member
+from cabtui.data.results.readers.zip_members import Member, MemberError, ZipDirectory, list_members, read_member
 
 EVAL_SUFFIX: Final = ".eval"
 HEADER: Final = "header.json"
@@ -66,8 +66,8 @@ class LogHead:
     summaries: list[dict[str, Any]]
     running: bool = False
     """No header.json yet: `header` is the journal's start.json, the summaries those so far."""
-    members: dict[str, Member] | None = None
-    """A `.eval`'s members (None for a `.json` log), to find a sample's body."""
+    directory: ZipDirectory | None = None
+    """A `.eval`'s central directory (None for a `.json` log), to find a sample's body."""
     notes: list[str] = field(default_factory=list)
     """What could not be read, as messages about this file."""
 
@@ -82,14 +82,15 @@ def is_json_log(path: Path) -> bool:
     return head.lstrip().startswith(b"{") and b'"version"' in head and b'"eval"' in head
 
 
-def read_head(path: Path) -> LogHead:
-    """The header and summaries of a `.eval` or `.json` log.
+def read_head(path: Path, *, summaries: bool = True) -> LogHead:
+    """The header and summaries of a `.eval` or `.json` log (without `summaries`: the header
+    and a `.eval`'s member list only, for opening one of its samples).
 
     Raises:
         LogError: nothing of the log can be read (not a zip, no header and no journal, not JSON).
     """
     if path.suffix == EVAL_SUFFIX:
-        return _eval_head(path)
+        return _eval_head(path, summaries)
     return _json_head(path)
 
 
@@ -100,34 +101,44 @@ def _json(data: bytes, what: str) -> Any:
         raise LogError(f"{what}: not JSON: {err}") from None
 
 
-def _member_json(path: Path, members: dict[str, Member], name: str, limit: int) -> Any:
+def _member_json(path: Path, member: Member, limit: int) -> Any:
     try:
-        return _json(read_member(path, members[name], limit), name)
+        return _json(read_member(path, member, limit), member.name)
     except MemberError as err:
         raise LogError(str(err)) from None
 
 
-def _eval_head(path: Path) -> LogHead:
+def _eval_head(path: Path, summaries: bool) -> LogHead:
+    """Header and summaries found by name in the central directory (not a listing of every member)."""
     try:
-        members = list_members(path)
+        directory = ZipDirectory(path)
+        found = directory.find(HEADER) or directory.find(JOURNAL_START)
     except MemberError as err:
         raise LogError(str(err)) from None
-    running = HEADER not in members
-    if running and JOURNAL_START not in members:
+    if found is None:
         raise LogError("no header.json and no _journal/start.json: not an Inspect log, or one not yet started")
-    header = _member_json(path, members, JOURNAL_START if running else HEADER, HEADER_LIMIT)
+    running = found.name != HEADER
+    header = _member_json(path, found, HEADER_LIMIT)
     if not isinstance(header, dict) or not isinstance(header.get("eval"), dict):
-        raise LogError(f"{JOURNAL_START if running else HEADER}: no `eval` object: not an Inspect log header")
-    head = LogHead(path, header, [], running=running, members=members)
-    if SUMMARIES in members:
-        names = [SUMMARIES]
-    else:  # running, or written by a version that keeps only the journal
-        numbered = [(int(m.group(1)), name) for name in members if (m := JOURNAL_SUMMARY.fullmatch(name))]
-        names = [name for _, name in sorted(numbered)]
-    seen: dict[tuple[str, int], int] = {}
-    for name in names:
+        raise LogError(f"{found.name}: no `eval` object: not an Inspect log header")
+    head = LogHead(path, header, [], running=running, directory=directory)
+    if not summaries:
+        return head
+    consolidated = directory.find(SUMMARIES)
+    if consolidated is not None:
+        parts = [consolidated]
+    else:  # running, or written by a version that keeps only the journal: list the members
         try:
-            got = _member_json(path, members, name, SUMMARIES_LIMIT)
+            members = list_members(path)
+        except MemberError as err:
+            raise LogError(str(err)) from None
+        numbered = [(int(m.group(1)), name) for name in members if (m := JOURNAL_SUMMARY.fullmatch(name))]
+        parts = [members[name] for _, name in sorted(numbered)]
+    seen: dict[tuple[str, int], int] = {}
+    for part in parts:
+        name = part.name
+        try:
+            got = _member_json(path, part, SUMMARIES_LIMIT)
         except LogError as err:
             head.notes.append(str(err))
             continue
@@ -188,9 +199,7 @@ def sample_member(sample_id: str | int, epoch: int) -> str:
     return f"samples/{sample_id}_epoch_{epoch}.json"
 
 
-def read_sample(
-    path: Path, sample_id: str | int, epoch: int, members: dict[str, Member] | None = None
-) -> dict[str, Any]:
+def read_sample(path: Path, sample_id: str | int, epoch: int, directory: ZipDirectory | None = None) -> dict[str, Any]:
     """The whole sample (messages, events, attachments) of one (id, epoch).
 
     Raises:
@@ -201,18 +210,18 @@ def read_sample(
             if isinstance(sample, dict) and str(sample.get("id")) == str(sample_id) and sample.get("epoch", 1) == epoch:
                 return sample
         raise LogError(f"sample {sample_id!r} epoch {epoch} is not in the log (changed since it was loaded?)")
-    if members is None:
-        try:
-            members = list_members(path)
-        except MemberError as err:
-            raise LogError(str(err)) from None
     name = sample_member(sample_id, epoch)
-    if name not in members:
-        chunked = f"samples/{sample_id}_epoch_{epoch}/sample.json"
-        if chunked in members:
-            raise LogError(f"{chunked}: a chunked sample (Inspect's large-sample form) is not read yet")
+    try:
+        directory = directory or ZipDirectory(path)
+        member = directory.find(name)
+        chunked = None if member else directory.find(f"samples/{sample_id}_epoch_{epoch}/sample.json")
+    except MemberError as err:
+        raise LogError(str(err)) from None
+    if chunked is not None:
+        raise LogError(f"{chunked.name}: a chunked sample (Inspect's large-sample form) is not read yet")
+    if member is None:
         raise LogError(f"{name}: not in the log (still running, or the log changed since it was loaded)")
-    got = _member_json(path, members, name, SAMPLE_LIMIT)
+    got = _member_json(path, member, SAMPLE_LIMIT)
     if not isinstance(got, dict):
         raise LogError(f"{name}: not a sample object")
     return got

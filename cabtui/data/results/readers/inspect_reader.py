@@ -19,9 +19,8 @@ from pydantic_core import ValidationError
 
 from cabtui.data.memory import BoundedCache
 from cabtui.data.problems import Problem
-from cabtui.data.results.head import CELL_HEAD
 from cabtui.data.results.index import CellRow, Source
-from cabtui.data.results.readers.inspect_cells import sample_record, task_of
+from cabtui.data.results.readers.inspect_cells import RowMaker, sample_record, task_of
 from cabtui.data.results.readers.inspect_log import EVAL_SUFFIX, LogError, LogHead, is_json_log, read_head, read_sample
 from cabtui.data.text import one_line
 
@@ -37,9 +36,8 @@ SNIFFED: Final = 20
 NOT_LOGS: Final = frozenset({"logs.json", "eval-set.json"})
 """Inspect's own listings beside the logs."""
 MAX_DEPTH: Final = 8
-_HEADS: BoundedCache[tuple[str, int, int], LogHead] = BoundedCache(8)
-"""Logs read again to open a cell, by (path, mtime, size): the header and the member list
-(the summaries are dropped: the page does not need them)."""
+_HEADS: BoundedCache[tuple[str, int, int], LogHead] = BoundedCache(4)
+"""Logs read again to open a cell, by (path, mtime, size): the header and central directory."""
 _SAMPLES: BoundedCache[tuple[str, str, int], dict[str, Any]] = BoundedCache(2)
 """The last samples opened: the page reads the record, then its artifacts, of the same one."""
 _LOCK = threading.Lock()
@@ -84,11 +82,11 @@ class InspectReader:
         for note in head.notes:
             yield Problem(name, 0, note)
         source = Source(path=log, folder=log.parent, sweep_id=sweep_id, format=FORMAT)
+        make = RowMaker(head, sweep_id, source).row
         for line, summary in enumerate(head.summaries, 1):
             try:
-                record = sample_record(head, summary, sweep_id)
-                row = CellRow.from_head(CELL_HEAD.validate_python(record), sweep_id, source, line, 0, _extra(record))
-            except (ValidationError, ValueError, TypeError, KeyError) as err:
+                row = make(line, summary)
+            except (ValueError, TypeError, KeyError, AttributeError) as err:
                 yield Problem(name, line, f"sample {one_line(repr(summary.get('id')), 60)}: {_why(err)}")
                 continue
             yield row
@@ -146,13 +144,6 @@ def _why(err: Exception) -> str:
     return one_line(f"{type(err).__name__}: {err}")
 
 
-def _extra(record: dict[str, Any]) -> dict[str, dict[str, Any] | None] | None:
-    from cabtui.data.results.fields import AXES
-
-    extra = {k: v for k, v in record["scores"].items() if k not in AXES}
-    return extra or None
-
-
 def _logs(where: Path, sweep_id: str) -> Iterator[tuple[Path, str]]:
     """The logs of a sweep (a file, or a folder and its subfolders) with the sweep id of each."""
     if not where.is_dir():
@@ -177,7 +168,7 @@ def _logs(where: Path, sweep_id: str) -> Iterator[tuple[Path, str]]:
 
 
 def _head(path: Path) -> LogHead:
-    """The log's header and members, read again (cached while the file is unchanged)."""
+    """The log's header and central directory, read again (cached while the file is unchanged)."""
     try:
         stat = path.stat()
     except OSError as err:
@@ -186,8 +177,7 @@ def _head(path: Path) -> LogHead:
     with _LOCK:
         head = _HEADS.entries.get(key)
     if head is None:
-        head = read_head(path)
-        head.summaries = []
+        head = read_head(path, summaries=False)
         with _LOCK:
             _HEADS.put(key, head)
     return head
@@ -200,7 +190,7 @@ def _sample(path: Path, sample_id: Any, epoch: int) -> dict[str, Any]:
     with _LOCK:
         got = _SAMPLES.entries.get(key)
     if got is None:
-        got = read_sample(path, sample_id, epoch, _head(path).members)
+        got = read_sample(path, sample_id, epoch, _head(path).directory)
         with _LOCK:
             _SAMPLES.put(key, got)
     return got
