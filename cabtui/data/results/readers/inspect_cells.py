@@ -204,14 +204,15 @@ def _total_tokens(model_usage: Any) -> int | None:
     seen = False
     for usage in model_usage.values():
         if usage.__class__ is dict:
-            for key in ("input_tokens", "output_tokens", "total_tokens"):
+            value = usage.get("total_tokens")
+            if value.__class__ is int:
+                total += value
+                seen = True
+            for key in ("input_tokens", "output_tokens"):
                 value = usage.get(key)
                 if value.__class__ is int:
+                    spent += value
                     seen = True
-                    if key == "total_tokens":
-                        total += value
-                    else:
-                        spent += value
     return (total or spent) if seen else None
 
 
@@ -235,9 +236,17 @@ class RowMaker:
         self.prefix = f"{self.sweep_id}/{self.tui}/{self.model}/{self.task}/"
         self.source = source
         self.header = header
+        self.tasks: dict[str | int, str] = {}
         self.outcomes = {
             (status, passed): intern(outcome_of(status, passed)) for status in STATUSES for passed in (True, False)
         }
+
+    def _task(self, sample_id: str | int) -> str:
+        """`<task>/<id>`, one string for all epochs of a sample."""
+        task = self.tasks.get(sample_id)
+        if task is None:
+            task = self.tasks[sample_id] = f"{self.task}/{sample_id}"
+        return task
 
     def row(self, line: int, summary: dict[str, Any]) -> CellRow:
         """The row of one summary (its id and epoch already checked)."""
@@ -281,7 +290,7 @@ class RowMaker:
             self.sweep_id,
             self.tui,
             self.model,
-            self.intern(f"{self.task}/{sample_id}"),
+            self._task(sample_id),
             epoch,
             status,
             None,

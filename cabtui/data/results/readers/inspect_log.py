@@ -152,14 +152,15 @@ def _eval_head(path: Path, summaries: bool) -> LogHead:
 
 def _add_summary(head: LogHead, summary: Any, where: str, seen: dict[tuple[str, int], int]) -> None:
     """Keep a summary; a later one of the same (id, epoch) replaces it, as Inspect's reader does."""
-    if not isinstance(summary, dict) or not isinstance(summary.get("id"), str | int):
+    sample_id = summary.get("id") if summary.__class__ is dict else None
+    if sample_id.__class__ is not str and sample_id.__class__ is not int:
         head.notes.append(f"{where}: a sample summary without an id; skipped")
         return
     epoch = summary.get("epoch", 1)
-    if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 1:
-        head.notes.append(f"{where}: sample {summary['id']!r}: epoch {epoch!r} is no epoch (from 1); skipped")
+    if epoch.__class__ is not int or epoch < 1:
+        head.notes.append(f"{where}: sample {sample_id!r}: epoch {epoch!r} is no epoch (from 1); skipped")
         return
-    key = (str(summary["id"]), epoch)
+    key = (sample_id if sample_id.__class__ is str else str(sample_id), epoch)
     if key in seen:
         head.summaries[seen[key]] = summary
     else:
