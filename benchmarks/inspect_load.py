@@ -84,8 +84,12 @@ def _summary(i: int, epoch: int) -> dict[str, Any]:
         "input": f"Question {i}: what is {i} + {epoch}?",
         "target": str(i + epoch),
         "metadata": {},
-        "scores": {"match": {"value": "C" if correct else "I", "answer": str(i + epoch), "explanation": "", "history": []}},
-        "model_usage": {"openai/gpt-4.1-mini": {"input_tokens": 180 + i % 50, "output_tokens": 12, "total_tokens": 192 + i % 50}},
+        "scores": {
+            "match": {"value": "C" if correct else "I", "answer": str(i + epoch), "explanation": "", "history": []}
+        },
+        "model_usage": {
+            "openai/gpt-4.1-mini": {"input_tokens": 180 + i % 50, "output_tokens": 12, "total_tokens": 192 + i % 50}
+        },
         "role_usage": {},
         "started_at": f"2026-05-28T20:{(i // 60) % 60:02d}:{i % 60:02d}.250000+00:00",
         "completed_at": f"2026-05-28T20:{(i // 60) % 60:02d}:{i % 60:02d}.950000+00:00",
@@ -185,6 +189,7 @@ def bench(samples: int, repeat: int, folder: Path) -> None:
     cells = results.sweeps[0].cells
     bodies = sum(1 for n in names if n.startswith("samples/"))
     views_s, _ = median_time(lambda: sweep_views(cells), repeat)
+
     def open_cell(i: int) -> None:
         row = cells[i]
         opened = open_record(row).cell
