@@ -91,8 +91,12 @@ def test_an_errored_sample_is_a_failed_cell_with_its_error() -> None:
     cell = opened.cell
     assert cell.status == "error"
     assert cell.status_detail == "RuntimeError('mock provider: connection reset while generating')"
-    tail = cell.scores.pass_rate.stderr_tail if cell.scores.pass_rate else None
-    assert tail is not None and "RuntimeError: mock provider: connection reset" in tail
+    harness = (cell.model_extra or {})["harness"]
+    assert harness["harness"] == "inspect" and harness["error"] == cell.status_detail
+    assert "RuntimeError: mock provider: connection reset" in harness["error_traceback"]
+    assert harness["reproduce"].splitlines()[1] == (
+        "inspect eval tests/fixtures/harness/make_inspect.py@arith --model mockllm/alpha --sample-id boom --epochs 1"
+    )
 
 
 def test_validate_finds_no_problem_in_errored_samples() -> None:

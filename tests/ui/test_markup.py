@@ -177,3 +177,39 @@ async def test_an_otlp_trace_of_markup_and_escapes_is_shown_as_text(tmp_path: Pa
             assert "\x1b" not in text and "\x07" not in text
         assert BROKEN in text and app.is_running
     assert not parsed
+
+
+async def test_a_harbor_trial_with_markup_everywhere_shows_it_as_text(tmp_path: Path, parsed: list[str]) -> None:
+    """The harness section and the reader's spans take their text from the trial's files."""
+    import json
+    import shutil
+
+    from tests.data.harness_helpers import HARBOR_JOBS
+
+    jobs = tmp_path / "jobs"
+    shutil.copytree(HARBOR_JOBS, jobs)
+    for result in jobs.glob("*/*/result.json"):
+        data = json.loads(result.read_text())
+        data["task_name"] = f"task{CLICK}"
+        data["agent_info"]["name"] = f"agent{LINK}"
+        data["config"]["agent"]["model_name"] = f"model/{BROKEN}"
+        data["exception_info"] = {
+            "exception_type": f"Error{CLICK}",
+            "exception_message": LINK,
+            "exception_traceback": f"Traceback\n  {BROKEN}\n\x1b[31m{CLICK}\x1b[0m\n",
+            "occurred_at": data["started_at"],
+        }
+        result.write_text(json.dumps(data))
+    app = make_app(jobs)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("home", "enter")
+        screen = await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        text = await shown(pilot)
+        assert f"agent{LINK}" in text and f"Error{CLICK}: {LINK}" in text
+        screen.query_one("#cell-page").scroll_to_widget(screen.query_one("#title-harness"), animate=False, top=True)
+        text = await shown(pilot)
+        assert f"exception_message  {LINK}" in text and f"  {BROKEN}" in text and CLICK in text
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "replay" in screen_text(app))
+    assert parsed == []

@@ -30,6 +30,7 @@ from cabtui.data.results import (
 )
 from cabtui.data.text import visible
 from cabtui.ui.renderables import cell_artifacts_view, cell_breakdown, cell_page
+from cabtui.ui.renderables.cell_harness import harness_fields, harness_section
 from cabtui.ui.renderables.cell_related import options, related
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.table import Column, VirtualTable
@@ -185,7 +186,7 @@ class CellScreen(Screen[None]):
             yield Static("Other axes", id="extra-axes-title", classes="section-title", markup=False)
             yield VirtualTable(id="extra-axes")
             for section, heading in SECTIONS:
-                yield Static(heading, classes="section-title", markup=False)
+                yield Static(heading, id=f"title-{section}", classes="section-title", markup=False)
                 if section == "neighbours":
                     yield OptionList(id="elsewhere")
                 else:
@@ -249,6 +250,7 @@ class CellScreen(Screen[None]):
             "breakdown": cell_breakdown.breakdown(cell, raw=self.raw_tails, error=self._error_style)
             if cell
             else unknown,
+            "harness": harness_section(cell, raw=self.raw_tails) if cell else unknown,
             "spans": cell_artifacts_view.spans_table(arts, error=self._error_style) if arts else unknown,
             "calls": cell_artifacts_view.calls_section(arts) if arts else unknown,
             "recording": cell_artifacts_view.recording_text(arts) if arts else unknown,
@@ -261,6 +263,11 @@ class CellScreen(Screen[None]):
         }
         for section, body in sections.items():
             self.query_one(f"#section-{section}", Static).update(body)
+        harness = harness_fields(cell) if cell else None
+        for part in ("#title-harness", "#section-harness"):  # a cell of another harness only
+            self.query_one(part).display = harness is not None
+        if harness is not None:
+            self.query_one("#title-harness", Static).update(f"Harness: {visible(str(harness.get('harness', '')))}")
         self.query_one("#section-problems").set_class(bool(self.problems), "-bad")
         entries, self._targets = options(groups)
         elsewhere = self.query_one("#elsewhere", OptionList)
@@ -273,6 +280,7 @@ class CellScreen(Screen[None]):
         if self.opened is not None:
             body = cell_breakdown.breakdown(self.opened.cell, raw=raw, error=self._error_style)
             self.query_one("#section-breakdown", Static).update(body)
+            self.query_one("#section-harness", Static).update(harness_section(self.opened.cell, raw=raw))
 
     def action_toggle_raw(self) -> None:
         """Switch the tails between as-shown and raw."""
@@ -346,6 +354,7 @@ SECTIONS = (
     ("identity", "Run identity"),
     ("timing", "Timing"),
     ("breakdown", "Scorer breakdown"),
+    ("harness", "Harness"),
     ("spans", "Trace spans"),
     ("calls", "Model calls"),
     ("recording", "Terminal recording"),

@@ -11,6 +11,7 @@ models and every screen take them as they take a cells.jsonl line.
 from __future__ import annotations
 
 import math
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -104,6 +105,18 @@ def _error_text(error: Any) -> str | None:
     return _short(error) if error else None
 
 
+def reproduce(spec: dict[str, Any], tui: str, sample_id: str | int, epoch: int) -> str:
+    """The `inspect eval` that reruns this sample (its task file and task, else the registry name)."""
+    q = shlex.quote
+    task, task_file = spec.get("task"), spec.get("task_file")
+    target = f"{task_file}@{task}" if isinstance(task_file, str) and task_file else str(task)
+    model = spec.get("model")
+    return (
+        f"# rerun this sample with Inspect AI (solver {tui}; epoch {epoch} of the log)\n"
+        f"inspect eval {q(target)} --model {q(str(model))} --sample-id {q(str(sample_id))} --epochs 1"
+    )
+
+
 def sample_record(head: LogHead, summary: dict[str, Any], sweep_id: str) -> dict[str, Any]:
     """The cell record of one sample summary (or a whole sample: the keys read are the same)."""
     header = head.header
@@ -164,7 +177,8 @@ def sample_record(head: LogHead, summary: dict[str, Any], sweep_id: str) -> dict
         "started_at": summary.get("started_at") if isinstance(summary.get("started_at"), str) else None,
         "ended_at": summary.get("completed_at") if isinstance(summary.get("completed_at"), str) else None,
         "container_image": "",
-        "inspect": {
+        "harness": {
+            "harness": "inspect",
             "log": head.path.name,
             "task": spec.get("task"),
             "sample_id": sample_id,
@@ -175,6 +189,8 @@ def sample_record(head: LogHead, summary: dict[str, Any], sweep_id: str) -> dict
             "sandbox": (spec.get("sandbox") or {}).get("type") if isinstance(spec.get("sandbox"), dict) else None,
             "limit": _short(limit) if limit else None,
             "retries": summary.get("retries"),
+            "error": detail if status == "error" else None,
+            "reproduce": reproduce(spec, tui_of(header), sample_id, epoch),
         },
     }
     if usage is not None:

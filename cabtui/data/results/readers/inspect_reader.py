@@ -118,7 +118,7 @@ class InspectReader:
         from cabtui.data.results.artifacts import CellArtifacts
         from cabtui.data.results.readers.trace_records import trace_artifacts
 
-        inspect = (cell.model_extra or {}).get("inspect") or {}
+        inspect = (cell.model_extra or {}).get("harness") or {}
         try:
             sample = _sample(source.path, inspect.get("sample_id"), cell.run)
         except LogError as err:
@@ -210,7 +210,7 @@ TRACEBACK_LIMIT: Final = 20_000
 
 
 def _add_traceback(record: dict[str, Any], sample: dict[str, Any]) -> None:
-    """An errored sample's traceback as the pass axis's stderr tail: the page shows it as terminal text."""
+    """An errored sample's traceback in the harness fields: the page shows it as terminal text."""
     error = sample.get("error")
     if not isinstance(error, dict):
         return
@@ -219,8 +219,7 @@ def _add_traceback(record: dict[str, Any], sample: dict[str, Any]) -> None:
         if len(traceback) > TRACEBACK_LIMIT:  # its end, from a line's start (not inside an escape sequence)
             tail = traceback[-TRACEBACK_LIMIT:]
             traceback = tail[tail.find("\n") + 1 :]
-        axis = record["scores"].setdefault("pass_rate", {"pass": 0.0})
-        axis["stderr_tail"] = traceback
+        record["harness"]["error_traceback"] = traceback
 
 
 READER: Final = InspectReader()
