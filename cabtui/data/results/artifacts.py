@@ -151,22 +151,21 @@ def read_artifacts(cell: Cell, source: Source) -> CellArtifacts:
     trace_at = _locate(source, named.trace if named else None, (TRACE_FILE, OTLP_TRACE_FILE), cell)
     calls_at = _locate(source, named.model_calls if named else None, (CALLS_FILE,), cell)
     recording_at = _locate(source, named.recording if named else None, RECORDING_FILES, cell)
-    calls, calls_note = _load_part(cell.model_calls, calls_at, ModelCall, problems)
     otlp = cell.spans is None and isinstance(trace_at, Path) and _is_otlp(trace_at)
+    otlp_calls: tuple[ModelCall, ...] = ()
     if otlp and isinstance(trace_at, Path):
         # An OpenTelemetry trace (readers/otlp.py): its model spans are the calls where none are recorded.
         from cabtui.data.results.readers.trace_records import otlp_artifacts
 
         spans, otlp_calls, found = otlp_artifacts(trace_at, cell.started_at)
-        problems.extend(found)
+        problems.extend(found)  # its duplicate ids, missing parents and cycles included
         trace_note = None if spans else "empty"
-        if not calls and otlp_calls:
-            calls, calls_note = otlp_calls, None
     else:
         spans, trace_note = _load_part(cell.spans, trace_at, Span, problems)
-    if (
-        spans and not otlp
-    ):  # (an OTLP trace's are said by its reader)  # duplicate ids, missing parents and cycles: shown anyway, and said
+    calls, calls_note = _load_part(cell.model_calls, calls_at, ModelCall, problems)
+    if not calls and otlp_calls:
+        calls, calls_note = otlp_calls, None
+    if spans and not otlp:  # duplicate ids, missing parents and cycles: shown anyway, and said
         inline = cell.spans is not None
         where = str(source.path) if inline or not isinstance(trace_at, Path) else str(trace_at)
         prefix = f"{cell.cell_id}: the record's " if inline else ""
