@@ -216,20 +216,23 @@ def _total_tokens(model_usage: Any) -> int | None:
     """What `_usage` gives the index (`CellRow.total_tokens`): the total, else input + output."""
     if model_usage.__class__ is not dict or not model_usage:
         return None
-    total = spent = 0
-    seen = False
+    total, seen = 0, False
+    for usage in model_usage.values():
+        value = usage.get("total_tokens") if usage.__class__ is dict else None
+        if value.__class__ is int:
+            total += value
+            seen = True
+    if total:
+        return total
+    spent = 0
     for usage in model_usage.values():
         if usage.__class__ is dict:
-            value = usage.get("total_tokens")
-            if value.__class__ is int:
-                total += value
-                seen = True
             for key in ("input_tokens", "output_tokens"):
                 value = usage.get(key)
                 if value.__class__ is int:
                     spent += value
                     seen = True
-    return (total or spent) if seen else None
+    return spent if seen else None
 
 
 class RowMaker:
@@ -284,7 +287,10 @@ class RowMaker:
         passed_value: float | None = None
         if name is not None:
             score = scores[name]
-            passed_value = score_value(score.get("value") if score.__class__ is dict else score)
+            value = score.get("value") if score.__class__ is dict else score
+            passed_value = LETTER_VALUES.get(value) if value.__class__ is str else None  # the usual C / I
+            if passed_value is None:
+                passed_value = score_value(value)
         elif status == "error":
             passed_value = 0.0
         extra: tuple[tuple[str, float | None], ...] = ()
