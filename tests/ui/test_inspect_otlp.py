@@ -33,6 +33,12 @@ async def test_an_inspect_folder_opens_to_its_grid_cell_and_replay() -> None:
         assert "generate × mockllm/alpha" in text and "arith/boom" in text
         assert "ERROR" in text and "RuntimeError('mock provider: connection reset while generating')" in text
         assert screen.opened is not None and screen.opened.artifacts.recording is None
+        harness = screen.query_one("#title-harness")
+        screen.query_one("#cell-page").scroll_to_widget(harness, animate=False, top=True)
+        text = await shown(pilot)
+        assert "Harness: inspect" in text and "sample_id   boom" in text  # the log's own fields
+        assert "error_traceback (8,641 chars, as the terminal showed it" in text
+        assert "Traceback (most recent call last):" in text
         await pilot.press("t")
         replay = await on_screen(pilot, ReplayScreen)
         text = await shown(pilot)
