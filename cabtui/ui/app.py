@@ -25,6 +25,7 @@ from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
 from cabtui.ui.screens.sweeps import SweepsScreen
+from cabtui.ui.search_actions import SEARCH_BINDINGS, SearchActions
 from cabtui.ui.widgets.footer import KeyFooter
 
 RECORDING_SUFFIXES = (".cast", ".gz")
@@ -65,7 +66,7 @@ class LoadingScreen(Screen[None]):
         self.query_one("#loading-text", Static).update(Text(visible(message) + "\n\nq quits.", "bold red"))
 
 
-class CabApp(App[None]):
+class CabApp(SearchActions):
     """Browse sweeps, cells, traces and terminal recordings.
 
     Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare` and `ShowTab`; the app
@@ -78,6 +79,7 @@ class CabApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        *SEARCH_BINDINGS,  # g search, n / N hits (search_actions.py)
     ]
 
     def __init__(self, path: Path, *, get_time: Callable[[], float] = time.monotonic) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cabtui.data.problems import Problem
-from cabtui.data.results import CellRow, Results, load_artifacts, open_record
+from cabtui.data.results import CellRow, Results, open_record
 from cabtui.data.search.cache import INDEX_FILE, CacheRefused, cache_folder, ensure_private, inside
 from cabtui.data.search.hits import Hit, Pattern
 from cabtui.data.search.screen_lines import MAX_LINES, ScreenLine, screen_lines
@@ -154,6 +154,8 @@ class SearchIndex:
 
     def _read_cell(self, row: CellRow, scope: Scope) -> tuple[tuple[tuple[str, Identity], ...], str | None, list[Doc]]:
         """A cell's record and artifacts read again (the loaders' public way), as docs."""
+        # pydantic-backed: imported on first use, as the results package does
+        from cabtui.data.results import load_artifacts
         from cabtui.data.results.artifacts import conventional_folder
 
         opened = open_record(row)
