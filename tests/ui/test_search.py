@@ -42,7 +42,7 @@ def sweep(tmp_path: Path) -> Path:
 async def search_for(pilot: Pilot[Any], text: str) -> SearchScreen:
     await on_screen(pilot, SweepScreen)
     await pilot.press("g")
-    screen = await on_screen(pilot, SearchScreen)
+    screen: SearchScreen = await on_screen(pilot, SearchScreen)
     await pilot.press(*text)
     await wait_for(pilot, lambda: "hits for" in screen_text(pilot.app) and not screen._searching, tries=1000)
     return screen
@@ -137,8 +137,8 @@ async def test_n_and_shift_n_step_through_the_hits_from_where_you_are(sweep: Pat
         await wait_for(pilot, lambda: replay.position >= 2750)
         assert screen.session.current == 1
         await pilot.press("n")  # the c cell's tail: back to search, then its page
-        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
-        assert app.screen.row.task == "polyglot/c"
+        other = await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        assert other.row.task == "polyglot/c"
         await pilot.press("N")
         back = await on_screen(pilot, ReplayScreen)
         assert back is not replay and screen.session.current == 1
