@@ -256,3 +256,16 @@ def test_without_fts5_the_lines_are_scanned_with_the_same_hits(tmp_path: Path, m
     with_fts = [h.as_json() for h in search(folder, tmp_path / "a", "Traceback")]
     monkeypatch.setattr(store_module, "fts5_available", lambda: False)
     assert [h.as_json() for h in search(folder, tmp_path / "b", "Traceback")] == with_fts
+
+
+def test_a_clock_ticking_in_place_is_one_line_whose_words_keep_their_first_time() -> None:
+    events = [Event(1.0 + i, "o", f"\r{'⠋⠙⠹'[i % 3]} Thinking… ({i}s){ESC_K}") for i in range(50)]
+    lines = [line for line in screen_lines(recording(events)).lines if "Thinking" in line.text]
+    assert len(lines) == 1
+    line = lines[0]
+    start = line.text.index("Thinking")
+    assert line.time_of(start, start + len("Thinking")) == pytest.approx(1.0)
+    assert line.text.endswith("(49s)")
+
+
+ESC_K = "\x1b[K"

@@ -227,7 +227,7 @@ class SearchIndex:
                 path = scope.indexed.get(doc.rec)
                 if path is None:
                     continue
-                at = _time_of(doc.runs, doc.text, span)
+                at = _time_of(doc.runs, doc.text, span) if doc.runs else doc.at_s or 0.0
                 for key in scope.recordings.get(path, ()):
                     mark = (key, round(at, 6), span[0])
                     if mark in seen:  # a spinner or clock beside it: the same moment again

@@ -8,7 +8,9 @@ each row written since the last check is compared with what it showed before:
 - characters added where the row was blank extend the *same* line (a word typed or drawn
   char by char), each character keeping the time of the event that put it there;
 - anything else (a character overwritten or erased, the row scrolled away, the end of the
-  recording) ends the line's current text, which is kept (once per distinct text).
+  recording) ends the line's current text, which is kept (once per distinct text); except
+  a clock, counter or spinner ticking in place (a few non-letters replaced by as many),
+  which keeps only the line's last state, or every tick of `12s` would be a line.
 
 So a match's time is the latest time among its characters: the event that completed it.
 Rows are followed as objects, so a line that scrolls keeps its times. Output that scrolls
@@ -38,6 +40,9 @@ MAX_LINES = 20_000
 
 MAX_LINE_CHARS = 1000
 """A line is at most the widest screen the emulator draws."""
+
+MAX_TICK_CHARS = 12
+"""The most characters a clock or counter changes in place in one event (see `_ticks`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +120,16 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     return lo
 
 
+def _ticks(gone: str, came: str) -> bool:
+    """A clock, counter or spinner moving in place: a few characters changed, none of them
+    (before or after) a letter, the text as long as it was. Such a line is kept once (its last state); its other characters keep the time
+    they first appeared, so one line per tick does not fill the index."""
+    if len(gone) != len(came):
+        return False
+    changed = [(o, n) for o, n in zip(gone, came, strict=True) if o != n]
+    return len(changed) <= MAX_TICK_CHARS and not any(o.isalpha() or n.isalpha() for o, n in changed)
+
+
 class _Tracker:
     """The lines of one pass: each live row's current line, and the lines already finished."""
 
@@ -146,7 +161,9 @@ class _Tracker:
             c = _common_suffix(old, text, limit - a)
             gone = old[a : len(old) - c]
             came = text[a : len(text) - c]
-            if any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone)):
+            if any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone)) and not _ticks(
+                gone, came
+            ):
                 self.finish(line)  # something shown was overwritten or erased: that text ends here
             times = line.times
             times[a : len(old) - c] = [t] * len(came)

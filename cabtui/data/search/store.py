@@ -215,7 +215,11 @@ class Store:
             if text is not None:
                 self.db.executemany(
                     "INSERT INTO docs(rec, kind, ref, at_s, text, runs) VALUES (?, 'recording', '', ?, ?, ?)",
-                    ((file_id, line.first_s, line.text, line.runs.tobytes()) for line in text.lines),
+                    (
+                        # one run (a line drawn by one event): its time alone, no blob
+                        (file_id, line.first_s, line.text, line.runs.tobytes() if len(line.runs) > 2 else None)
+                        for line in text.lines
+                    ),
                 )
         return file_id
 
@@ -226,22 +230,19 @@ class Store:
         shorter than a trigram, or no FTS5): the caller checks each exactly. `rec`: only that
         recording's lines; `cells`: whether the cells' own lines are wanted too."""
         columns = "docs.cell, docs.rec, docs.kind, docs.ref, docs.at_s, docs.text, docs.runs"
-        where: list[str] = []
-        args: list[object] = []
-        if self.fts and literal is not None and len(literal) >= 3:
-            grams = sorted({literal[i : i + 3] for i in range(len(literal) - 2)})
-            sql = f"SELECT {columns} FROM docs_fts JOIN docs ON docs.id = docs_fts.rowid"
-            where.append("docs_fts MATCH ?")
-            args.append(" AND ".join('"' + g.replace('"', '""') + '"' for g in grams))
+        if rec is not None:  # one recording's few thousand lines: read them (the index would not narrow it)
+            sql = f"SELECT {columns} FROM docs WHERE docs.rec = ?"
+            args: list[object] = [rec]
+            if cells:
+                sql += " OR docs.cell IS NOT NULL"
+        elif self.fts and literal is not None and len(literal) >= 3:
+            sql = f"SELECT {columns} FROM docs_fts JOIN docs ON docs.id = docs_fts.rowid WHERE docs_fts MATCH ?"
+            args = [trigram_query(literal)]
+            if not cells:
+                sql += " AND docs.rec IS NOT NULL"
         else:
-            sql = f"SELECT {columns} FROM docs"
-        if rec is not None:
-            where.append("docs.rec = ?" if cells is False else "(docs.rec = ? OR docs.cell IS NOT NULL)")
-            args.append(rec)
-        elif not cells:
-            where.append("docs.rec IS NOT NULL")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+            sql = f"SELECT {columns} FROM docs" + ("" if cells else " WHERE docs.rec IS NOT NULL")
+            args = []
         for row in self.db.execute(sql, args):
             yield StoredDoc(*row)
 
@@ -254,6 +255,16 @@ class Store:
             with contextlib.suppress(OSError):
                 total += os.path.getsize(str(self.path) + suffix)
         return total
+
+
+def trigram_query(literal: str) -> str:
+    """An FTS5 query for lines holding every trigram of `literal` that tiles it: back to back
+    from the start, plus the last one (each trigram's list is read whole with detail=none, so
+    fewer of them is faster; the caller checks each line found exactly anyway)."""
+    n = len(literal)
+    starts = sorted({*range(0, n - 2, 3), n - 3})
+    grams = dict.fromkeys(literal[i : i + 3] for i in starts)
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
 
 
 def runs_of(blob: bytes | None) -> array[float]:
