@@ -82,7 +82,8 @@ def agent_events(total_bytes: int, cols: int, rows: int, seed: int) -> list[tupl
                 events.append((t, ch))
             events.append((t + 0.1, "\r\n"))
             continue
-        status = f"{ESC}[{rows};1H{ESC}[36m{SPIN[tick % 10]}{ESC}[0m Thinking… ({t:.0f}s · {tick * 37 / 1000:.1f}k tokens){ESC}[K"
+        clock = f"({t:.0f}s · {tick * 37 / 1000:.1f}k tokens)"
+        status = f"{ESC}[{rows};1H{ESC}[36m{SPIN[tick % 10]}{ESC}[0m Thinking… {clock}{ESC}[K"
         if rng.random() < 0.3:  # a full redraw of the visible transcript
             shown = transcript[-(rows - 2) :]
             frame = f"{ESC}[?25l{ESC}[H" + "".join(
@@ -218,13 +219,16 @@ def report(name: str, folder: Path, work: Path, word: str) -> None:
     print(
         f"index size                  {index_size / 1e6:7.2f} MB  = {100 * index_size / size:.1f} % of the recordings"
     )
+    print(
+        f"  recordings' lines          {recs_bytes / 1e6:6.2f} MB  = {100 * recs_bytes / size:.1f} % of the recordings"
+        f"  (cells' records, tails, spans, calls: {cells_bytes / 1e6:.2f} MB)"
+    )
     index = SearchIndex.open(folder, folder=work / f"cache-{name}")
     scope = index.scope(load(folder))
     times = queries(index, scope)
     index.close()
-    print(
-        f"query on the built index    p50 {pct(times, 0.5):6.1f} ms   p95 {pct(times, 0.95):6.1f} ms   ({len(times)} patterns)"
-    )
+    p50, p95 = pct(times, 0.5), pct(times, 0.95)
+    print(f"query on the built index    p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   ({len(times)} patterns)")
     first, second, hits = grep_twice(folder, work / f"grep-{name}", word)
     print(f"cabtui grep --json {word!r}: first {first:.2f} s, second {second:.2f} s ({hits} hits)")
 
