@@ -25,6 +25,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from cabtui.data.term.asciicast import Recording, parse_resize
 from cabtui.data.term.cells import Row
@@ -120,14 +121,27 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     return lo
 
 
-def _ticks(gone: str, came: str) -> bool:
-    """A clock, counter or spinner moving in place: a few characters changed, none of them
-    (before or after) a letter, the text as long as it was. Such a line is kept once (its last state); its other characters keep the time
-    they first appeared, so one line per tick does not fill the index."""
-    if len(gone) != len(came):  # 9s -> 10s
-        return max(len(gone), len(came)) <= MAX_TICK_CHARS and not any(ch.isalpha() for ch in gone + came)
-    changed = [(o, n) for o, n in zip(gone, came, strict=True) if o != n]
-    return len(changed) <= MAX_TICK_CHARS and not any(o.isalpha() or n.isalpha() for o, n in changed)
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha())
+
+
+def _ticks(old: str, new: str) -> bool:
+    """A clock, counter or spinner moving in place: the row's letters are the same, in the same
+    order, and its length changed by at most a few characters (`9s` -> `10s`). Such a line is
+    kept once (its last state); its other characters keep the time they first appeared, so
+    one line per tick does not fill the index."""
+    return abs(len(old) - len(new)) <= MAX_TICK_CHARS and _letters(old) == _letters(new)
+
+
+def _carried(times: list[float], gone: str, came: str, t: float) -> list[float]:
+    """Times for `came`, which replaced `gone`: a character that stayed keeps its time, the
+    others get `t` (matched in place when the lengths agree, else by a diff of the two)."""
+    if len(gone) == len(came):
+        return [was if o == n else t for was, o, n in zip(times, gone, came, strict=True)]
+    out = [t] * len(came)
+    for i, j, size in SequenceMatcher(None, gone, came, autojunk=False).get_matching_blocks():
+        out[j : j + size] = times[i : i + size]
+    return out
 
 
 class _Tracker:
@@ -161,12 +175,14 @@ class _Tracker:
             c = _common_suffix(old, text, limit - a)
             gone = old[a : len(old) - c]
             came = text[a : len(text) - c]
-            if any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone)) and not _ticks(
-                gone, came
-            ):
-                self.finish(line)  # something shown was overwritten or erased: that text ends here
+            overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
             times = line.times
-            times[a : len(old) - c] = [t] * len(came)
+            if overwritten and _ticks(old, text):  # a tick: unchanged characters keep their times
+                times[a : len(old) - c] = _carried(times[a : len(old) - c], gone, came, t)
+            else:
+                if overwritten:
+                    self.finish(line)  # something shown was overwritten or erased: that text ends here
+                times[a : len(old) - c] = [t] * len(came)
             line.text = text
 
     def finish(self, line: _Line) -> None:
