@@ -89,11 +89,13 @@ class ScreenText:
 class _Line:
     """A row's text as last seen, with one time per character."""
 
-    __slots__ = ("text", "times")
+    __slots__ = ("chars", "text", "times")
 
-    def __init__(self, text: str, times: list[float]) -> None:
+    def __init__(self, text: str, times: list[float], chars: tuple[str, ...]) -> None:
         self.text = text
         self.times = times
+        self.chars = chars
+        """The row's cells as last seen (compared before any string is built)."""
 
 
 def _common_prefix(a: str, b: str, limit: int) -> int:
@@ -121,8 +123,12 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     return lo
 
 
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
 def _letters(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalpha())
+    """`text`'s letters alone (a regex: C speed, this runs on every tick of a clock)."""
+    return _NOT_LETTERS.sub("", text)
 
 
 def _ticks(old: str, new: str) -> bool:
@@ -160,13 +166,17 @@ class _Tracker:
         for row in rows:
             if row.frozen is not None:
                 continue
-            row.freeze()  # clean again: the next check skips it unless it is written
-            text = "".join(row.chars)
+            chars = row.freeze()[0]  # clean again: the next check skips it unless it is written
             line = live.get(row)
             if line is None:
+                text = "".join(chars)
                 if text.strip(" "):
-                    live[row] = _Line(text, [t] * len(text))
+                    live[row] = _Line(text, [t] * len(text), chars)
                 continue
+            if chars == line.chars:  # redrawn as it was (a full-screen redraw): no string built
+                continue
+            line.chars = chars
+            text = "".join(chars)
             old = line.text
             if text == old:
                 continue
