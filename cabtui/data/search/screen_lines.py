@@ -163,9 +163,7 @@ class _Tracker:
     def check(self, rows: list[Row], t: float) -> None:
         """Compare every row written since the last check with its line."""
         live = self.live
-        for row in rows:
-            if row.frozen is not None:
-                continue
+        for row in [r for r in rows if r.frozen is None]:
             chars = row.freeze()[0]  # clean again: the next check skips it unless it is written
             line = live.get(row)
             if line is None:
