@@ -183,3 +183,24 @@ async def test_a_bad_regex_says_so(sweep: Path) -> None:
         await on_screen(pilot, SearchScreen)
         await pilot.press(*"re:(")
         await wait_for(pilot, lambda: "not a regular expression" in screen_text(app))
+
+
+async def test_a_progress_bar_shows_while_recordings_are_indexed(sweep: Path) -> None:
+    from textual.widgets import ProgressBar
+
+    app = make_app(sweep)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await search_for(pilot, "Traceback")
+        bar = screen.query_one(ProgressBar)
+        assert not bar.display  # done: no bar
+        # What the worker posts while recordings are still being indexed (the fixture's two are fast).
+        screen.post_message(SearchScreen.Found(screen.generation, [], 1, 3))
+        await pilot.pause()
+        assert bar.display and bar.progress == 1 and bar.total == 3
+        assert "indexing recordings: 1 of 3" in await shown(pilot)
+        screen.post_message(SearchScreen.Found(screen.generation - 1, [], 2, 3))  # an older search's: dropped
+        await pilot.pause()
+        assert bar.progress == 1
+        screen.post_message(SearchScreen.Found(screen.generation, [], 0, 0, final=True))
+        await pilot.pause()
+        assert not bar.display
