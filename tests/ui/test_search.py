@@ -74,7 +74,7 @@ async def test_g_opens_search_from_the_sweep_and_hits_come_grouped_by_cell(sweep
         screen = await search_for(pilot, "Traceback")
         text = await shown(pilot)
         assert "sweep/opencode/m/x/polyglot/rust" in text and "sweep/opencode/m/x/polyglot/c" in text
-        assert "recording" in text and "stderr_tail" in text and "2.75 s" in text
+        assert "recording" in text and "stderr_tail" in text and "2.75 s" in text, text
         wheres = [(h.row.task, h.where) for h in screen.session.hits]
         assert wheres == sorted(wheres, key=lambda w: w[0] != "polyglot/rust")  # one cell's hits together
         await pilot.press("escape")
