@@ -34,6 +34,7 @@ from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
 from cabtui.ui.screens.sweeps import SweepsScreen
+from cabtui.ui.search_actions import SEARCH_BINDINGS, SearchActions
 from cabtui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class LoadingScreen(Screen[None]):
         self.query_one("#loading-text", Static).update(Text(visible(message) + "\n\nq quits.", "bold red"))
 
 
-class CabApp(App[None]):
+class CabApp(SearchActions):
     """Browse sweeps, cells, traces and terminal recordings.
 
     Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare` and `ShowTab`; the app
@@ -90,6 +91,7 @@ class CabApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        *SEARCH_BINDINGS,  # g search, n / N hits (search_actions.py)
     ]
 
     def __init__(self, path: Path, *, get_time: Callable[[], float] = time.monotonic) -> None:

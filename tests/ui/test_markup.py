@@ -213,3 +213,25 @@ async def test_a_harbor_trial_with_markup_everywhere_shows_it_as_text(tmp_path: 
         await pilot.press("t")
         await wait_for(pilot, lambda: "replay" in screen_text(app))
     assert parsed == []
+
+
+async def test_the_search_screen_shows_markup_hits_as_text(
+    hostile: Path, parsed: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cabtui.ui.screens.search import SearchScreen
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    app = make_app(hostile / "sweep0")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("g")
+        screen = await on_screen(pilot, SearchScreen)
+        await pilot.press(*MARK)
+        await wait_for(pilot, lambda: bool(screen.session.hits) and not screen._searching, tries=1000)
+        text = await shown(pilot)
+        assert CLICK in text and f"{MARK}-CLICK" in text and BROKEN in text
+        await pilot.press("enter", "enter")  # the first hit: its cell page at its section
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        await pilot.press("n", "N")
+        await shown(pilot)
+    assert app.return_code in (None, 0) and not parsed

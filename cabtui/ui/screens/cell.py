@@ -159,8 +159,10 @@ class CellScreen(Screen[None]):
             self.problems = problems
             self.neighbours = neighbours
 
-    def __init__(self, sweep: Sweep, row: CellRow, order: list[CellRow]) -> None:
+    def __init__(self, sweep: Sweep, row: CellRow, order: list[CellRow], *, section: str | None = None) -> None:
+        """`section`: scroll to it once the cell is read (a search hit); "top" or one of SECTIONS."""
         super().__init__()
+        self.section = section
         self.sweep = sweep
         self.row = row
         """The cell this page is for: set as soon as one is asked for, so late results are dropped."""
@@ -274,6 +276,10 @@ class CellScreen(Screen[None]):
         elsewhere.clear_options()
         elsewhere.add_options(entries)
         self.query_one(CellPage).scroll_home(animate=False)
+        if self.section in dict(SECTIONS) and self.section != "neighbours":
+            section, self.section = self.section, None
+            target = self.query_one(f"#section-{section}")
+            self.call_after_refresh(self.query_one(CellPage).scroll_to_widget, target, animate=False, top=True)
 
     def watch_raw_tails(self, raw: bool) -> None:
         """Draw the breakdown's tails again in the other view."""
@@ -304,6 +310,13 @@ class CellScreen(Screen[None]):
         if event.option.id is not None:
             self.query_one(CellPage).focus()
             self.open_row(self._targets[int(event.option.id)])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Opened from a search hit, `n` steps the hits (the app's key): not the failed cells."""
+        if action == "step_failed" and parameters == (1,):
+            stepping = getattr(self.app, "stepping_hits", None)
+            return not (stepping is not None and stepping())
+        return True
 
     def action_step_failed(self, direction: int) -> None:
         """Open the next (or previous) failed cell of the order, without going back."""
