@@ -5,7 +5,8 @@
 into `Sweep`s inside `Results`, with every `Problem` found on the way. `query` and
 `filter` answer the screens' questions of an index (leaderboard, grid pivot, sort,
 the filter language); `compare_sweeps` matches the cells of two sweeps by (tui, model,
-task, run) and says what changed (`compare`). A cell's full record (`models.Cell`, pydantic) and its
+task, run) and says what changed (`compare`); `cell_diff` sets two cells' scores side by side.
+A cell's full record (`models.Cell`, pydantic) and its
 artifacts (trace, model calls, recording) are read only when a cell is opened
 (`open_record`, `load_artifacts`): importing pydantic costs start-up time, so those
 names load on first use.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cabtui.data.results.cell_diff import MISSING, HeadlineDelta, KeyDiff, breakdown_diff, headline_deltas
 from cabtui.data.results.compare import (
     CHANGES,
     CellChange,
@@ -75,6 +77,7 @@ __all__ = [
     "AXES",
     "CHANGES",
     "LOWER_IS_BETTER",
+    "MISSING",
     "NEIGHBOUR_GROUPS",
     "Cell",
     "CellArtifacts",
@@ -83,6 +86,8 @@ __all__ = [
     "Comparison",
     "Grid",
     "GroupChange",
+    "HeadlineDelta",
+    "KeyDiff",
     "LeaderRow",
     "ModelCall",
     "OpenedRecord",
@@ -98,11 +103,13 @@ __all__ = [
     "SweepViews",
     "UnreadablePath",
     "artifact_problems",
+    "breakdown_diff",
     "category_of",
     "cell_schema",
     "check_fully",
     "compare_sweeps",
     "filter_cells",
+    "headline_deltas",
     "leaderboard",
     "load",
     "load_artifacts",
