@@ -16,7 +16,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cabtui.data.results.cell_diff import MISSING, HeadlineDelta, KeyDiff, breakdown_diff, headline_deltas
+from cabtui.data.results.cell_diff import (
+    MISSING,
+    HeadlineDelta,
+    KeyDiff,
+    breakdown_diff,
+    headline_deltas,
+    rerun_partner,
+)
 from cabtui.data.results.compare import (
     CHANGES,
     CellChange,
@@ -118,6 +125,7 @@ __all__ = [
     "parse_query",
     "read_cell",
     "reproduce_command",
+    "rerun_partner",
     "single_sweep",
     "sort_cells",
     "sort_leaderboard",

@@ -1,5 +1,5 @@
 """Two cells' scores side by side: each axis's headline with its delta, and the breakdowns
-key by key with the keys that differ marked.
+key by key with the keys that differ marked; and which rerun to set beside a run.
 
 Pure and small: the pair screen draws what these return. A missing axis or key is
 `MISSING`, which differs from every value, `None` included (a key given as null and a key
@@ -9,11 +9,12 @@ not given at all are not the same record).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from cabtui.data.results.fields import LOWER_IS_BETTER
+from cabtui.data.results.index import CellRow
 
 
 class _Missing:
@@ -95,3 +96,18 @@ def breakdown_diff(
             x, y = left_axis.get(key, MISSING), right_axis.get(key, MISSING)
             out.append(KeyDiff(axis, str(key), x, y, not _same(x, y)))
     return out
+
+
+def rerun_partner(runs: Sequence[CellRow], row: CellRow) -> CellRow | None:
+    """The run of the same (tui, model, task) to compare `row` with: the first other run, by
+    run number, whose outcome differs (why did one pass and one fail?), else the next run after
+    `row` (wrapping round), else None when `row` was run once."""
+    same = sorted(
+        (r for r in runs if r is not row and (r.tui, r.model, r.task) == (row.tui, row.model, row.task)),
+        key=lambda r: r.run,
+    )
+    for other in same:
+        if other.outcome != row.outcome:
+            return other
+    later = [r for r in same if r.run > row.run]
+    return later[0] if later else same[0] if same else None

@@ -7,8 +7,8 @@ offset on one clock in milliseconds, with the bisects the replay steps by;
 kind by kind (the n-th model call of one meets the n-th of the other).
 """
 
-from cabtui.data.trace.pair import PairCursor, PairStep, PairTimeline, span_kind
+from cabtui.data.trace.pair import PairCursor, PairStep, PairTimeline, Side, span_kind
 from cabtui.data.trace.span_tree import SpanNode, SpanTree
 from cabtui.data.trace.timeline import Timeline
 
-__all__ = ["PairCursor", "PairStep", "PairTimeline", "SpanNode", "SpanTree", "Timeline", "span_kind"]
+__all__ = ["PairCursor", "PairStep", "PairTimeline", "Side", "SpanNode", "SpanTree", "Timeline", "span_kind"]

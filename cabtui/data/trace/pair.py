@@ -35,7 +35,7 @@ from cabtui.data.trace.timeline import Timeline
 if TYPE_CHECKING:
     from cabtui.data.results.models import Span
 
-__all__ = ["DEFAULT_KIND", "PairCursor", "PairStep", "PairTimeline", "span_kind"]
+__all__ = ["DEFAULT_KIND", "PairCursor", "PairStep", "PairTimeline", "Side", "span_kind"]
 
 DEFAULT_KIND: Final = "span"
 """The format's kind for a span that names none."""
@@ -44,6 +44,7 @@ _SAME_TIME_MS: Final = 1e-6
 """How close the clock must be to a step's pair time for the cursor to sit on it."""
 
 Side = Literal["left", "right"]
+"""Which half of the pair screen."""
 
 
 def span_kind(span: Span) -> str:

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 
 from cabtui.data.results import CHANGES, CellRow, Comparison, GroupChange, Sweep, compare_sweeps
 from cabtui.data.text import one_line
-from cabtui.ui.messages import OpenCell
+from cabtui.ui.messages import OpenCell, OpenPair, PairSide
 from cabtui.ui.renderables.compare_columns import (
     CELL_TABLE,
     GROUP_DEFAULT_SORT,
@@ -40,8 +40,8 @@ def _rows_by_key(sweep: Sweep) -> dict[Key, CellRow]:
 
 
 class CompareScreen(Screen[None]):
-    """Two tables: groups (`s`/`S` sort) and changed cells (`enter` opens the AFTER cell, or the
-    BEFORE one of a removed cell); `tab`, `1`, `2` move between them."""
+    """Two tables: groups (`s`/`S` sort) and changed cells (`enter` sets the BEFORE and AFTER
+    cells side by side, `o` opens one cell's page); `tab`, `1`, `2` move between them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "table('groups')", "Groups", id="compare.groups"),
@@ -49,6 +49,9 @@ class CompareScreen(Screen[None]):
         Binding("tab", "switch", "Switch", show=False, id="compare.switch"),
         Binding("s", "sort(1)", "Sort", id="compare.sort", tooltip="Sort the groups by the next column"),
         Binding("S", "sort(-1)", "Reverse", id="compare.reverse", tooltip="Reverse the groups' order"),
+        Binding(
+            "o", "open_cell", "Open cell", id="compare.open_cell", tooltip="The AFTER cell's page (removed: BEFORE)"
+        ),
         Binding("escape", "back", "Back", id="compare.back"),
     ]
 
@@ -86,7 +89,7 @@ class CompareScreen(Screen[None]):
         yield Static("1 Groups: before → after per CLI × model", classes="compare-title", markup=False)
         yield VirtualTable(id="compare-groups")
         yield Static(
-            "2 Changed cells, broken first (enter opens the AFTER cell; a removed one, the BEFORE)",
+            "2 Changed cells, broken first (enter: BEFORE and AFTER side by side; o: one cell's page)",
             classes="compare-title",
             markup=False,
         )
@@ -148,7 +151,7 @@ class CompareScreen(Screen[None]):
             return
         self.query_one("#compare-status", StatusLine).update(
             f"{len(self.comparison.groups)} groups  ·  {len(self.comparison.cells):,} changed cells"
-            "  ·  s/S sort the groups  ·  enter on a group lists its cells, on a cell opens it"
+            "  ·  s/S sort the groups  ·  enter on a group lists its cells, on a cell sets both sides side by side"
         )
 
     def action_table(self, which: str) -> None:
@@ -191,11 +194,33 @@ class CompareScreen(Screen[None]):
 
     @on(VirtualTable.RowSelected, "#compare-cells")
     def _cell_selected(self, event: VirtualTable.RowSelected) -> None:
-        """Open the AFTER cell, or the BEFORE one of a removed cell; n/p walk that side's changed cells."""
+        """BEFORE and AFTER side by side; a cell on one side only (added, removed) opens its page."""
         event.stop()
         if self.comparison is None:
             return
         change = self.comparison.cells[event.row]
+        key = (change.tui, change.model, change.task, change.run)
+        before, after = self._before_rows.get(key), self._after_rows.get(key)
+        if before is None or after is None:
+            self._open_page(event.row, event.table)
+            return
+        self.post_message(
+            OpenPair(
+                PairSide(self.before, before, f"BEFORE {self.before.sweep_id}"),
+                PairSide(self.after, after, f"AFTER {self.after.sweep_id}"),
+            )
+        )
+
+    def action_open_cell(self) -> None:
+        """The highlighted changed cell's page: AFTER, or BEFORE for a removed cell."""
+        cells = self.query_one("#compare-cells", VirtualTable)
+        if self.comparison is not None and self.comparison.cells:
+            self._open_page(cells.cursor_row, cells)
+
+    def _open_page(self, index: int, table: VirtualTable) -> None:
+        """Open the AFTER cell, or the BEFORE one of a removed cell; n/p walk that side's changed cells."""
+        assert self.comparison is not None
+        change = self.comparison.cells[index]
         removed = change.change == "removed"
         sweep, rows = (self.before, self._before_rows) if removed else (self.after, self._after_rows)
         key = (change.tui, change.model, change.task, change.run)
@@ -207,4 +232,4 @@ class CompareScreen(Screen[None]):
             for c in self.comparison.cells
             if (c.change == "removed") == removed and (r := rows.get((c.tui, c.model, c.task, c.run))) is not None
         ]
-        self.post_message(OpenCell(sweep, row, order, control=event.table))
+        self.post_message(OpenCell(sweep, row, order, control=table))
