@@ -21,6 +21,7 @@ from cabtui.data.results import Results, Sweep, SweepViews, UnreadablePath, load
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
 from cabtui.ui.messages import OpenCell, OpenCompare, OpenPair, OpenSweep, ShowTab
+from cabtui.ui.pair_commands import PairProvider
 from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
@@ -74,7 +75,7 @@ class CabApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "cabtui"
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {JumpProvider, PairProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),

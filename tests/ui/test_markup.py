@@ -136,3 +136,21 @@ async def test_every_screen_of_a_hostile_sweep_keeps_its_markup_as_text(hostile:
         await pilot.press("escape", "n", "p", "y", "r", "t")
         await shown(pilot)
     assert not parsed
+
+
+async def test_two_hostile_cells_side_by_side_keep_their_markup_as_text(hostile: Path, parsed: list[str]) -> None:
+    from cabtui.ui.screens.pair import PairScreen
+
+    app = make_app(hostile / "sweep0", get_time=lambda: 0.0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("3", "m", "down", "c")  # the cells table: the first row beside the second
+        await on_screen(pilot, PairScreen, ready=lambda s: all(h.loaded for h in s.halves.values()))
+        text = await shown(pilot)
+        assert sum(f"tui{name} × " in text for name in HOSTILE) == 2  # the heads (the models cut to fit)
+        assert f"{MARK}-OPEN-ME" in text or f"{MARK}big" in text  # the breakdown's values, literally
+        await pilot.press("right", "d", "enter", "question_mark")
+        await on_screen(pilot, HelpScreen)
+        await pilot.press("escape", "ctrl+p", *"compare")
+        await shown(pilot)
+    assert app.return_code in (None, 0) and not parsed

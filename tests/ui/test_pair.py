@@ -158,7 +158,7 @@ async def test_d_lists_only_the_breakdown_keys_that_differ_and_o_opens_one_side(
         every = len(screen.keys)
         await pilot.press("d")
         assert 0 < len(screen.keys) < every and all(k.differs for k in screen.keys)
-        assert "breakdown keys differ  (d: all keys)" in await shown(pilot)
+        assert "keys differ (d: all)" in await shown(pilot)
         await pilot.press("O")
         page = await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
         assert page.row.tui == "opencode"
@@ -252,3 +252,19 @@ async def test_enter_on_a_changed_cell_of_compare_opens_before_and_after_side_by
         assert page.sweep.sweep_id == "sweep-new"
         await pilot.press("escape")
         assert app.screen is compare
+
+
+async def test_the_palette_marks_and_compares_as_the_keys_do(tmp_path: Path) -> None:
+    app = make_app(traced_pair(tmp_path / "sweep"), get_time=FakeTime())
+    async with app.run_test(size=(160, 45)) as pilot:
+        sweep = await on_screen(pilot, SweepScreen)
+        await pilot.press("ctrl+p", *"compare cells mark")
+        await wait_for(pilot, lambda: "Compare cells: mark pair-sweep/aider/m/polyglot/rust" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: sweep.marked_cell is not None and app.screen is sweep)
+        await pilot.press("down", "ctrl+p", *"compare cells")
+        arrow = "Compare cells: pair-sweep/aider/m/polyglot/rust ↔ pair-sweep/opencode/m/polyglot/rust"
+        await wait_for(pilot, lambda: arrow in screen_text(app))
+        await pilot.press("down", "enter")  # the first hit marks; the second compares
+        screen = await _ready_pair(pilot)
+        assert [h.pick.row.tui for h in screen.halves.values()] == ["aider", "opencode"]

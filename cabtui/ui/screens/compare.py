@@ -196,13 +196,17 @@ class CompareScreen(Screen[None]):
     def _cell_selected(self, event: VirtualTable.RowSelected) -> None:
         """BEFORE and AFTER side by side; a cell on one side only (added, removed) opens its page."""
         event.stop()
-        if self.comparison is None:
+        self.open_pair(event.row, event.table)
+
+    def open_pair(self, index: int, table: VirtualTable) -> None:
+        """Changed cell `index` with BEFORE and AFTER side by side (one side only: its page)."""
+        if self.comparison is None or not 0 <= index < len(self.comparison.cells):
             return
-        change = self.comparison.cells[event.row]
+        change = self.comparison.cells[index]
         key = (change.tui, change.model, change.task, change.run)
         before, after = self._before_rows.get(key), self._after_rows.get(key)
         if before is None or after is None:
-            self._open_page(event.row, event.table)
+            self._open_page(index, table)
             return
         self.post_message(
             OpenPair(

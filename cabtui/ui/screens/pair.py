@@ -229,7 +229,10 @@ class PairScreen(PlaybackScreen):
             height = self.query_one("#pair-replays").size.height - 3
             recording = player.recording
             scrollbar = view.styles.scrollbar_size_vertical if recording.rows > height else 0
-            view.styles.width = max(min(recording.cols + scrollbar, room), TERMINAL_MIN_WIDTH)
+            width = max(min(recording.cols + scrollbar, room), TERMINAL_MIN_WIDTH)
+            below = view.styles.scrollbar_size_horizontal if recording.cols + scrollbar > width else 0
+            view.styles.width = width
+            view.styles.height = max(min(recording.rows + below, height), 1)
 
     # ---- scores ----------------------------------------------------------
 
@@ -262,8 +265,8 @@ class PairScreen(PlaybackScreen):
         self._breakdown_note = (
             "loading the records…"
             if not all(self.halves[s].loaded for s in SIDES)
-            else f"{sum(k.differs for k in keys):,} of {len(keys):,} breakdown keys differ"
-            + ("  (d: all keys)" if self.differing_only else "  (d: only those)")
+            else f"{sum(k.differs for k in keys):,}/{len(keys):,} keys differ"
+            + (" (d: all)" if self.differing_only else " (d: only those)")
         )
 
     _breakdown_note = ""
