@@ -32,6 +32,7 @@ from cabtui.data.results.compare import (
     SeveralSweeps,
     SideStats,
     compare_sweeps,
+    keyed_rows,
     single_sweep,
 )
 from cabtui.data.results.discovery import UnreadablePath
@@ -117,6 +118,7 @@ __all__ = [
     "compare_sweeps",
     "filter_cells",
     "headline_deltas",
+    "keyed_rows",
     "leaderboard",
     "load",
     "load_artifacts",

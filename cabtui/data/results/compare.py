@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from cabtui.data.results.index import AXIS_INDEX, CellRow, Results, Sweep
 from cabtui.data.stats import mcnemar_exact, wilson_interval
@@ -20,7 +20,6 @@ from cabtui.data.stats import mcnemar_exact, wilson_interval
 CHANGES: Final = ("broke", "fixed", "removed", "added")
 """The kinds of change, in the order `Comparison.cells` lists them: broken first."""
 
-_CHANGE_RANK: Final = {change: i for i, change in enumerate(CHANGES)}
 _COMPOSITE: Final = AXIS_INDEX["composite"]
 
 CellKey = tuple[str, str, str, int]
@@ -105,9 +104,12 @@ class GroupChange:
         return bool(self.fixed or self.broke or self.added or self.removed)
 
 
-@dataclass(frozen=True, slots=True)
-class CellChange:
-    """One cell that changed; the outcome is None on the side it is absent from."""
+class CellChange(NamedTuple):
+    """One cell that changed; the outcome is None on the side it is absent from.
+
+    A named tuple, not a frozen dataclass: tens of thousands are built per comparison, and a
+    frozen dataclass's `__init__` (one `object.__setattr__` a field) took a third of it.
+    """
 
     tui: str
     model: str
@@ -140,10 +142,14 @@ class Comparison:
         return tuple(g for g in self.groups if g.changed)
 
 
-def _by_key(rows: Iterable[CellRow]) -> dict[CellKey, CellRow]:
+def keyed_rows(rows: Sequence[CellRow]) -> dict[CellKey, CellRow]:
     """Rows by (tui, model, task, run); the first row of a key wins (the loader already drops
-    a sweep's later duplicates)."""
-    out: dict[CellKey, CellRow] = {}
+    a sweep's later duplicates). Built by the caller when it needs the rows back (the compare
+    screen opens the cells it lists): `compare_sweeps(..., keyed=...)` then does not build them again."""
+    out = {(row.tui, row.model, row.task, row.run): row for row in rows}  # a comprehension: twice as fast
+    if len(out) == len(rows):
+        return out
+    out = {}  # duplicates (the loader drops them; a hand-built Sweep may not): the first one wins
     for row in rows:
         out.setdefault((row.tui, row.model, row.task, row.run), row)
     return out
@@ -173,39 +179,50 @@ def _side(rows: Iterable[CellRow]) -> dict[tuple[str, str], SideStats]:
 _ABSENT: Final = SideStats(0, 0, None)
 
 
-def compare_sweeps(before: Sweep, after: Sweep) -> Comparison:
-    """Match the cells of `before` and `after` by (tui, model, task, run) and say what changed."""
-    old, new = _by_key(before.cells), _by_key(after.cells)
+def compare_sweeps(
+    before: Sweep, after: Sweep, *, keyed: tuple[dict[CellKey, CellRow], dict[CellKey, CellRow]] | None = None
+) -> Comparison:
+    """Match the cells of `before` and `after` by (tui, model, task, run) and say what changed.
+
+    `keyed`: both sweeps' `keyed_rows`, when the caller has built them already (the compare
+    screen keeps them to open the cells it lists).
+    """
+    old, new = keyed if keyed is not None else (keyed_rows(before.cells), keyed_rows(after.cells))
     sides_old, sides_new = _side(old.values()), _side(new.values())
     paired: dict[tuple[str, str], list[int]] = {}  # group -> [paired, fixed, broke]
-    changes: list[CellChange] = []
+    broke: list[CellKey] = []
+    fixed: list[CellKey] = []
+    removed: list[CellKey] = []
     reworded = 0
-    for key, was in old.items():
-        now = new.get(key)
-        tui, model, task, run = key
+    get = new.get
+    for key, was in old.items():  # one pass, one lookup a key: sets and comprehensions cost more here
+        now = get(key)
         if now is None:
-            changes.append(CellChange(tui, model, task, run, was.outcome, None, "removed"))
+            removed.append(key)
             continue
-        acc = paired.get((tui, model))
+        group = (key[0], key[1])
+        acc = paired.get(group)
         if acc is None:
-            acc = paired[(tui, model)] = [0, 0, 0]
+            acc = paired[group] = [0, 0, 0]
         acc[0] += 1
         if was.passed == now.passed:
             if was.outcome != now.outcome:
                 reworded += 1
         elif now.passed:
             acc[1] += 1
-            changes.append(CellChange(tui, model, task, run, was.outcome, now.outcome, "fixed"))
+            fixed.append(key)
         else:
             acc[2] += 1
-            changes.append(CellChange(tui, model, task, run, was.outcome, now.outcome, "broke"))
-    for key, now in new.items():
-        if key not in old:
-            tui, model, task, run = key
-            changes.append(CellChange(tui, model, task, run, None, now.outcome, "added"))
+            broke.append(key)
+    added = [key for key in new if key not in old]
+    # Each kind sorted by its key (plain tuples: no key function), in CHANGES order, broken first.
+    changes = [CellChange(*key, old[key].outcome, new[key].outcome, "broke") for key in sorted(broke)]
+    changes += [CellChange(*key, old[key].outcome, new[key].outcome, "fixed") for key in sorted(fixed)]
+    changes += [CellChange(*key, old[key].outcome, None, "removed") for key in sorted(removed)]
+    changes += [CellChange(*key, None, new[key].outcome, "added") for key in sorted(added)]
     groups = []
     for tui, model in sorted(sides_old.keys() | sides_new.keys()):
-        pairs, fixed, broke = paired.get((tui, model), (0, 0, 0))
+        pairs, f, b = paired.get((tui, model), (0, 0, 0))
         groups.append(
             GroupChange(
                 tui,
@@ -213,12 +230,11 @@ def compare_sweeps(before: Sweep, after: Sweep) -> Comparison:
                 sides_old.get((tui, model), _ABSENT),
                 sides_new.get((tui, model), _ABSENT),
                 pairs,
-                fixed,
-                broke,
-                mcnemar_exact(fixed, broke),
+                f,
+                b,
+                mcnemar_exact(f, b),
             )
         )
-    changes.sort(key=lambda c: (_CHANGE_RANK[c.change], c.tui, c.model, c.task, c.run))
     return Comparison(
         before_id=before.sweep_id,
         after_id=after.sweep_id,

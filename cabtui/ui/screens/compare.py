@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from cabtui.data.results import CHANGES, CellRow, Comparison, GroupChange, Sweep, compare_sweeps
+from cabtui.data.results import CHANGES, CellRow, Comparison, GroupChange, Sweep, compare_sweeps, keyed_rows
 from cabtui.data.text import one_line
 from cabtui.ui.messages import OpenCell, OpenPair, PairSide
 from cabtui.ui.renderables.compare_columns import (
@@ -29,14 +29,6 @@ from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import VirtualTable
 
 Key = tuple[str, str, str, int]
-
-
-def _rows_by_key(sweep: Sweep) -> dict[Key, CellRow]:
-    """A sweep's rows by (tui, model, task, run), the first of a key winning as in the comparison."""
-    out: dict[Key, CellRow] = {}
-    for row in sweep.cells:
-        out.setdefault((row.tui, row.model, row.task, row.run), row)
-    return out
 
 
 class CompareScreen(Screen[None]):
@@ -101,13 +93,15 @@ class CompareScreen(Screen[None]):
         """Name both sweeps and compare them in a thread."""
         self.title = f"cabtui · compare {one_line(self.before.sweep_id, 60)} → {one_line(self.after.sweep_id, 60)}"
         self.query_one("#compare-groups", VirtualTable).focus()
-        self._compare()
+        # After the first paint: a worker holding the GIL from the start slows the mount down.
+        self.call_after_refresh(self._compare)
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _compare(self) -> None:
         try:
-            comparison = compare_sweeps(self.before, self.after)
-            message: Message = self.Compared(comparison, _rows_by_key(self.before), _rows_by_key(self.after))
+            before, after = keyed_rows(self.before.cells), keyed_rows(self.after.cells)
+            comparison = compare_sweeps(self.before, self.after, keyed=(before, after))
+            message: Message = self.Compared(comparison, before, after)
         except Exception as err:  # noqa: BLE001 - said on screen, never "comparing…" for ever
             message = self.Failed(f"could not compare ({type(err).__name__}: {err})")
         self.post_message(message)
