@@ -166,9 +166,9 @@ async def test_the_screen_says_comparing_until_the_worker_posts(root: Path, monk
     go = threading.Event()
     real = compare_module.compare_sweeps
 
-    def slow(before: Sweep, after: Sweep, **kw: Any) -> Comparison:
+    def slow(before: Sweep, after: Sweep) -> Comparison:
         go.wait(5)
-        return real(before, after, **kw)
+        return real(before, after)
 
     monkeypatch.setattr(compare_module, "compare_sweeps", slow)
     app = make_app(root)

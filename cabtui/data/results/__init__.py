@@ -31,9 +31,10 @@ from cabtui.data.results.compare import (
     GroupChange,
     SeveralSweeps,
     SideStats,
+    SweepKeys,
     compare_sweeps,
-    keyed_rows,
     single_sweep,
+    sweep_keys,
 )
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
@@ -108,6 +109,7 @@ __all__ = [
     "Square",
     "Sweep",
     "SweepSummary",
+    "SweepKeys",
     "SweepViews",
     "UnreadablePath",
     "artifact_problems",
@@ -118,7 +120,6 @@ __all__ = [
     "compare_sweeps",
     "filter_cells",
     "headline_deltas",
-    "keyed_rows",
     "leaderboard",
     "load",
     "load_artifacts",
@@ -132,5 +133,6 @@ __all__ = [
     "sort_cells",
     "sort_leaderboard",
     "summarize",
+    "sweep_keys",
     "sweep_views",
 ]

@@ -10,6 +10,8 @@ Wilson interval, the mean composite, and the exact McNemar p-value of its fixed 
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple
@@ -144,8 +146,7 @@ class Comparison:
 
 def keyed_rows(rows: Sequence[CellRow]) -> dict[CellKey, CellRow]:
     """Rows by (tui, model, task, run); the first row of a key wins (the loader already drops
-    a sweep's later duplicates). Built by the caller when it needs the rows back (the compare
-    screen opens the cells it lists): `compare_sweeps(..., keyed=...)` then does not build them again."""
+    a sweep's later duplicates)."""
     out = {(row.tui, row.model, row.task, row.run): row for row in rows}  # a comprehension: twice as fast
     if len(out) == len(rows):
         return out
@@ -153,6 +154,46 @@ def keyed_rows(rows: Sequence[CellRow]) -> dict[CellKey, CellRow]:
     for row in rows:
         out.setdefault((row.tui, row.model, row.task, row.run), row)
     return out
+
+
+@dataclass(frozen=True)
+class SweepKeys:
+    """What comparing needs of one sweep whatever it is compared with: its rows by key and
+    each (tui, model)'s counts. Built once per sweep (`sweep_keys`), so a comparison of two
+    sweeps whose keys are ready (the sweeps screen builds them in the background) only matches."""
+
+    rows: dict[CellKey, CellRow]
+    sides: dict[tuple[str, str], SideStats]
+    cells: int
+    """`len(sweep.cells)` when built: a sweep that has grown since (a live sweep) is keyed again."""
+
+
+_KEYS: dict[int, tuple[weakref.ref[Sweep], SweepKeys]] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def sweep_keys(sweep: Sweep) -> SweepKeys:
+    """The sweep's `SweepKeys`, built on first use and kept while the sweep lives and keeps its size.
+
+    Safe from several threads (a worker warming them, the compare screen's worker using them):
+    two that race build the same value, and one of them is kept.
+    """
+    with _KEYS_LOCK:
+        held = _KEYS.get(id(sweep))
+    if held is not None and held[0]() is sweep and held[1].cells == len(sweep.cells):
+        return held[1]
+    rows = keyed_rows(sweep.cells)
+    keys = SweepKeys(rows, _side(rows.values()), len(sweep.cells))
+    key = id(sweep)
+
+    def forget(_: object) -> None:
+        with _KEYS_LOCK:
+            if (got := _KEYS.get(key)) is not None and got[0]() is None:
+                del _KEYS[key]
+
+    with _KEYS_LOCK:
+        _KEYS[key] = (weakref.ref(sweep, forget), keys)
+    return keys
 
 
 def _side(rows: Iterable[CellRow]) -> dict[tuple[str, str], SideStats]:
@@ -179,16 +220,11 @@ def _side(rows: Iterable[CellRow]) -> dict[tuple[str, str], SideStats]:
 _ABSENT: Final = SideStats(0, 0, None)
 
 
-def compare_sweeps(
-    before: Sweep, after: Sweep, *, keyed: tuple[dict[CellKey, CellRow], dict[CellKey, CellRow]] | None = None
-) -> Comparison:
-    """Match the cells of `before` and `after` by (tui, model, task, run) and say what changed.
-
-    `keyed`: both sweeps' `keyed_rows`, when the caller has built them already (the compare
-    screen keeps them to open the cells it lists).
-    """
-    old, new = keyed if keyed is not None else (keyed_rows(before.cells), keyed_rows(after.cells))
-    sides_old, sides_new = _side(old.values()), _side(new.values())
+def compare_sweeps(before: Sweep, after: Sweep) -> Comparison:
+    """Match the cells of `before` and `after` by (tui, model, task, run) and say what changed."""
+    keys_old, keys_new = sweep_keys(before), sweep_keys(after)
+    old, new = keys_old.rows, keys_new.rows
+    sides_old, sides_new = keys_old.sides, keys_new.sides
     paired: dict[tuple[str, str], list[int]] = {}  # group -> [paired, fixed, broke]
     broke: list[CellKey] = []
     fixed: list[CellKey] = []

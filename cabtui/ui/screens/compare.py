@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from cabtui.data.results import CHANGES, CellRow, Comparison, GroupChange, Sweep, compare_sweeps, keyed_rows
+from cabtui.data.results import CHANGES, CellRow, Comparison, GroupChange, Sweep, compare_sweeps, sweep_keys
 from cabtui.data.text import one_line
 from cabtui.ui.messages import OpenCell, OpenPair, PairSide
 from cabtui.ui.renderables.compare_columns import (
@@ -99,9 +99,9 @@ class CompareScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _compare(self) -> None:
         try:
-            before, after = keyed_rows(self.before.cells), keyed_rows(self.after.cells)
-            comparison = compare_sweeps(self.before, self.after, keyed=(before, after))
-            message: Message = self.Compared(comparison, before, after)
+            comparison = compare_sweeps(self.before, self.after)
+            rows = sweep_keys(self.before).rows, sweep_keys(self.after).rows  # built by the comparison
+            message: Message = self.Compared(comparison, *rows)
         except Exception as err:  # noqa: BLE001 - said on screen, never "comparing…" for ever
             message = self.Failed(f"could not compare ({type(err).__name__}: {err})")
         self.post_message(message)
