@@ -365,10 +365,10 @@ class PairScreen(PlaybackScreen):
         raw = self.pair.side_time(side, t, self.cursor)
         own = self.pair.clamped_time(side, t, self.cursor)
         timeline = half.timeline
-        head = Text(no_wrap=True, overflow="ellipsis")  # three lines, each cut: the pane's head is 3 high
+        head = Text()  # three lines, each cut to the pane (app.tcss: nowrap, ellipsis)
         head.append(f" {one_line(pick.label, 40)} ", "bold reverse")
-        head.append(f" {visible(row.tui)} × {visible(row.model)}", "bold")
-        head.append(f"  ·  run {row.run}  ·  {OUTCOME_WORDS.get(row.outcome, visible(row.outcome))}\n")
+        head.append(f" {OUTCOME_WORDS.get(row.outcome, visible(row.outcome))}  ·  run {row.run}  ·  ")
+        head.append(f"{visible(row.tui)} × {visible(row.model)}\n", "bold")
         where = fmt_t(own, timeline.duration_ms)
         if raw < 0:
             where += f"  ·  waits {fmt_ms(-raw)}"
