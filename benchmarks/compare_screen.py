@@ -31,7 +31,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -65,44 +64,51 @@ def _write(synth: ModuleType, out: Path, count: int, sweep_id: str, seed: int) -
             f.write(json.dumps(rec, separators=(",", ":")) + "\n")
 
 
-FRAMES: list[float] = []
-"""When each frame was handed to the driver (benchmarks/ui_paint.py counts frames the same way)."""
+FRAMES: list[tuple[float, str]] = []
+"""Each frame handed to the driver (as benchmarks/ui_paint.py counts them): when, and what it showed."""
 
 _display = App._display
 
 
+def _shows(app: App[Any]) -> str:
+    """What the frame being drawn shows, in the terms the figures need."""
+    from cabtui.ui.screens.pair import PairScreen
+
+    screen = app.screen
+    if isinstance(screen, CompareScreen):
+        return "compare filled" if screen.comparison is not None else "compare mounted"
+    if isinstance(screen, PairScreen):
+        return "pair read" if all(h.loaded for h in screen.halves.values()) else "pair mounted"
+    return type(screen).__name__
+
+
 def _counting_display(self: App[Any], screen: Any, renderable: Any) -> None:
     if renderable is not None:
-        FRAMES.append(time.perf_counter())
+        FRAMES.append((time.perf_counter(), _shows(self)))
     _display(self, screen, renderable)
 
 
 App._display = _counting_display  # type: ignore[method-assign]
 
 
-async def _until(predicate: Callable[[], bool], timeout: float = 60.0) -> float:
-    """Poll the running app (no Pilot waits) until `predicate` holds; return when it did."""
+async def _frame(after: float, shows: str, timeout: float = 60.0) -> float:
+    """Seconds from `after` to the first frame showing `shows`. It waits in 20 ms sleeps: a
+    tighter poll would take the GIL from the compare worker and slow down what is measured."""
     deadline = time.perf_counter() + timeout
-    while not predicate():
+    while True:
+        found = [t for t, what in FRAMES if t > after and what == shows]
+        if found:
+            return found[0] - after
         if time.perf_counter() > deadline:
-            raise TimeoutError("the app never got there")
-        await asyncio.sleep(0.001)
-    return time.perf_counter()
-
-
-async def _painted(after: float) -> float:
-    """The first frame drawn after `after`."""
-    await _until(lambda: bool(FRAMES) and FRAMES[-1] > after)
-    return next(t for t in FRAMES if t > after)
+            raise TimeoutError(f"no frame showed {shows}")
+        await asyncio.sleep(0.02)
 
 
 async def _ui(root: Path, repeat: int) -> dict[str, list[float]]:
-    from cabtui.ui.screens.pair import PairScreen
-
     app = make_app(root)
     figures: dict[str, list[float]] = {"mounted": [], "filled": [], "pair": []}
     async with app.run_test(size=(160, 45)) as pilot:
-        await _until(lambda: isinstance(app.screen, SweepsScreen))
+        await _frame(0.0, "SweepsScreen")
         await app.workers.wait_for_complete()  # the sweeps screen has keyed both sweeps
         sweeps = app.screen
         assert isinstance(sweeps, SweepsScreen)
@@ -112,22 +118,17 @@ async def _ui(root: Path, repeat: int) -> dict[str, list[float]]:
             await pilot.pause()
             started = time.perf_counter()
             app.simulate_key("c")
-            mounted = await _until(lambda: isinstance(app.screen, CompareScreen) and app.screen.is_mounted)
-            figures["mounted"].append(await _painted(mounted) - started)
-            screen = app.screen
-            assert isinstance(screen, CompareScreen)
-            filled = await _until(lambda s=screen: s.comparison is not None)  # type: ignore[misc]
-            figures["filled"].append(await _painted(filled) - started)
+            figures["mounted"].append(await _frame(started, "compare mounted"))
+            figures["filled"].append(await _frame(started, "compare filled"))
             await pilot.pause()
             await pilot.press("2")
+            await pilot.pause()
             started = time.perf_counter()
             app.simulate_key("enter")
-            read = await _until(
-                lambda: isinstance(app.screen, PairScreen) and all(h.loaded for h in app.screen.halves.values())
-            )
-            figures["pair"].append(await _painted(read) - started)
+            figures["pair"].append(await _frame(started, "pair read"))
             await pilot.press("escape", "escape")
-            await _until(lambda: isinstance(app.screen, SweepsScreen))
+            await _frame(time.perf_counter() - 1.0, "SweepsScreen")
+            await pilot.pause()
     return figures
 
 

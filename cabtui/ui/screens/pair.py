@@ -110,6 +110,8 @@ class PairScreen(PlaybackScreen):
         self.differing_only = False
         self.keys: list[KeyDiff] = []
         """The breakdown rows on show."""
+        self._breakdown_note = ""
+        """How many breakdown keys differ: said in the status line."""
 
     # ---- building --------------------------------------------------------
 
@@ -268,8 +270,6 @@ class PairScreen(PlaybackScreen):
             else f"{sum(k.differs for k in keys):,}/{len(keys):,} keys differ"
             + (" (d: all)" if self.differing_only else " (d: only those)")
         )
-
-    _breakdown_note = ""
 
     def action_differing(self) -> None:
         """List only the breakdown keys that differ, or all again."""
