@@ -93,8 +93,9 @@ class CompareScreen(Screen[None]):
         """Name both sweeps and compare them in a thread."""
         self.title = f"cabtui · compare {one_line(self.before.sweep_id, 60)} → {one_line(self.after.sweep_id, 60)}"
         self.query_one("#compare-groups", VirtualTable).focus()
-        # After the first paint: a worker holding the GIL from the start slows the mount down.
-        self.call_after_refresh(self._compare)
+        # At once, not after the first paint: the first frame comes 30 ms later, but the result
+        # 150 ms sooner (after the paint the worker shares the GIL with the footer's mount).
+        self._compare()
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _compare(self) -> None:
