@@ -31,7 +31,7 @@ from cabtui.data.results import (
 )
 from cabtui.data.text import utf8_safe, visible
 
-COMMANDS = ("play", "frame", "summary", "diff", "validate", "schema")
+COMMANDS = ("play", "frame", "summary", "diff", "validate", "schema", "grep")
 
 
 class UsageError(Exception):
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Browse coding-agent benchmark sweeps: cabtui [PATH], or cabtui COMMAND ...",
         epilog=(
             "commands: play FILE.cast | frame FILE.cast --at S | summary PATH | diff BEFORE AFTER"
-            " | validate PATH | schema"
+            " | validate PATH | schema | grep PATTERN PATH"
         ),
     )
     parser.add_argument("--version", action="version", version=f"cabtui {__version__}")
@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="list every problem; exit 1 if any")
     validate.add_argument("path", type=Path)
     sub.add_parser("schema", help="print the JSON Schema of a cell record")
+    grep = sub.add_parser("grep", help="search every sweep under PATH, recordings' screens included")
+    grep.add_argument("pattern", metavar="PATTERN")
+    grep.add_argument("path", type=Path, metavar="PATH")
+    grep.add_argument("--json", action="store_true", help="a JSON list of hits (docs/search.md)")
+    grep.add_argument("-i", "--ignore-case", action="store_true", help="match regardless of case")
+    grep.add_argument("--regex", action="store_true", help="PATTERN is a Python regular expression")
     return parser
 
 
@@ -136,6 +142,10 @@ def _run_command(args: argparse.Namespace) -> int:
         return _frame(args.file, args.at, ansi=args.ansi)
     if args.command == "play":
         return _play(args.file)
+    if args.command == "grep":
+        from cabtui.cli.grep import main_grep
+
+        return main_grep(args.pattern, args.path, as_json=args.json, ignore_case=args.ignore_case, regex=args.regex)
     raise UsageError("cabtui: no command given")
 
 

@@ -55,11 +55,13 @@ from cabtui.data.results.query import (
     summarize,
     sweep_views,
 )
+from cabtui.data.results.readers.otlp import OTLP_SUFFIX
 from cabtui.data.results.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
     from cabtui.data.results.models import Cell, ModelCall, Span, cell_schema
+    from cabtui.data.results.readers.trace_records import otlp_replay
 
 _LAZY = {
     "Cell": "models",
@@ -69,6 +71,7 @@ _LAZY = {
     "CellArtifacts": "artifacts",
     "artifact_problems": "artifacts",
     "load_artifacts": "artifacts",
+    "otlp_replay": "readers.trace_records",
 }
 
 
@@ -88,6 +91,7 @@ __all__ = [
     "LOWER_IS_BETTER",
     "MISSING",
     "NEIGHBOUR_GROUPS",
+    "OTLP_SUFFIX",
     "Cell",
     "CellArtifacts",
     "CellChange",
@@ -125,6 +129,7 @@ __all__ = [
     "load_artifacts",
     "neighbours",
     "open_record",
+    "otlp_replay",
     "parse_query",
     "read_cell",
     "reproduce_command",

@@ -20,7 +20,7 @@ from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SWEEP_FILE, SweepSource, find_sources
 from cabtui.data.results.fields import AXES, STATUSES
 from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD, SweepHead
-from cabtui.data.results.index import CellRow, Results, Source, Sweep
+from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
 from cabtui.data.text import one_line
 
 if TYPE_CHECKING:
@@ -156,6 +156,9 @@ class _Loader:
         to the folder's, so that a bad line shows beside the cells it was among; the
         folders below it that could not be listed go to the folder's sweep.
         """
+        if found.format != CELLS_FORMAT:
+            self.read_other(found)
+            return
         file = found.cells
         folder = file.parent
         problems: list[Problem] = []
@@ -170,6 +173,32 @@ class _Loader:
             self.problem(problem, home, title if home == default_id else None)
         for err in found.unreadable:
             self.unreadable_folder(err, folder, default_id)
+
+    def read_other(self, found: SweepSource) -> None:
+        """Index one sweep of another harness through its reader (`readers`), as `read_file` does a cells file."""
+        from cabtui.data.results.readers import reader_for
+
+        problems: list[Problem] = []
+        named: set[str] = set()
+        reader = reader_for(found.format)
+        try:
+            if reader is None:
+                raise ValueError(f"no reader for the format {found.format!r}")
+            for count, got in enumerate(reader.rows(found, self.full), 1):
+                if count % PROGRESS_EVERY == 0 and self.stopped():
+                    return
+                if isinstance(got, Problem):
+                    problems.append(got)
+                    continue
+                named.add(got.sweep_id)
+                self.sweep(got.sweep_id, None).cells.append(got)
+        except Exception as err:  # noqa: BLE001 - whatever one reader does, the other sweeps load
+            problems.append(Problem(str(found.cells), 0, _failure(err)))
+        home = next(iter(named)) if len(named) == 1 else found.folder_name
+        for problem in problems:
+            self.problem(problem, home, None)
+        for unlisted in found.unreadable:
+            self.unreadable_folder(unlisted, found.cells, found.folder_name)
 
     def _read_lines(self, source: Source, title: str | None, problems: list[Problem], named: set[str]) -> None:
         """Add each record of a file to its sweep, and the sweep ids they name to `named`."""
@@ -280,7 +309,8 @@ def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> 
     Loading checks only what the index keeps (checking the rest costs a fifth more
     load time), so the Problems tab runs this in a worker to list what `validate` lists.
     """
-    files = {row.source.path: row.source for row in sweep.cells}
+    files = {row.source.path: row.source for row in sweep.cells if row.source.format == CELLS_FORMAT}
+    others = [row for row in sweep.cells if row.source.format != CELLS_FORMAT]
     results = Results(path=Path("."))
     loader = _Loader(results, 0, None, should_stop, full=True)
     for file, source in files.items():
@@ -293,7 +323,25 @@ def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> 
     found = {str(p): p for p in sweep.problems}  # kept: problems of files without cells, of folders
     for problem in again.problems if again else ():
         found.setdefault(str(problem), problem)
+    for problem in _check_others(others, loader.stopped):
+        found.setdefault(str(problem), problem)
     return sorted(found.values(), key=lambda p: (p.file, p.line))  # stable: a line's problems keep their order
+
+
+def _check_others(rows: list[CellRow], stopped: Callable[[], bool]) -> list[Problem]:
+    """What the readers of other harnesses say of their rows' files, checked in full."""
+    from cabtui.data.results.readers import reader_for
+
+    out: list[Problem] = []
+    for row in rows:
+        if stopped():
+            break
+        reader = reader_for(row.source.format)
+        try:
+            out.extend(reader.check(row) if reader else [Problem(str(row.source.path), 0, "no reader for this format")])
+        except Exception as err:  # noqa: BLE001 - one cell's files must not stop the check
+            out.append(Problem(str(row.source.path), row.line, _failure(err)))
+    return out
 
 
 def _flag_duplicates(results: Results) -> None:
@@ -337,9 +385,12 @@ class OpenedRecord:
 
 
 def open_record(row: CellRow) -> OpenedRecord:
-    """Read the full record of an indexed cell from its line on disk; never raises."""
+    """Read the full record of an indexed cell from its line on disk (or through the reader of
+    its harness, `readers`); never raises."""
     from cabtui.data.results.verdict import parse_cell
 
+    if row.source.format != CELLS_FORMAT:
+        return _open_other(row)
     name = str(row.source.path)
     try:
         with row.source.path.open("rb") as handle:
@@ -360,6 +411,19 @@ def open_record(row: CellRow) -> OpenedRecord:
     if cell.cell_id != row.cell_id:
         return _unread(row, "the file changed since it was loaded; reload it")
     return OpenedRecord(cell, tuple(Problem(name, row.line, note) for note in notes))
+
+
+def _open_other(row: CellRow) -> OpenedRecord:
+    """The full record of a row another harness's reader made."""
+    from cabtui.data.results.readers import reader_for
+
+    reader = reader_for(row.source.format)
+    if reader is None:
+        return _unread(row, f"no reader for the format {row.source.format!r}")
+    try:
+        return reader.open(row)
+    except Exception as err:  # noqa: BLE001 - a changed file must not take the page down
+        return _unread(row, _failure(err))
 
 
 def _unread(row: CellRow, message: str) -> OpenedRecord:
