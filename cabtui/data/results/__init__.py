@@ -5,7 +5,8 @@
 into `Sweep`s inside `Results`, with every `Problem` found on the way. `query` and
 `filter` answer the screens' questions of an index (leaderboard, grid pivot, sort,
 the filter language); `compare_sweeps` matches the cells of two sweeps by (tui, model,
-task, run) and says what changed (`compare`). A cell's full record (`models.Cell`, pydantic) and its
+task, run) and says what changed (`compare`); `cell_diff` sets two cells' scores side by side.
+A cell's full record (`models.Cell`, pydantic) and its
 artifacts (trace, model calls, recording) are read only when a cell is opened
 (`open_record`, `load_artifacts`): importing pydantic costs start-up time, so those
 names load on first use.
@@ -15,6 +16,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cabtui.data.results.cell_diff import (
+    MISSING,
+    HeadlineDelta,
+    KeyDiff,
+    breakdown_diff,
+    headline_deltas,
+    rerun_partner,
+)
 from cabtui.data.results.compare import (
     CHANGES,
     CellChange,
@@ -22,8 +31,10 @@ from cabtui.data.results.compare import (
     GroupChange,
     SeveralSweeps,
     SideStats,
+    SweepKeys,
     compare_sweeps,
     single_sweep,
+    sweep_keys,
 )
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
@@ -78,6 +89,7 @@ __all__ = [
     "AXES",
     "CHANGES",
     "LOWER_IS_BETTER",
+    "MISSING",
     "NEIGHBOUR_GROUPS",
     "OTLP_SUFFIX",
     "Cell",
@@ -87,6 +99,8 @@ __all__ = [
     "Comparison",
     "Grid",
     "GroupChange",
+    "HeadlineDelta",
+    "KeyDiff",
     "LeaderRow",
     "ModelCall",
     "OpenedRecord",
@@ -99,14 +113,17 @@ __all__ = [
     "Square",
     "Sweep",
     "SweepSummary",
+    "SweepKeys",
     "SweepViews",
     "UnreadablePath",
     "artifact_problems",
+    "breakdown_diff",
     "category_of",
     "cell_schema",
     "check_fully",
     "compare_sweeps",
     "filter_cells",
+    "headline_deltas",
     "leaderboard",
     "load",
     "load_artifacts",
@@ -116,9 +133,11 @@ __all__ = [
     "parse_query",
     "read_cell",
     "reproduce_command",
+    "rerun_partner",
     "single_sweep",
     "sort_cells",
     "sort_leaderboard",
     "summarize",
+    "sweep_keys",
     "sweep_views",
 ]
