@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,15 +17,29 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from cabtui.data.results import Results, Sweep, SweepViews, UnreadablePath, load, sweep_views
+from cabtui.data.results import (
+    OTLP_SUFFIX,
+    CellArtifacts,
+    Results,
+    Sweep,
+    SweepViews,
+    UnreadablePath,
+    load,
+    sweep_views,
+)
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
-from cabtui.ui.messages import OpenCell, OpenCompare, OpenSweep, ShowTab
+from cabtui.ui.messages import OpenCell, OpenCompare, OpenPair, OpenSweep, ShowTab
+from cabtui.ui.pair_commands import PairProvider
 from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
 from cabtui.ui.screens.sweeps import SweepsScreen
+from cabtui.ui.search_actions import SEARCH_BINDINGS, SearchActions
 from cabtui.ui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from cabtui.data.results import Cell
 
 RECORDING_SUFFIXES = (".cast", ".gz")
 
@@ -65,19 +79,20 @@ class LoadingScreen(Screen[None]):
         self.query_one("#loading-text", Static).update(Text(visible(message) + "\n\nq quits.", "bold red"))
 
 
-class CabApp(App[None]):
+class CabApp(SearchActions):
     """Browse sweeps, cells, traces and terminal recordings.
 
-    Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare` and `ShowTab`; the app
+    Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare`, `OpenPair` and `ShowTab`; the app
     handles them, so it alone knows which screen comes next.
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "cabtui"
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {JumpProvider, PairProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        *SEARCH_BINDINGS,  # g search, n / N hits (search_actions.py)
     ]
 
     def __init__(self, path: Path, *, get_time: Callable[[], float] = time.monotonic) -> None:
@@ -115,6 +130,9 @@ class CabApp(App[None]):
 
             self.push_screen(PlayerScreen(self.path))
             return
+        if self.path.name.endswith(OTLP_SUFFIX):
+            self.open_trace()
+            return
         self.load_results()
         self._show_loading = self.set_timer(LOADING_DELAY_S, self._loading)
 
@@ -149,6 +167,34 @@ class CabApp(App[None]):
             views = sweep_views(results.sweeps[0].cells)
         if not worker.is_cancelled:
             self.call_from_thread(self._loaded, results, views)
+
+    # -- an OTLP trace alone (`cabtui FILE.otlp.jsonl`) ------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def open_trace(self) -> None:
+        """Read an OpenTelemetry trace file off the UI thread, then replay it."""
+        from cabtui.data.results import otlp_replay
+
+        try:
+            cell, artifacts = otlp_replay(self.path)
+        except Exception as err:  # noqa: BLE001 - said on screen, never a traceback
+            self.call_from_thread(self._failed, f"{self.path}: could not be read ({type(err).__name__}: {err})")
+            return
+        self.call_from_thread(self._trace_ready, cell, artifacts)
+
+    def _trace_ready(self, cell: Cell, artifacts: CellArtifacts) -> None:
+        from cabtui.ui.screens.replay import ReplayScreen
+
+        self.push_screen(ReplayScreen(cell, artifacts))
+        if artifacts.problems:
+            count = len(artifacts.problems)
+            self.notify(
+                f"{count} problem{'s' if count > 1 else ''} in the trace; first: {artifacts.problems[0]}",
+                severity="warning",
+                timeout=8,
+            )
+
+    # --------------------------------------------------------------------------------------
 
     def _progress(self, done: int, total: int) -> None:
         if isinstance(self.screen, LoadingScreen):
@@ -228,6 +274,13 @@ class CabApp(App[None]):
     def _open_compare(self, message: OpenCompare) -> None:
         """Push the Compare screen (it compares in a thread)."""
         self.push_screen(CompareScreen(message.before, message.after))
+
+    @on(OpenPair)
+    def _open_pair(self, message: OpenPair) -> None:
+        """Push two cells side by side (the pair screen reads both records in a thread)."""
+        from cabtui.ui.screens.pair import PairScreen  # reads full records, as the cell page
+
+        self.push_screen(PairScreen(message.left, message.right))
 
     @on(ShowTab)
     def _show_tab(self, message: ShowTab) -> None:

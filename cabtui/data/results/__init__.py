@@ -5,7 +5,8 @@
 into `Sweep`s inside `Results`, with every `Problem` found on the way. `query` and
 `filter` answer the screens' questions of an index (leaderboard, grid pivot, sort,
 the filter language); `compare_sweeps` matches the cells of two sweeps by (tui, model,
-task, run) and says what changed (`compare`). A cell's full record (`models.Cell`, pydantic) and its
+task, run) and says what changed (`compare`); `cell_diff` sets two cells' scores side by side.
+A cell's full record (`models.Cell`, pydantic) and its
 artifacts (trace, model calls, recording) are read only when a cell is opened
 (`open_record`, `load_artifacts`): importing pydantic costs start-up time, so those
 names load on first use.
@@ -15,6 +16,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cabtui.data.results.cell_diff import (
+    MISSING,
+    HeadlineDelta,
+    KeyDiff,
+    breakdown_diff,
+    headline_deltas,
+    rerun_partner,
+)
 from cabtui.data.results.compare import (
     CHANGES,
     CellChange,
@@ -22,8 +31,10 @@ from cabtui.data.results.compare import (
     GroupChange,
     SeveralSweeps,
     SideStats,
+    SweepKeys,
     compare_sweeps,
     single_sweep,
+    sweep_keys,
 )
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
@@ -44,11 +55,13 @@ from cabtui.data.results.query import (
     summarize,
     sweep_views,
 )
+from cabtui.data.results.readers.otlp import OTLP_SUFFIX
 from cabtui.data.results.reproduce import reproduce_command
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
     from cabtui.data.results.models import Cell, ModelCall, Span, cell_schema
+    from cabtui.data.results.readers.trace_records import otlp_replay
 
 _LAZY = {
     "Cell": "models",
@@ -58,6 +71,7 @@ _LAZY = {
     "CellArtifacts": "artifacts",
     "artifact_problems": "artifacts",
     "load_artifacts": "artifacts",
+    "otlp_replay": "readers.trace_records",
 }
 
 
@@ -75,7 +89,9 @@ __all__ = [
     "AXES",
     "CHANGES",
     "LOWER_IS_BETTER",
+    "MISSING",
     "NEIGHBOUR_GROUPS",
+    "OTLP_SUFFIX",
     "Cell",
     "CellArtifacts",
     "CellChange",
@@ -83,6 +99,8 @@ __all__ = [
     "Comparison",
     "Grid",
     "GroupChange",
+    "HeadlineDelta",
+    "KeyDiff",
     "LeaderRow",
     "ModelCall",
     "OpenedRecord",
@@ -95,25 +113,31 @@ __all__ = [
     "Square",
     "Sweep",
     "SweepSummary",
+    "SweepKeys",
     "SweepViews",
     "UnreadablePath",
     "artifact_problems",
+    "breakdown_diff",
     "category_of",
     "cell_schema",
     "check_fully",
     "compare_sweeps",
     "filter_cells",
+    "headline_deltas",
     "leaderboard",
     "load",
     "load_artifacts",
     "neighbours",
     "open_record",
+    "otlp_replay",
     "parse_query",
     "read_cell",
     "reproduce_command",
+    "rerun_partner",
     "single_sweep",
     "sort_cells",
     "sort_leaderboard",
     "summarize",
+    "sweep_keys",
     "sweep_views",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -54,6 +54,36 @@ def fmt_t(t_ms: float, duration_ms: float) -> str:
     return f"t = {round(t_ms):,} ms / {duration_ms / 1000:.2f} s".replace(",", " ")
 
 
+def cell_timeline(
+    cell: Cell, artifacts: CellArtifacts, duration_s: float | None, markers: tuple[tuple[float, str], ...] = ()
+) -> Timeline:
+    """A cell's timeline, with its recording's length and markers once they are known."""
+    timeline = Timeline.build(
+        artifacts.spans,
+        artifacts.calls,
+        duration_s,
+        artifacts.recording_offset_ms,
+        started_at=cell.started_at,
+        recording_markers=markers,
+    )
+    # Without spans the timeline would be 1 ms long (or the recording's length): the run
+    # lasted as long as the cell says. A trace's own extent is kept as it is.
+    wall = cell.wall_ms if not timeline.rows() else None
+    if wall is not None and wall > timeline.duration_ms:
+        timeline = dataclasses.replace(timeline, duration_ms=wall)
+    return timeline
+
+
+def span_under(timeline: Timeline, t: float) -> Span | None:
+    """The innermost span under `t` (the latest to start when two are as deep)."""
+    best: tuple[int, float] | None = None
+    under: Span | None = None
+    for span, depth in timeline.rows():
+        if span.start_ms <= t <= span.end_ms and (best is None or (depth, span.start_ms) >= best):
+            best, under = (depth, span.start_ms), span
+    return under
+
+
 class ReplayScreen(PlaybackScreen):
     """Step span by span or 100 ms at a time; the terminal shows what the agent's screen showed then."""
 
@@ -76,10 +106,23 @@ class ReplayScreen(PlaybackScreen):
     selected: reactive[Span | None] = reactive(None, init=False)
     """The span the user picked (left/right, enter, a click); None: the panes follow the playhead."""
 
-    def __init__(self, cell: Cell, artifacts: CellArtifacts) -> None:
+    def __init__(
+        self,
+        cell: Cell,
+        artifacts: CellArtifacts,
+        *,
+        recording_s: float | None = None,
+        span_id: str | None = None,
+        mark: str | None = None,
+    ) -> None:
+        """A search hit opens it at a moment of the recording (`recording_s`, `mark` marked on
+        the terminal) or on a span (`span_id`)."""
         super().__init__()
         self.cell = cell
         self.artifacts = artifacts
+        self.start_recording_s = recording_s
+        self.start_span = span_id
+        self.start_mark = mark
         self.timeline = self._timeline(None, ())
         self.player: FramePlayer | None = None
         self.recording_note = artifacts.recording_note or ""
@@ -87,20 +130,7 @@ class ReplayScreen(PlaybackScreen):
         """The status line's note on the frame, as the last full draw left it."""
 
     def _timeline(self, duration_s: float | None, markers: tuple[tuple[float, str], ...]) -> Timeline:
-        timeline = Timeline.build(
-            self.artifacts.spans,
-            self.artifacts.calls,
-            duration_s,
-            self.artifacts.recording_offset_ms,
-            started_at=self.cell.started_at,
-            recording_markers=markers,
-        )
-        # Without spans the timeline would be 1 ms long (or the recording's length): the run
-        # lasted as long as the cell says. A trace's own extent is kept as it is.
-        wall = self.cell.wall_ms if not timeline.rows() else None
-        if wall is not None and wall > timeline.duration_ms:
-            timeline = dataclasses.replace(timeline, duration_ms=wall)
-        return timeline
+        return cell_timeline(self.cell, self.artifacts, duration_s, markers)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,7 +155,33 @@ class ReplayScreen(PlaybackScreen):
         self.query_one(Waterfall).focus()
         if self.artifacts.recording is not None:
             self.load_recording()
+        self.query_one(TerminalView).mark(self.start_mark)
+        self._go_to_start()
         self.draw()
+
+    def _go_to_start(self) -> None:
+        """Where a search hit asked to open: its span, or its moment of the recording."""
+        if self.start_span is not None:
+            span = next((s for s in self.artifacts.spans if s.span_id == self.start_span), None)
+            if span is not None:
+                self.selected = span
+                self.clock.seek(span.start_ms)
+        elif self.start_recording_s is not None:
+            self.selected = None
+            # Just past the event that completed the match, so the frame shows it.
+            self.clock.seek(self.timeline.recording_offset_ms + self.start_recording_s * 1000 + 1e-3)
+        self.clock.pause()
+        self.sync()
+
+    def show_hit(self, hit: Any) -> None:
+        """Move to another hit of this cell (n / N): a span, or a moment of the recording."""
+        if hit.where == "span":
+            self.start_span, self.start_recording_s, self.start_mark = hit.ref, None, None
+        else:
+            self.start_span, self.start_recording_s = None, hit.at_s
+            self.start_mark = hit.text[hit.match[0] : hit.match[1]]
+        self.query_one(TerminalView).mark(self.start_mark)
+        self._go_to_start()
 
     @work(thread=True, exclusive=True, group="recording")
     def load_recording(self) -> None:
@@ -157,6 +213,8 @@ class ReplayScreen(PlaybackScreen):
         self.timeline = self._timeline(recording.duration, recording.markers)
         self.clock.set_duration(self.timeline.duration_ms)
         self.clock.seek(position)
+        if self.start_recording_s is not None:  # the trace alone may have ended before the hit
+            self._go_to_start()
         self.query_one(Waterfall).timeline = self.timeline
         self._fit_terminal()
         self.sync()
@@ -235,13 +293,7 @@ class ReplayScreen(PlaybackScreen):
         under the playhead (the latest to start when two are as deep)."""
         if self.selected is not None:
             return self.selected
-        t = self.position
-        best: tuple[int, float] | None = None
-        under: Span | None = None
-        for span, depth in self.timeline.rows():
-            if span.start_ms <= t <= span.end_ms and (best is None or (depth, span.start_ms) >= best):
-                best, under = (depth, span.start_ms), span
-        return under
+        return span_under(self.timeline, self.position)
 
     def draw(self) -> None:
         """Draw every pane at the playhead."""

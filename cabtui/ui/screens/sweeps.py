@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from cabtui.data.numbers import NONE, fmt_number, fmt_rate
-from cabtui.data.results import Results, Sweep, SweepSummary, summarize
+from cabtui.data.results import Results, Sweep, SweepSummary, summarize, sweep_keys
 from cabtui.data.text import one_line
 from cabtui.ui.messages import OpenCompare, OpenSweep
 from cabtui.ui.renderables.compare_columns import previous_in_time
@@ -103,6 +103,14 @@ class SweepsScreen(Screen[None]):
             f" under {one_line(str(self.results.path), 80)}  ·  enter opens a sweep  ·  m marks BEFORE, c compares"
         )
         self.query_one(VirtualTable).focus()
+        self.call_after_refresh(self._warm_keys)
+
+    @work(thread=True, exclusive=True, group="compare-keys", exit_on_error=False)
+    def _warm_keys(self) -> None:
+        """Key every sweep's cells for comparing, in the background: a comparison asked for
+        later then only matches (0.2 s of its wait at 2 x 100,000 cells)."""
+        for sweep in self.results.sweeps:
+            sweep_keys(sweep)
 
     def _fill(self) -> None:
         rows = self.summaries

@@ -10,12 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from cabtui.data.results.readers.harbor import HARBOR
+from cabtui.data.results.readers.inspect_reader import READER as INSPECT
 from cabtui.data.results.readers.protocol import Reader
 from cabtui.data.results.readers.terminal_bench import TERMINAL_BENCH
 
 READERS: tuple[Reader, ...] = (
     HARBOR,
     TERMINAL_BENCH,
+    INSPECT,
 )
 """Every reader, in the order `detect` is asked (the first to claim a folder reads it)."""
 
