@@ -75,3 +75,17 @@ def test_diff_of_two_harbor_folders_names_the_trial_that_broke(
             "change": "broke",
         }
     ]
+
+
+def test_grep_finds_a_harbor_recording_screen_and_a_terminal_bench_episode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    code, out, _ = run(capsys, "grep", "No rule to make", str(HARBOR_JOBS), "--json")
+    assert code == 0
+    hits = json.loads(out)
+    assert {(h["cell_id"], h["where"]) for h in hits} == {
+        ("jobs/terminus-2/anthropic/claude-sonnet-4-5/build-linux-kernel#run1", "recording")
+    }
+    code, out, _ = run(capsys, "grep", "Episode 1", str(TB_RUNS), "--json")
+    assert code == 0 and {h["where"] for h in json.loads(out)} == {"span"}
