@@ -68,24 +68,42 @@ class CellsPane(SweepPane):
 
     def _fill(self, *, keep_cursor: bool = False) -> None:
         query = parse_query(self.query_text)
+        table = self.cells_table
+        highlighted = self.shown[table.cursor_row] if keep_cursor and table.cursor_row < len(self.shown) else None
         rows = filter_cells(self.sweep.cells, query, failed_only=self.failed_only)
         if self.cell_sort is not None:
             rows = sort_cells(rows, self.cell_sort[0], descending=self.cell_sort[1])
         self.shown = rows
         columns = cell_columns(self.views.axes)
-        table = self.cells_table
         table.sort_key, table.sort_descending = self.cell_sort or (None, False)
         table.set_rows(columns, len(rows), lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=keep_cursor)
+        if highlighted is not None and (table.cursor_row >= len(rows) or rows[table.cursor_row] is not highlighted):
+            # A sweep that grew: the highlighted cell moved (sorted, filtered); the cursor follows it.
+            where = next((i for i, row in enumerate(rows) if row is highlighted), None)
+            if where is not None:
+                table.cursor_row = where
         self.query_one("#cells-status", StatusLine).update(self._status(query, rows))
+
+    def grew(self) -> None:
+        """In file order and unfiltered, new cells only add rows at the end: shown at once."""
+        if not self.query_text and not self.failed_only and self.cell_sort is None:
+            self._fill(keep_cursor=True)
+
+    def views_changed(self, views: SweepViews) -> None:
+        """Filtered or sorted, the cells are listed again with the views (new axes too)."""
+        super().views_changed(views)
+        self._fill(keep_cursor=True)
 
     def _status(self, query: Query, rows: list[CellRow]) -> str:
         if self.failed_only:
             passed = 0
-        elif query.empty:
+        elif query.empty and len(rows) == self.screen_built():
             passed = self.views.passed
         else:
             passed = sum(1 for r in rows if r.passed)
         parts = [f"{len(rows):,} of {len(self.sweep.cells):,} cells", f"{passed:,} passed"]
+        if self.partial:
+            parts.insert(0, "partial")
         if self.failed_only:
             parts.append("failed only (f)")
         if self.query_text:
@@ -98,6 +116,10 @@ class CellsPane(SweepPane):
             parts.append("in file order (s sorts)")
         parts.append(f"pass rate {fmt_rate(passed / len(rows) if rows else None)}")
         return "  ·  ".join(parts)
+
+    def screen_built(self) -> int:
+        """How many cells the views count (the views' `passed` is theirs)."""
+        return int(getattr(self.screen, "built", len(self.sweep.cells)))
 
     def show_pair(self, tui: str, model: str) -> None:
         """List exactly one CLI × model's cells (enter on the leaderboard)."""
