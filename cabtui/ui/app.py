@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from cabtui.data.results import POLL_S, Results, Sweep, SweepViews, sweep_views
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
-from cabtui.ui.feed import Feed, Grew, LoadFailed
+from cabtui.ui.feed import Feed, Grew, LoadFailed, LoadProgress
 from cabtui.ui.messages import OpenCell, OpenCompare, OpenSweep, ShowTab
 from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
@@ -169,7 +169,7 @@ class CabApp(App[None]):
                 elif isinstance(self.screen, LoadingScreen):
                     self.screen.progress(progress.done, progress.total)
                 return
-            self._first_data(message.results, progress.loading)
+            self._first_data(message.results, progress)
         for sweep_id in message.sweeps:
             self._views.pop(sweep_id, None)  # built again when next opened
         feed = self.feed
@@ -188,15 +188,17 @@ class CabApp(App[None]):
 
     _said_problems = False
 
-    def _first_data(self, results: Results, loading: bool) -> None:
+    def _first_data(self, results: Results, progress: LoadProgress) -> None:
         """The first chunk: open its sweep, or the list of sweeps (more may come as the rest loads)."""
         self.results = results
         if self._show_loading is not None:
             self._show_loading.stop()
-        if len(results.sweeps) == 1 and not (loading and self._more_sweeps_coming()):
-            screen: Screen[None] = SweepScreen(results.sweeps[0])
+        screen: SweepScreen | SweepsScreen
+        if len(results.sweeps) == 1 and not (progress.loading and self._more_sweeps_coming()):
+            screen = SweepScreen(results.sweeps[0])
         else:
             screen = SweepsScreen(results)
+        screen.progress = progress
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(screen)
         else:

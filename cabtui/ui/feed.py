@@ -19,7 +19,18 @@ from pathlib import Path
 from textual.message import Message
 
 from cabtui.data.memory import gc_paused
-from cabtui.data.results import POLL_S, Chunk, GrowingIndex, PollWaiter, Results, UnreadablePath, Waiter, make_waiter
+from cabtui.data.results import (
+    CHUNK,
+    FIRST_CHUNK,
+    POLL_S,
+    Chunk,
+    GrowingIndex,
+    PollWaiter,
+    Results,
+    UnreadablePath,
+    Waiter,
+    make_waiter,
+)
 
 POST_EVERY_S = 0.25
 """At most this often a `Grew` while chunks come in: the screens redraw four times a second."""
@@ -92,6 +103,10 @@ class Feed:
     grew_at: dict[str, float] = field(default_factory=dict)
     """When each sweep last grew after the first read: the screens mark it live."""
     index: GrowingIndex | None = None
+    first_chunk: int = field(default_factory=lambda: FIRST_CHUNK)
+    """Bytes of the first read (the first screen's cells)."""
+    chunk: int = field(default_factory=lambda: CHUNK)
+    """Bytes of every later read."""
 
     @property
     def watching(self) -> str:
@@ -130,7 +145,7 @@ class Feed:
         batch = _Batch(index)
         last = -1.0
         with gc_paused(freeze=True):  # as `load`: the index outlives the load
-            for chunk in index.chunks(stop=self.stopped.is_set):
+            for chunk in index.chunks(first=self.first_chunk, size=self.chunk, stop=self.stopped.is_set):
                 batch.add(chunk)
                 progress.cells += len(chunk.rows)
                 progress.done, progress.total = chunk.done, chunk.total

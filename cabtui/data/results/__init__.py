@@ -29,7 +29,7 @@ from cabtui.data.results.compare import (
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
 from cabtui.data.results.filter import Query, filter_cells, parse_query
-from cabtui.data.results.growing import QUIET_S, Chunk, GrowingIndex
+from cabtui.data.results.growing import CHUNK, FIRST_CHUNK, QUIET_S, Chunk, GrowingIndex
 from cabtui.data.results.index import CellRow, Results, Source, Sweep, category_of
 from cabtui.data.results.loader import OpenedRecord, check_fully, load, open_record, read_cell
 from cabtui.data.results.query import (
@@ -76,6 +76,8 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AXES",
+    "CHUNK",
+    "FIRST_CHUNK",
     "POLL_S",
     "QUIET_S",
     "Chunk",

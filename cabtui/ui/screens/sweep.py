@@ -56,11 +56,13 @@ class SweepScreen(Screen[None]):
         self.axes = self.views.axes
         self.built = len(sweep.cells)
         """How many cells the views were built from."""
-        self.loading = False
+        self.incomplete = False
         """Cells are still coming in (the first read of a big sweep): the views are partial."""
         self._stale = False
         """The sweep grew while its views were being built: build them again when done."""
         self._building = False
+        self.progress: LoadProgress | None = None
+        """How far the first read had got when the screen opened (the app sets it)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,6 +83,8 @@ class SweepScreen(Screen[None]):
         self.title = f"cabtui · {visible(self.sweep.sweep_id)}"
         self.sub_title = one_line(self.sweep.title or "", 80)
         self.query_one(Tabs).can_focus = False
+        if self.progress is not None:
+            self.grew(self.progress, changed=False, live=False, watching="")
 
     @property
     def active_tab(self) -> str:
@@ -135,8 +139,8 @@ class SweepScreen(Screen[None]):
         """
         self.query_one(LoadBar).show(progress, live=live, watching=watching)
         loading = progress is not None and progress.loading
-        finished = self.loading and not loading
-        self.loading = loading
+        finished = self.incomplete and not loading
+        self.incomplete = loading
         if changed or finished:
             for pane in self.query(SweepPane):
                 pane.grew()
@@ -168,5 +172,5 @@ class SweepScreen(Screen[None]):
         self.views, self.grid, self.axes, self.built = views, views.grid, views.axes, count
         for pane in self.query(SweepPane):
             pane.views_changed(views)
-        if self._stale or len(self.sweep.cells) > count and not self.loading:
+        if self._stale or len(self.sweep.cells) > count and not self.incomplete:
             self._rebuild()

@@ -110,6 +110,8 @@ class SweepsScreen(Screen[None]):
         """Fill the table from the loaded results."""
         self.title = "cabtui · sweeps"
         self._fill()
+        if self.progress is not None:
+            self.query_one(LoadBar).show(self.progress)
         self.query_one(VirtualTable).focus()
 
     def _status(self) -> None:

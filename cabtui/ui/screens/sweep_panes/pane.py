@@ -35,7 +35,7 @@ class SweepPane(TabPane):
     @property
     def partial(self) -> bool:
         """Whether cells are still coming in (the first read of a big sweep)."""
-        return bool(getattr(self.screen, "loading", False))
+        return bool(getattr(self.screen, "incomplete", False))
 
     def activated(self) -> None:
         """The tab is shown: focus its main widget at once.
