@@ -196,7 +196,10 @@ async def idle_cpu(folder: Path, seconds: float) -> None:
         await asyncio.sleep(seconds)
         used = (time.process_time() - cpu) / (time.perf_counter() - wall)
         kind = app.feed.watching if app.feed else "?"
-    print(f"idle watching    {used * 100:.1f} % of one core over {seconds:.0f} s, 500 cells' files ({kind}; target < 10 %)")
+    print(
+        f"idle watching    {used * 100:.1f} % of one core over {seconds:.0f} s, 500 cells' files "
+        f"({kind}; target < 10 %)"
+    )
 
 
 def _artifact_sweep(folder: Path, cells: int) -> None:

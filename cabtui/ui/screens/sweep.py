@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from textual import on, work
@@ -18,9 +19,12 @@ from cabtui.ui.screens.sweep_panes import CellsPane, GridPane, LeaderboardPane, 
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.load_bar import LoadBar
 
-REBUILD_GROWTH = 1.5
-"""While loading, the views are built again once the sweep has this many times the cells they show:
-the builds then cost about twice the last one in all, however many chunks come."""
+REBUILD_GROWTH = 2
+"""While loading, the views are built again once the sweep has this many times the cells they show..."""
+
+REBUILD_SHARE = 0.2
+"""... and once the last build took at most this share of the time since it began: each build reads
+every cell and competes with the reading for the interpreter, so building stays a fifth of the load."""
 
 
 class SweepScreen(Screen[None]):
@@ -61,6 +65,8 @@ class SweepScreen(Screen[None]):
         self._stale = False
         """The sweep grew while its views were being built: build them again when done."""
         self._building = False
+        self._build_started = 0.0
+        self._build_took = 0.0
         self.progress: LoadProgress | None = None
         """How far the first read had got when the screen opened (the app sets it)."""
 
@@ -145,7 +151,8 @@ class SweepScreen(Screen[None]):
             for pane in self.query(SweepPane):
                 pane.grew()
             big_enough = len(self.sweep.cells) >= self.built * REBUILD_GROWTH
-            if not loading or big_enough or finished:
+            rested = time.monotonic() - self._build_started >= self._build_took / REBUILD_SHARE
+            if not loading or finished or big_enough and rested:
                 self._rebuild()
 
     def watching_changed(self, watching: str) -> None:
@@ -158,6 +165,7 @@ class SweepScreen(Screen[None]):
             self._stale = True
             return
         self._building, self._stale = True, False
+        self._build_started = time.monotonic()
         self._build_views(len(self.sweep.cells))
 
     @work(thread=True, exclusive=True, group="grow-views", exit_on_error=False)
@@ -169,6 +177,7 @@ class SweepScreen(Screen[None]):
 
     def _views_built(self, views: SweepViews, count: int) -> None:
         self._building = False
+        self._build_took = time.monotonic() - self._build_started
         self.views, self.grid, self.axes, self.built = views, views.grid, views.axes, count
         for pane in self.query(SweepPane):
             pane.views_changed(views)

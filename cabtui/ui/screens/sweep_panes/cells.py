@@ -44,6 +44,8 @@ class CellsPane(SweepPane):
         self.failed_only = False
         self.cell_sort: tuple[str, bool] | None = None
         """None: file order."""
+        self._passed_count = (0, 0)
+        """(cells counted, of which passed), from the sweep's start."""
         self.cells_table = VirtualTable(id="cells-table")
         self.filter_box = Input(
             placeholder="filter: words, tui: model: task: category: status:  (enter applies)", id="cells-filter"
@@ -85,23 +87,31 @@ class CellsPane(SweepPane):
         self.query_one("#cells-status", StatusLine).update(self._status(query, rows))
 
     def grew(self) -> None:
-        """In file order and unfiltered, new cells only add rows at the end: shown at once."""
-        if not self.query_text and not self.failed_only and self.cell_sort is None:
-            self._fill(keep_cursor=True)
+        """In file order and unfiltered, new cells only add rows at the end: shown at once, in time
+        that does not grow with the sweep (the table reads the sweep's own list, which only grows)."""
+        if self.query_text or self.failed_only or self.cell_sort is not None:
+            return
+        rows = self.shown = self.sweep.cells
+        count = len(rows)
+        columns = cell_columns(self.views.axes)
+        self.cells_table.set_rows(columns, count, lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=True)
+        self.query_one("#cells-status", StatusLine).update(self._status(parse_query(""), rows[:0], count))
 
     def views_changed(self, views: SweepViews) -> None:
         """Filtered or sorted, the cells are listed again with the views (new axes too)."""
         super().views_changed(views)
         self._fill(keep_cursor=True)
 
-    def _status(self, query: Query, rows: list[CellRow]) -> str:
+    def _status(self, query: Query, rows: list[CellRow], all_of: int | None = None) -> str:
+        """The status line; `all_of`: the table shows the first so many of the sweep's cells, unfiltered."""
+        count = len(rows) if all_of is None else all_of
         if self.failed_only:
             passed = 0
-        elif query.empty and len(rows) == self.screen_built():
-            passed = self.views.passed
+        elif query.empty:
+            passed = self._passed_of(count)
         else:
             passed = sum(1 for r in rows if r.passed)
-        parts = [f"{len(rows):,} of {len(self.sweep.cells):,} cells", f"{passed:,} passed"]
+        parts = [f"{count:,} of {len(self.sweep.cells):,} cells", f"{passed:,} passed"]
         if self.partial:
             parts.insert(0, "partial")
         if self.failed_only:
@@ -114,12 +124,17 @@ class CellsPane(SweepPane):
             parts.append(f"sorted by {self.cell_sort[0]} {'▼' if self.cell_sort[1] else '▲'}")
         else:
             parts.append("in file order (s sorts)")
-        parts.append(f"pass rate {fmt_rate(passed / len(rows) if rows else None)}")
+        parts.append(f"pass rate {fmt_rate(passed / count if count else None)}")
         return "  ·  ".join(parts)
 
-    def screen_built(self) -> int:
-        """How many cells the views count (the views' `passed` is theirs)."""
-        return int(getattr(self.screen, "built", len(self.sweep.cells)))
+    def _passed_of(self, count: int) -> int:
+        """How many of the sweep's first `count` cells passed: counted on from the last count (the list only grows)."""
+        counted, passed = self._passed_count
+        if count < counted:
+            counted, passed = 0, 0
+        passed += sum(1 for r in self.sweep.cells[counted:count] if r.passed)
+        self._passed_count = (count, passed)
+        return passed
 
     def show_pair(self, tui: str, model: str) -> None:
         """List exactly one CLI × model's cells (enter on the leaderboard)."""
