@@ -162,6 +162,7 @@ class CabApp(App[None]):
     def _grew(self, message: Grew) -> None:
         """Cells came in: the first ones open a screen; later ones update every screen that shows them."""
         progress = message.progress
+        self._progress = progress
         if self.results is None:
             if not message.results.sweeps:
                 if not progress.loading:
@@ -187,6 +188,8 @@ class CabApp(App[None]):
             self.notify(f"{count} problems while loading: see the Problems tab.", severity="warning", timeout=6)
 
     _said_problems = False
+    _progress: LoadProgress | None = None
+    """The last progress of the first read: a sweep opened while it goes on opens partial."""
 
     def _first_data(self, results: Results, progress: LoadProgress) -> None:
         """The first chunk: open its sweep, or the list of sweeps (more may come as the rest loads)."""
@@ -199,6 +202,8 @@ class CabApp(App[None]):
         else:
             screen = SweepsScreen(results)
         screen.progress = progress
+        if isinstance(screen, SweepScreen):
+            screen.incomplete = progress.loading  # before its panes mount: the full check waits for the end
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(screen)
         else:
@@ -277,7 +282,10 @@ class CabApp(App[None]):
 
     def _views_built(self, sweep: Sweep, views: SweepViews) -> None:
         self._views[sweep.sweep_id] = views
-        self.push_screen(SweepScreen(sweep, single=False, views=views))
+        screen = SweepScreen(sweep, single=False, views=views)
+        if self._progress is not None and self._progress.loading:
+            screen.progress, screen.incomplete = self._progress, True
+        self.push_screen(screen)
 
     @on(OpenCell)
     def _open_cell(self, message: OpenCell) -> None:

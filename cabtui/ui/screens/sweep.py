@@ -181,5 +181,5 @@ class SweepScreen(Screen[None]):
         self.views, self.grid, self.axes, self.built = views, views.grid, views.axes, count
         for pane in self.query(SweepPane):
             pane.views_changed(views)
-        if self._stale or len(self.sweep.cells) > count and not self.incomplete:
-            self._rebuild()
+        if not self.incomplete and (self._stale or len(self.sweep.cells) > count):
+            self._rebuild()  # while loading, the next chunk's `grew` decides (the builds' share stays bounded)
