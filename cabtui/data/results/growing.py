@@ -128,8 +128,6 @@ class GrowingIndex:
         self.done = 0
         self._seen: dict[str, dict[object, CellRow]] = {}
         """Per sweep, the first row of each cell id and of each (tui, model, task, run)."""
-        self.duplicates: list[tuple[Sweep, Problem]] = []
-        """With `eager` off, duplicate cells said after every file's own problems (as `load` always has)."""
         self._orphans: list[OSError] = []
         if sources is None:
             found = find_sources(path)
@@ -197,6 +195,11 @@ class GrowingIndex:
     def _add(self, row: CellRow, title: str | None, chunk: Chunk) -> None:
         """Add a row to its sweep unless it repeats a cell already there (then it is a problem)."""
         sweep_id = row.sweep_id
+        if not self.eager:  # checked once at the end (`finish`): a dict built then is freed whole
+            self.sweep(sweep_id, title).cells.append(row)
+            chunk.sweeps.add(sweep_id)
+            chunk.rows.append(row)
+            return
         seen = self._seen.get(sweep_id)
         if seen is None:
             seen = self._seen[sweep_id] = {}
@@ -210,11 +213,7 @@ class GrowingIndex:
             chunk.rows.append(row)
             return
         message = f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
-        problem = Problem(str(row.source.path), row.line, message)
-        if self.eager:
-            self._problem(problem, sweep_id, None, chunk)
-        else:
-            self.duplicates.append((sweep, problem))
+        self._problem(Problem(str(row.source.path), row.line, message), sweep_id, None, chunk)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -444,9 +443,27 @@ class GrowingIndex:
         return any(t.held is not None for t in self.tails.values())
 
     def finish(self) -> Results:
-        """The results, the duplicates held back until now said last (as `load` always has)."""
-        for sweep, problem in self.duplicates:
-            self.results.problems.append(problem)
-            sweep.problems.append(problem)
-        self.duplicates.clear()
+        """The results, with duplicate cells left out and said last (as `load` always has).
+
+        Two records for the same cell (id, or tui, model, task and run): the first is kept.
+        Checked here, not per row, when `eager` is off: a dict built after the index is freed
+        whole, where one grown beside it would leave the memory it took scattered among the rows.
+        """
+        if self.eager:
+            return self.results
+        for sweep in self.results.sweeps:
+            seen: dict[object, CellRow] = {}
+            kept: list[CellRow] = []
+            for row in sweep.cells:
+                keys = (row.cell_id, (row.tui, row.model, row.task, row.run))
+                first = next((seen[k] for k in keys if k in seen), None)
+                if first is None:
+                    seen.update(dict.fromkeys(keys, row))
+                    kept.append(row)
+                    continue
+                message = f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
+                problem = Problem(str(row.source.path), row.line, message)
+                self.results.problems.append(problem)
+                sweep.problems.append(problem)
+            sweep.cells = kept
         return self.results
