@@ -137,7 +137,7 @@ class CabApp(App[None]):
 
     def _start_feed(self) -> None:
         self.feed = Feed(self.path, self.post_message, self.poll_interval, self.polling, self.get_time)
-        self.run_worker(self.feed.run, thread=True, group="load", exclusive=True, exit_on_error=False)
+        self.feed.start()
         self._show_loading = self.set_timer(LOADING_DELAY_S, self._loading)
 
     def _loading(self) -> None:
@@ -235,7 +235,6 @@ class CabApp(App[None]):
             return
         if self.feed is not None:
             self.feed.stop()
-        self.workers.cancel_group(self, "load")
         self.results = None
         self._views.clear()
         self._said_problems = False

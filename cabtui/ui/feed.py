@@ -1,4 +1,4 @@
-"""The feed: one thread that loads a PATH chunk by chunk, then follows its files as they grow.
+"""The feed: one daemon thread that loads a PATH chunk by chunk, then follows its files as they grow.
 
 It owns the growing index (`GrowingIndex`): it alone appends to the sweeps, and
 it tells the app what grew with `Grew` messages, at most a few a second (the first
@@ -119,6 +119,12 @@ class Feed:
         """Whether the sweep grew less than `LIVE_S` ago."""
         at = self.grew_at.get(sweep_id)
         return at is not None and self.get_time() - at < LIVE_S
+
+    def start(self) -> threading.Thread:
+        """Run in a daemon thread: an interpreter that exits never waits for the watching."""
+        thread = threading.Thread(target=self.run, name="cabtui-feed", daemon=True)
+        thread.start()
+        return thread
 
     def stop(self) -> None:
         """End the thread (a load stops between chunks, a wait at its next wake)."""

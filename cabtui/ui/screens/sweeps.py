@@ -161,7 +161,7 @@ class SweepsScreen(Screen[None]):
         self.summaries = summaries
         self._summarizing = False
         self._fill()
-        if self._changed:
+        if self._changed or len(summaries) != len(self.results.sweeps):
             self.grew(self.progress or LoadProgress(loading=False), set(), live=None, watching="")
 
     def _fill(self) -> None:
