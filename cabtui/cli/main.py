@@ -31,7 +31,7 @@ from cabtui.data.results import (
 )
 from cabtui.data.text import utf8_safe, visible
 
-COMMANDS = ("play", "frame", "summary", "diff", "validate", "schema")
+COMMANDS = ("play", "frame", "summary", "diff", "validate", "schema", "grep", "serve")
 
 
 class UsageError(Exception):
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Browse coding-agent benchmark sweeps: cabtui [PATH], or cabtui COMMAND ...",
         epilog=(
             "commands: play FILE.cast | frame FILE.cast --at S | summary PATH | diff BEFORE AFTER"
-            " | validate PATH [--strict] | schema"
+            " | validate PATH [--strict] | schema | grep PATTERN PATH | serve [PATH]"
         ),
     )
     parser.add_argument("--version", action="version", version=f"cabtui {__version__}")
@@ -77,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
         help="a last line without its newline is a problem too (without --strict it is a line still being written)",
     )
     sub.add_parser("schema", help="print the JSON Schema of a cell record")
+    grep = sub.add_parser("grep", help="search every sweep under PATH, recordings' screens included")
+    grep.add_argument("pattern", metavar="PATTERN")
+    grep.add_argument("path", type=Path, metavar="PATH")
+    grep.add_argument("--json", action="store_true", help="a JSON list of hits (docs/search.md)")
+    grep.add_argument("-i", "--ignore-case", action="store_true", help="match regardless of case")
+    grep.add_argument("--regex", action="store_true", help="PATTERN is a Python regular expression")
+    # cabtui serve: the app in a browser (cli/serve.py)
+    serve = sub.add_parser("serve", help="serve the app to a browser (each tab its own app)")
+    serve.add_argument("path", type=Path, nargs="?", help="what to open (default: the demo sweep)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
 
 
@@ -141,6 +152,12 @@ def _run_command(args: argparse.Namespace) -> int:
         return _frame(args.file, args.at, ansi=args.ansi)
     if args.command == "play":
         return _play(args.file)
+    if args.command == "grep":
+        from cabtui.cli.grep import main_grep
+
+        return main_grep(args.pattern, args.path, as_json=args.json, ignore_case=args.ignore_case, regex=args.regex)
+    if args.command == "serve":
+        return _serve(args.path, args.host, args.port)
     raise UsageError("cabtui: no command given")
 
 
@@ -223,6 +240,17 @@ def _play(file: Path) -> int:
 
     make_app(file).run()
     return 0
+
+
+def _serve(path: Path | None, host: str, port: int) -> int:
+    target = path if path is not None else demo_path()
+    if not target.exists():
+        raise UnreadablePath(f"{target}: no such file or folder")
+    if not 0 < port < 65536:
+        raise UsageError(f"cabtui serve: --port {port}: not a port (1-65535)")
+    from cabtui.cli.serve import serve
+
+    return serve(target, host, port)
 
 
 def _open(path: Path | None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +17,15 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
-from cabtui.data.results import POLL_S, Results, Sweep, SweepViews, sweep_views
+from cabtui.data.results import (
+    OTLP_SUFFIX,
+    POLL_S,
+    CellArtifacts,
+    Results,
+    Sweep,
+    SweepViews,
+    sweep_views,
+)
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
 from cabtui.ui.feed import Feed, Grew, LoadFailed, LoadProgress
@@ -26,7 +34,11 @@ from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
 from cabtui.ui.screens.sweeps import SweepsScreen
+from cabtui.ui.search_actions import SEARCH_BINDINGS, SearchActions
 from cabtui.ui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from cabtui.data.results import Cell
 
 RECORDING_SUFFIXES = (".cast", ".gz")
 
@@ -70,7 +82,7 @@ class LoadingScreen(Screen[None]):
         self.query_one("#loading-text", Static).update(Text(visible(message) + "\n\nq quits.", "bold red"))
 
 
-class CabApp(App[None]):
+class CabApp(SearchActions):
     """Browse sweeps, cells, traces and terminal recordings.
 
     Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare` and `ShowTab`; the app
@@ -83,6 +95,7 @@ class CabApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
+        *SEARCH_BINDINGS,  # g search, n / N hits (search_actions.py)
     ]
 
     def __init__(
@@ -133,6 +146,9 @@ class CabApp(App[None]):
 
             self.push_screen(PlayerScreen(self.path))
             return
+        if self.path.name.endswith(OTLP_SUFFIX):
+            self.open_trace()
+            return
         self._start_feed()
 
     def _start_feed(self) -> None:
@@ -148,6 +164,34 @@ class CabApp(App[None]):
         """The feed's thread ends with the app."""
         if self.feed is not None:
             self.feed.stop()
+
+    # -- an OTLP trace alone (`cabtui FILE.otlp.jsonl`) ------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def open_trace(self) -> None:
+        """Read an OpenTelemetry trace file off the UI thread, then replay it."""
+        from cabtui.data.results import otlp_replay
+
+        try:
+            cell, artifacts = otlp_replay(self.path)
+        except Exception as err:  # noqa: BLE001 - said on screen, never a traceback
+            self.post_message(LoadFailed(f"{self.path}: could not be read ({type(err).__name__}: {err})"))
+            return
+        self.call_from_thread(self._trace_ready, cell, artifacts)
+
+    def _trace_ready(self, cell: Cell, artifacts: CellArtifacts) -> None:
+        from cabtui.ui.screens.replay import ReplayScreen
+
+        self.push_screen(ReplayScreen(cell, artifacts))
+        if artifacts.problems:
+            count = len(artifacts.problems)
+            self.notify(
+                f"{count} problem{'s' if count > 1 else ''} in the trace; first: {artifacts.problems[0]}",
+                severity="warning",
+                timeout=8,
+            )
+
+    # --------------------------------------------------------------------------------------
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:

@@ -10,8 +10,10 @@ from textual.fuzzy import Matcher
 
 from cabtui.data.results import CellRow, Sweep
 from cabtui.data.text import one_line
-from cabtui.ui.messages import TABS, OpenCell, OpenCompare, OpenSweep, ShowTab
+from cabtui.ui.messages import TABS, OpenCell, OpenCompare, OpenSearch, OpenSweep, ShowTab
 from cabtui.ui.screens.sweeps import SweepsScreen
+
+SEARCH_TEXT = "Search: every cell, recordings' screens included"
 
 MAX_CELL_HITS = 40
 """Cells offered per query: enough to choose from, few enough to stay instant at 250k."""
@@ -67,6 +69,7 @@ class JumpProvider(Provider):
         """Offer the tabs and the sweeps before anything is typed."""
         for tab in TABS:
             yield DiscoveryHit(f"Go to tab: {tab}", partial(self._tab, tab), help="sweep screen")
+        yield DiscoveryHit(SEARCH_TEXT, self._open_search, help="g, from any screen")
         for sweep in self._sweeps():
             # Content, not str: a str is read as markup, and sweep ids are untrusted.
             yield DiscoveryHit(
@@ -80,6 +83,8 @@ class JumpProvider(Provider):
     async def search(self, query: str) -> Hits:
         """Tabs and sweeps by fuzzy match; cells whose id holds every word typed."""
         matcher = self.matcher(query)
+        if (score := matcher.match(SEARCH_TEXT)) > 0:
+            yield Hit(score, highlight(matcher, SEARCH_TEXT), self._open_search, text=SEARCH_TEXT)
         for tab in TABS:
             text = f"Go to tab: {tab}"
             if (score := matcher.match(text)) > 0:
@@ -106,6 +111,9 @@ class JumpProvider(Provider):
                     found += 1
                     if found >= MAX_CELL_HITS:
                         return
+
+    def _open_search(self) -> None:
+        self.app.post_message(OpenSearch())
 
     def _tab(self, tab: str) -> None:
         self.app.post_message(ShowTab(tab))

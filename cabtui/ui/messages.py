@@ -8,10 +8,15 @@ screens, never the other way round.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 from textual.widget import Widget
 
 from cabtui.data.results import CellRow, Sweep
+
+if TYPE_CHECKING:  # the search package brings the emulator: loaded when a search is first opened
+    from cabtui.data.search import Hit
 
 TABS = ("leaderboard", "grid", "cells", "problems")
 """The sweep screen's tabs, as `ShowTab` names them."""
@@ -64,3 +69,18 @@ class OpenCompare(Message):
         super().__init__()
         self.before = before
         self.after = after
+
+
+# --- search (issue 12) ---------------------------------------------------------------------
+
+
+class OpenSearch(Message):
+    """Show the Search screen (the same search as last time, if there was one)."""
+
+
+class OpenHit(Message):
+    """Open the moment of a search hit: the player or replay at its time, or the cell page at its section."""
+
+    def __init__(self, hit: Hit) -> None:
+        super().__init__()
+        self.hit = hit

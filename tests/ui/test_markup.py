@@ -157,4 +157,102 @@ async def test_a_hostile_sweep_appended_to_while_open_keeps_its_markup_as_text(
         for tab in ("1", "2", "3", "4"):
             await pilot.press(tab)
             await shown(pilot)
+
+
+async def test_an_otlp_trace_of_markup_and_escapes_is_shown_as_text(tmp_path: Path, parsed: list[str]) -> None:
+    import orjson
+
+    from cabtui.ui.screens.replay import ReplayScreen
+
+    from .helpers import ESCAPES
+
+    def attr(key: str, value: str) -> dict[str, Any]:
+        return {"key": key, "value": {"stringValue": value}}
+
+    spans = [
+        {
+            "spanId": f"{i + 1:016x}",
+            "name": f"{text}{ESCAPES}",
+            "startTimeUnixNano": str(1_780_000_000_000_000_000 + i * 10**8),
+            "endTimeUnixNano": str(1_780_000_000_000_000_000 + (i + 1) * 10**8),
+            "attributes": [
+                attr("gen_ai.operation.name", "chat"),
+                attr("gen_ai.request.model", f"model{text}"),
+                attr("gen_ai.input.messages", orjson.dumps([{"role": text, "content": ESCAPES + text}]).decode()),
+                attr(f"key{text}", ESCAPES),
+            ],
+            "status": {"code": 2, "message": text + ESCAPES},
+        }
+        for i, text in enumerate(HOSTILE)
+    ]
+    service = {"attributes": [attr("service.name", f"svc{CLICK}")]}
+    trace = tmp_path / "hostile.otlp.jsonl"
+    trace.write_bytes(orjson.dumps({"resourceSpans": [{"resource": service, "scopeSpans": [{"spans": spans}]}]}))
+    app = make_app(trace)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, ReplayScreen)
+        assert f"svc{CLICK}" in await shown(pilot)
+        for _ in HOSTILE:
+            await pilot.press("right")
+            text = await shown(pilot)
+            assert "\x1b" not in text and "\x07" not in text
+        assert BROKEN in text and app.is_running
+    assert not parsed
+
+
+async def test_a_harbor_trial_with_markup_everywhere_shows_it_as_text(tmp_path: Path, parsed: list[str]) -> None:
+    """The harness section and the reader's spans take their text from the trial's files."""
+    import json
+    import shutil
+
+    from tests.data.harness_helpers import HARBOR_JOBS
+
+    jobs = tmp_path / "jobs"
+    shutil.copytree(HARBOR_JOBS, jobs)
+    for result in jobs.glob("*/*/result.json"):
+        data = json.loads(result.read_text())
+        data["task_name"] = f"task{CLICK}"
+        data["agent_info"]["name"] = f"agent{LINK}"
+        data["config"]["agent"]["model_name"] = f"model/{BROKEN}"
+        data["exception_info"] = {
+            "exception_type": f"Error{CLICK}",
+            "exception_message": LINK,
+            "exception_traceback": f"Traceback\n  {BROKEN}\n\x1b[31m{CLICK}\x1b[0m\n",
+            "occurred_at": data["started_at"],
+        }
+        result.write_text(json.dumps(data))
+    app = make_app(jobs)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("home", "enter")
+        screen = await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        text = await shown(pilot)
+        assert f"agent{LINK}" in text and f"Error{CLICK}: {LINK}" in text
+        screen.query_one("#cell-page").scroll_to_widget(screen.query_one("#title-harness"), animate=False, top=True)
+        text = await shown(pilot)
+        assert f"exception_message  {LINK}" in text and f"  {BROKEN}" in text and CLICK in text
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "replay" in screen_text(app))
+    assert parsed == []
+
+
+async def test_the_search_screen_shows_markup_hits_as_text(
+    hostile: Path, parsed: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cabtui.ui.screens.search import SearchScreen
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    app = make_app(hostile / "sweep0")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("g")
+        screen = await on_screen(pilot, SearchScreen)
+        await pilot.press(*MARK)
+        await wait_for(pilot, lambda: bool(screen.session.hits) and not screen._searching, tries=1000)
+        text = await shown(pilot)
+        assert CLICK in text and f"{MARK}-CLICK" in text and BROKEN in text
+        await pilot.press("enter", "enter")  # the first hit: its cell page at its section
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        await pilot.press("n", "N")
+        await shown(pilot)
     assert app.return_code in (None, 0) and not parsed

@@ -46,12 +46,14 @@ from cabtui.data.results.query import (
     summarize,
     sweep_views,
 )
+from cabtui.data.results.readers.otlp import OTLP_SUFFIX
 from cabtui.data.results.reproduce import reproduce_command
 from cabtui.data.results.watch import POLL_S, EventWaiter, PollWaiter, Waiter, make_waiter
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
     from cabtui.data.results.models import Cell, ModelCall, Span, cell_schema
+    from cabtui.data.results.readers.trace_records import otlp_replay
 
 _LAZY = {
     "Cell": "models",
@@ -61,6 +63,7 @@ _LAZY = {
     "CellArtifacts": "artifacts",
     "artifact_problems": "artifacts",
     "load_artifacts": "artifacts",
+    "otlp_replay": "readers.trace_records",
 }
 
 
@@ -89,6 +92,7 @@ __all__ = [
     "CHANGES",
     "LOWER_IS_BETTER",
     "NEIGHBOUR_GROUPS",
+    "OTLP_SUFFIX",
     "Cell",
     "CellArtifacts",
     "CellChange",
@@ -121,6 +125,7 @@ __all__ = [
     "load_artifacts",
     "neighbours",
     "open_record",
+    "otlp_replay",
     "parse_query",
     "read_cell",
     "reproduce_command",

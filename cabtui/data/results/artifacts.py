@@ -15,7 +15,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from cabtui.data.problems import Problem
-from cabtui.data.results.index import Source
+from cabtui.data.results.index import CELLS_FORMAT, Source
 from cabtui.data.results.lines import describe_validation_error
 from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.text import one_line
@@ -24,6 +24,7 @@ from cabtui.data.trace.span_tree import SpanTree
 M = TypeVar("M", bound=BaseModel)
 
 TRACE_FILE = "trace.jsonl"
+OTLP_TRACE_FILE = "trace.otlp.jsonl"
 CALLS_FILE = "model_calls.jsonl"
 RECORDING_FILES = ("recording.cast", "recording.cast.gz")
 
@@ -121,15 +122,50 @@ def _load_part(
 
 
 def load_artifacts(cell: Cell, source: Source) -> CellArtifacts:
-    """Read the cell's trace and model calls, and find its recording (not read here)."""
+    """Read the cell's trace and model calls, and find its recording (not read here).
+
+    A cell of another harness gets them from its reader (`readers`), which may call
+    `read_artifacts` for what the record names.
+    """
+    if source.format != CELLS_FORMAT:
+        from cabtui.data.results.readers import reader_for
+
+        reader = reader_for(source.format)
+        if reader is not None:
+            return reader.artifacts(cell, source)
+        note = f"no reader for the format {one_line(source.format, 60)}"
+        return CellArtifacts(trace_note=note, calls_note=note, recording_note=note)
+    return read_artifacts(cell, source)
+
+
+def _is_otlp(path: Path | str) -> bool:
+    from cabtui.data.results.readers.otlp import is_otlp
+
+    return isinstance(path, Path) and is_otlp(path)
+
+
+def read_artifacts(cell: Cell, source: Source) -> CellArtifacts:
+    """The artifacts a record names (or the conventional ones), relative to `source.folder`."""
     problems: list[Problem] = []
     named = cell.artifacts
-    trace_at = _locate(source, named.trace if named else None, (TRACE_FILE,), cell)
+    trace_at = _locate(source, named.trace if named else None, (TRACE_FILE, OTLP_TRACE_FILE), cell)
     calls_at = _locate(source, named.model_calls if named else None, (CALLS_FILE,), cell)
     recording_at = _locate(source, named.recording if named else None, RECORDING_FILES, cell)
-    spans, trace_note = _load_part(cell.spans, trace_at, Span, problems)
+    otlp = cell.spans is None and isinstance(trace_at, Path) and _is_otlp(trace_at)
+    otlp_calls: tuple[ModelCall, ...] = ()
+    if otlp and isinstance(trace_at, Path):
+        # An OpenTelemetry trace (readers/otlp.py): its model spans are the calls where none are recorded.
+        from cabtui.data.results.readers.trace_records import otlp_artifacts
+
+        spans, otlp_calls, found = otlp_artifacts(trace_at, cell.started_at)
+        problems.extend(found)  # its duplicate ids, missing parents and cycles included
+        trace_note = None if spans else "empty"
+    else:
+        spans, trace_note = _load_part(cell.spans, trace_at, Span, problems)
     calls, calls_note = _load_part(cell.model_calls, calls_at, ModelCall, problems)
-    if spans:  # duplicate ids, missing parents and cycles: shown anyway, and said
+    if not calls and otlp_calls:
+        calls, calls_note = otlp_calls, None
+    if spans and not otlp:  # duplicate ids, missing parents and cycles: shown anyway, and said
         inline = cell.spans is not None
         where = str(source.path) if inline or not isinstance(trace_at, Path) else str(trace_at)
         prefix = f"{cell.cell_id}: the record's " if inline else ""

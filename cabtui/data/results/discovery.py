@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cabtui.data.results.index import CELLS_FORMAT
+
 CELLS_FILE = "cells.jsonl"
 SWEEP_FILE = "sweep.json"
 
@@ -30,6 +32,9 @@ class SweepSource:
     """Bytes in the cells file, for progress (0 if it cannot be stat'ed)."""
     unreadable: tuple[OSError, ...] = ()
     """Folders below this one that could not be listed."""
+    format: str = CELLS_FORMAT
+    """Who reads it: the loader (a cells file), or the reader of that name (`readers`), for
+    which `cells` is the folder or file its `detect` returned (`folder_name` still its id)."""
 
 
 @dataclass(slots=True)
@@ -48,9 +53,11 @@ def find_sources(path: Path) -> Found:
         UnreadablePath: PATH does not exist, or holds no sweep.
     """
     errors: list[OSError] = []
-    files = _cells_files(path, errors)
-    names = folder_names(path, files)
-    folders = sorted({f.parent for f in files}, key=lambda f: len(f.parts), reverse=True)
+    claimed: dict[Path, str] = {}
+    files = _cells_files(path, errors, claimed)
+    homes = {**{f: f.parent for f in files}, **{s: s if s.is_dir() else s.parent for s in claimed}}
+    names = _folder_names(path, list(homes.values()))
+    folders = sorted(set(homes.values()), key=lambda f: len(f.parts), reverse=True)
     below: dict[Path, list[OSError]] = {}
     orphans: list[OSError] = []
     for err in errors:
@@ -60,6 +67,9 @@ def find_sources(path: Path) -> Found:
     sources = [
         SweepSource(f, names[f.parent], _sweep_json(f.parent), _size(f), tuple(below.pop(f.parent, ()))) for f in files
     ]
+    for sweep, kind in claimed.items():  # other harnesses' sweeps, after cabtui's own
+        home = homes[sweep]
+        sources.append(SweepSource(sweep, names[home], None, 0, tuple(below.pop(home, ())), kind))
     return Found(sources, orphans)
 
 
@@ -94,8 +104,9 @@ def discover(path: Path, unreadable: list[OSError] | None = None) -> list[Path]:
     return files
 
 
-def _cells_files(path: Path, errors: list[OSError]) -> list[Path]:
-    """The cells files of PATH; folders that cannot be listed go to `errors`."""
+def _cells_files(path: Path, errors: list[OSError], claimed: dict[Path, str] | None = None) -> list[Path]:
+    """The cells files of PATH; folders that cannot be listed go to `errors`, and the sweeps
+    of other harnesses (`readers`) to `claimed` (sweep -> format) when it is given."""
     try:
         exists, is_file = path.exists(), path.is_file()
     except OSError as err:
@@ -103,10 +114,16 @@ def _cells_files(path: Path, errors: list[OSError]) -> list[Path]:
     if not exists:
         raise UnreadablePath(f"{path}: no such file or folder")
     if is_file:
+        other = _claim(path, None, path) if claimed is not None and path.suffix != ".jsonl" else None
+        if claimed is not None and other is not None:
+            claimed[other[1]] = other[0]
+            return []
         if path.suffix != ".jsonl":
             raise UnreadablePath(f"{path}: not a .jsonl cells file, a .cast recording or a folder")
         return [path]
-    found = sorted(_walk_cells(path, errors.append))
+    found = sorted(_walk_cells(path, errors.append, claimed))
+    if not found and claimed:
+        return found
     if not found:
         # A folder of exported cell files (public-cells.jsonl...) opens too.
         try:
@@ -125,20 +142,24 @@ def _cells_files(path: Path, errors: list[OSError]) -> list[Path]:
     return found
 
 
-def _walk_cells(root: Path, onerror: Callable[[OSError], None]) -> Iterator[Path]:
+def _walk_cells(
+    root: Path, onerror: Callable[[OSError], None], claimed: dict[Path, str] | None = None
+) -> Iterator[Path]:
     """Every cells.jsonl below ROOT, folders in name order, without recursion (a tree may be
     deeper than Python's stack) and without following symlinked folders.
 
     Artifact trees (cells/<tui>/...) can be huge; a sweep folder's own cells/ subtree never
-    holds another sweep, so it is not descended.
+    holds another sweep, so it is not descended. With `claimed`, a folder without cells.jsonl
+    that a reader of another harness claims goes there (sweep -> format), not descended either.
     """
     stack = [str(root)]
     while stack:
         folder = stack.pop()
         try:
             with os.scandir(folder) as entries:
-                dirs, has_cells = [], False
+                dirs, has_cells, names = [], False, []
                 for entry in entries:
+                    names.append(entry.name)
                     if entry.name == CELLS_FILE and not entry.is_dir():
                         has_cells = True
                     elif not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
@@ -146,10 +167,21 @@ def _walk_cells(root: Path, onerror: Callable[[OSError], None]) -> Iterator[Path
         except OSError as err:
             onerror(err)
             continue
+        other = _claim(Path(folder), frozenset(names), root) if claimed is not None and not has_cells else None
+        if claimed is not None and other is not None:
+            claimed.setdefault(other[1], other[0])
+            continue
         if has_cells:
             yield Path(folder) / CELLS_FILE
             dirs = [d for d in dirs if d != "cells"]
         stack.extend(os.path.join(folder, d) for d in sorted(dirs, reverse=True))
+
+
+def _claim(where: Path, names: frozenset[str] | None, root: Path) -> tuple[str, Path] | None:
+    """(format, sweep) where a reader of another harness claims `where` (imported on first use)."""
+    from cabtui.data.results.readers import claim
+
+    return claim(where, names, root)
 
 
 def folder_names(root: Path, files: list[Path]) -> dict[Path, str]:
@@ -159,7 +191,11 @@ def folder_names(root: Path, files: list[Path]) -> dict[Path, str]:
     then their paths below ROOT (ROOT itself keeps its name), so that two sweeps never
     merge into one by name; full paths if even those collide.
     """
-    folders = list(dict.fromkeys(f.parent for f in files))
+    return _folder_names(root, [f.parent for f in files])
+
+
+def _folder_names(root: Path, parents: list[Path]) -> dict[Path, str]:
+    folders = list(dict.fromkeys(parents))
     names = {folder: folder.resolve().name for folder in folders}
     base = root.resolve()
     for folder in _shared(names):

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SweepSource, UnreadablePath, find_sources
-from cabtui.data.results.index import CellRow, Results, Source, Sweep
-from cabtui.data.results.lines import BOM, Parsed, parse_line, read_sweep_info
+from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
+from cabtui.data.results.lines import BOM, Parsed, failure, parse_line, read_sweep_info
 
 FIRST_CHUNK = 256 << 10
 """Bytes of the first read: about 130 cells, parsed in milliseconds, so a screen has data at once."""
@@ -148,7 +148,8 @@ class GrowingIndex:
     def _track(self, found: SweepSource) -> FileTail:
         folder = found.cells.parent
         problems: list[Problem] = []
-        info = read_sweep_info(folder, problems, full=self.full) if found.sweep_json else None
+        cells = found.format == CELLS_FORMAT  # else another harness's reader reads it (`readers`)
+        info = read_sweep_info(folder, problems, full=self.full) if found.sweep_json and cells else None
         default_id = (info.get("sweep_id") if info else None) or found.folder_name
         title = info.get("title") if info else None
         source = Source(path=found.cells, folder=folder, info=info, sweep_id=default_id)
@@ -248,7 +249,9 @@ class GrowingIndex:
     def read(self, tail: FileTail, limit: int = CHUNK) -> Chunk:
         """Read up to `limit` bytes of one file from where it stopped; never raises."""
         chunk = self._chunk()
-        if not tail.dead:
+        if tail.found.format != CELLS_FORMAT:
+            self._read_other(tail, chunk)
+        elif not tail.dead:
             self._read_into(tail, limit, chunk)
         if self.eager or tail.at_end:
             self._give_problems(tail, chunk)
@@ -267,6 +270,29 @@ class GrowingIndex:
         self._give_problems(tail, chunk)
         for err in tail.found.unreadable:
             self._unreadable_folder(err, tail.default_id, chunk)
+
+    def _read_other(self, tail: FileTail, chunk: Chunk) -> None:
+        """A sweep of another harness, read whole by its reader in one chunk (and not followed)."""
+        from cabtui.data.results.readers import reader_for
+
+        found = tail.found
+        if tail.dead:
+            return
+        tail.dead = True
+        reader = reader_for(found.format)
+        try:
+            if reader is None:
+                raise ValueError(f"no reader for the format {found.format!r}")
+            for got in reader.rows(found, self.full):
+                if isinstance(got, Problem):
+                    tail.pending.append(got)
+                    continue
+                tail.records += 1
+                tail.named.add(got.sweep_id)
+                self._add(got, None, chunk)
+        except Exception as err:  # noqa: BLE001 - whatever one reader does, the other sweeps load
+            tail.pending.append(Problem(str(found.cells), 0, failure(err)))
+        self.done += tail.size
 
     def _read_into(self, tail: FileTail, limit: int, chunk: Chunk) -> None:
         """Take the whole lines of the next `limit` bytes; hold back a last line still being written."""

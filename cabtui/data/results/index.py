@@ -27,6 +27,9 @@ AXIS_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
 """Position of each known axis in `CellRow.headlines`."""
 _LATENCY: Final = AXIS_INDEX["latency"]
 
+CELLS_FORMAT: Final = "cells"
+"""`Source.format` of a cells.jsonl row; any other names the reader of another harness (`readers`)."""
+
 
 def category_of(task: str) -> str:
     """A task's category: the part of its name before the first `/` (all of it if none)."""
@@ -35,7 +38,11 @@ def category_of(task: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One cells.jsonl file and the folder its artifact paths are relative to."""
+    """One cells.jsonl file and the folder its artifact paths are relative to.
+
+    For a row of another harness (`format` not "cells"), the file its reader read the
+    row from (a trial's result.json, an .eval log) and the folder of that cell's files.
+    """
 
     path: Path
     folder: Path
@@ -43,6 +50,8 @@ class Source:
     """What the folder's sweep.json says, if it has one."""
     sweep_id: str = ""
     """The sweep of records that name none: sweep.json's id, else the folder's name."""
+    format: str = CELLS_FORMAT
+    """Who reads the full record and artifacts: the loader ("cells"), else the reader of that name."""
 
 
 def _with_wall(headlines: tuple[float | None, ...], started: datetime, ended: datetime) -> tuple[float | None, ...]:

@@ -16,7 +16,7 @@ from cabtui.data.memory import gc_paused
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SWEEP_FILE, SweepSource
 from cabtui.data.results.growing import GrowingIndex
-from cabtui.data.results.index import CellRow, Results, Sweep
+from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Sweep
 from cabtui.data.results.lines import (
     BOM,
     describe_validation_error,
@@ -78,7 +78,8 @@ def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> 
     Loading checks only what the index keeps (checking the rest costs a fifth more
     load time), so the Problems tab runs this in a worker to list what `validate` lists.
     """
-    files = {row.source.path: row.source for row in sweep.cells}
+    files = {row.source.path: row.source for row in sweep.cells if row.source.format == CELLS_FORMAT}
+    others = [row for row in sweep.cells if row.source.format != CELLS_FORMAT]
     index = GrowingIndex.of_files(
         [SweepSource(file, source.sweep_id, source.folder / SWEEP_FILE, 0) for file, source in files.items()]
     )
@@ -88,7 +89,25 @@ def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> 
     found = {str(p): p for p in sweep.problems}  # kept: problems of files without cells, of folders
     for problem in again.problems if again else ():
         found.setdefault(str(problem), problem)
+    for problem in _check_others(others, should_stop or (lambda: False)):
+        found.setdefault(str(problem), problem)
     return sorted(found.values(), key=lambda p: (p.file, p.line))  # stable: a line's problems keep their order
+
+
+def _check_others(rows: list[CellRow], stopped: Callable[[], bool]) -> list[Problem]:
+    """What the readers of other harnesses say of their rows' files, checked in full."""
+    from cabtui.data.results.readers import reader_for
+
+    out: list[Problem] = []
+    for row in rows:
+        if stopped():
+            break
+        reader = reader_for(row.source.format)
+        try:
+            out.extend(reader.check(row) if reader else [Problem(str(row.source.path), 0, "no reader for this format")])
+        except Exception as err:  # noqa: BLE001 - one cell's files must not stop the check
+            out.append(Problem(str(row.source.path), row.line, failure(err)))
+    return out
 
 
 def _default_sweep(row: CellRow) -> str:
@@ -110,9 +129,12 @@ class OpenedRecord:
 
 
 def open_record(row: CellRow) -> OpenedRecord:
-    """Read the full record of an indexed cell from its line on disk; never raises."""
+    """Read the full record of an indexed cell from its line on disk (or through the reader of
+    its harness, `readers`); never raises."""
     from cabtui.data.results.verdict import parse_cell
 
+    if row.source.format != CELLS_FORMAT:
+        return _open_other(row)
     name = str(row.source.path)
     try:
         with row.source.path.open("rb") as handle:
@@ -133,6 +155,19 @@ def open_record(row: CellRow) -> OpenedRecord:
     if cell.cell_id != row.cell_id:
         return _unread(row, "the file changed since it was loaded; reload it")
     return OpenedRecord(cell, tuple(Problem(name, row.line, note) for note in notes))
+
+
+def _open_other(row: CellRow) -> OpenedRecord:
+    """The full record of a row another harness's reader made."""
+    from cabtui.data.results.readers import reader_for
+
+    reader = reader_for(row.source.format)
+    if reader is None:
+        return _unread(row, f"no reader for the format {row.source.format!r}")
+    try:
+        return reader.open(row)
+    except Exception as err:  # noqa: BLE001 - a changed file must not take the page down
+        return _unread(row, failure(err))
 
 
 def _unread(row: CellRow, message: str) -> OpenedRecord:

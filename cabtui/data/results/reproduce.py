@@ -16,7 +16,13 @@ def reproduce_command(cell: Cell) -> str:
     `IMAGE` for the reader to fill in, rather than guess a name. Every value from the
     record is shell-quoted; control characters are left to the caller (the page shows
     them with `visible()`).
+
+    A cell read from another harness carries its own command (`harness.reproduce`: `harbor run`,
+    `tb run`), which is given instead.
     """
+    harness = (cell.model_extra or {}).get("harness")
+    if isinstance(harness, dict) and isinstance(harness.get("reproduce"), str):
+        return str(harness["reproduce"])
     q = shlex.quote
     digest = cell.image_digest
     if cell.container_image:

@@ -157,8 +157,9 @@ def timing(row: CellRow, cell: Cell | None) -> Table:
         cli = "not recorded"
     tokens = cell.scores.tokens
     if tokens and tokens.recorded:
+        calls = "" if tokens.model_calls is None else f" in {fmt_count(tokens.model_calls)} calls"
         scorer = (
-            f"{fmt_count(tokens.total_tokens or 0)} total in {fmt_count(tokens.model_calls or 0)} calls"
+            f"{fmt_count(tokens.total_tokens or 0)} total{calls}"
             f" ({fmt_count(tokens.prompt_tokens or 0)} prompt,"
             f" {fmt_count(tokens.completion_tokens or 0)} completion)"
         )

@@ -30,6 +30,7 @@ from cabtui.data.results import (
 )
 from cabtui.data.text import visible
 from cabtui.ui.renderables import cell_artifacts_view, cell_breakdown, cell_page
+from cabtui.ui.renderables.cell_harness import harness_fields, harness_section
 from cabtui.ui.renderables.cell_related import options, related
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.table import Column, VirtualTable
@@ -158,8 +159,10 @@ class CellScreen(Screen[None]):
             self.problems = problems
             self.neighbours = neighbours
 
-    def __init__(self, sweep: Sweep, row: CellRow, order: list[CellRow]) -> None:
+    def __init__(self, sweep: Sweep, row: CellRow, order: list[CellRow], *, section: str | None = None) -> None:
+        """`section`: scroll to it once the cell is read (a search hit); "top" or one of SECTIONS."""
         super().__init__()
+        self.section = section
         self.sweep = sweep
         self.row = row
         """The cell this page is for: set as soon as one is asked for, so late results are dropped."""
@@ -185,7 +188,7 @@ class CellScreen(Screen[None]):
             yield Static("Other axes", id="extra-axes-title", classes="section-title", markup=False)
             yield VirtualTable(id="extra-axes")
             for section, heading in SECTIONS:
-                yield Static(heading, classes="section-title", markup=False)
+                yield Static(heading, id=f"title-{section}", classes="section-title", markup=False)
                 if section == "neighbours":
                     yield OptionList(id="elsewhere")
                 else:
@@ -249,6 +252,7 @@ class CellScreen(Screen[None]):
             "breakdown": cell_breakdown.breakdown(cell, raw=self.raw_tails, error=self._error_style)
             if cell
             else unknown,
+            "harness": harness_section(cell, raw=self.raw_tails) if cell else unknown,
             "spans": cell_artifacts_view.spans_table(arts, error=self._error_style) if arts else unknown,
             "calls": cell_artifacts_view.calls_section(arts) if arts else unknown,
             "recording": cell_artifacts_view.recording_text(arts) if arts else unknown,
@@ -261,18 +265,28 @@ class CellScreen(Screen[None]):
         }
         for section, body in sections.items():
             self.query_one(f"#section-{section}", Static).update(body)
+        harness = harness_fields(cell) if cell else None
+        for part in ("#title-harness", "#section-harness"):  # a cell of another harness only
+            self.query_one(part).display = harness is not None
+        if harness is not None:
+            self.query_one("#title-harness", Static).update(f"Harness: {visible(str(harness.get('harness', '')))}")
         self.query_one("#section-problems").set_class(bool(self.problems), "-bad")
         entries, self._targets = options(groups)
         elsewhere = self.query_one("#elsewhere", OptionList)
         elsewhere.clear_options()
         elsewhere.add_options(entries)
         self.query_one(CellPage).scroll_home(animate=False)
+        if self.section in dict(SECTIONS) and self.section != "neighbours":
+            section, self.section = self.section, None
+            target = self.query_one(f"#section-{section}")
+            self.call_after_refresh(self.query_one(CellPage).scroll_to_widget, target, animate=False, top=True)
 
     def watch_raw_tails(self, raw: bool) -> None:
         """Draw the breakdown's tails again in the other view."""
         if self.opened is not None:
             body = cell_breakdown.breakdown(self.opened.cell, raw=raw, error=self._error_style)
             self.query_one("#section-breakdown", Static).update(body)
+            self.query_one("#section-harness", Static).update(harness_section(self.opened.cell, raw=raw))
 
     def action_toggle_raw(self) -> None:
         """Switch the tails between as-shown and raw."""
@@ -296,6 +310,13 @@ class CellScreen(Screen[None]):
         if event.option.id is not None:
             self.query_one(CellPage).focus()
             self.open_row(self._targets[int(event.option.id)])
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Opened from a search hit, `n` steps the hits (the app's key): not the failed cells."""
+        if action == "step_failed" and parameters == (1,):
+            stepping = getattr(self.app, "stepping_hits", None)
+            return not (stepping is not None and stepping())
+        return True
 
     def action_step_failed(self, direction: int) -> None:
         """Open the next (or previous) failed cell of the order, without going back."""
@@ -346,6 +367,7 @@ SECTIONS = (
     ("identity", "Run identity"),
     ("timing", "Timing"),
     ("breakdown", "Scorer breakdown"),
+    ("harness", "Harness"),
     ("spans", "Trace spans"),
     ("calls", "Model calls"),
     ("recording", "Terminal recording"),

@@ -63,9 +63,12 @@ class PlayerScreen(PlaybackScreen):
         END,
     ]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, at_s: float | None = None, mark: str | None = None) -> None:
+        """`at_s` and `mark`: open at that moment with that text marked (a search hit)."""
         super().__init__()
         self.path = path
+        self.start_s = at_s
+        self.start_mark = mark
         self.player: FramePlayer | None = None
         self.frame_times: tuple[float, ...] = ()
         """When the screen changes: the distinct times of output and resize events, sorted."""
@@ -123,8 +126,17 @@ class PlayerScreen(PlaybackScreen):
             f"{recording.cols}x{recording.rows}  ·  asciicast v{recording.version}  ·  {len(recording.events)} events"
             + (f"  ·  {len(problems)} problems, first: {problems[0]}" if problems else "")
         )
+        if self.start_s is not None:
+            self.show_hit(self.start_s, self.start_mark)
         self.sync()
         self.draw()  # the first frame, and the new duration
+
+    def show_hit(self, at_s: float, mark: str | None) -> None:
+        """Pause at `at_s` (just past the event there) with `mark` marked on the terminal."""
+        self.query_one(TerminalView).mark(mark)
+        self.clock.pause()
+        self.clock.seek(at_s * 1000 + FRAME_EPSILON_S * 1000)
+        self.sync()
 
     def _indexed(self) -> None:
         self.note = ""

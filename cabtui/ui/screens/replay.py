@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -76,10 +76,23 @@ class ReplayScreen(PlaybackScreen):
     selected: reactive[Span | None] = reactive(None, init=False)
     """The span the user picked (left/right, enter, a click); None: the panes follow the playhead."""
 
-    def __init__(self, cell: Cell, artifacts: CellArtifacts) -> None:
+    def __init__(
+        self,
+        cell: Cell,
+        artifacts: CellArtifacts,
+        *,
+        recording_s: float | None = None,
+        span_id: str | None = None,
+        mark: str | None = None,
+    ) -> None:
+        """A search hit opens it at a moment of the recording (`recording_s`, `mark` marked on
+        the terminal) or on a span (`span_id`)."""
         super().__init__()
         self.cell = cell
         self.artifacts = artifacts
+        self.start_recording_s = recording_s
+        self.start_span = span_id
+        self.start_mark = mark
         self.timeline = self._timeline(None, ())
         self.player: FramePlayer | None = None
         self.recording_note = artifacts.recording_note or ""
@@ -125,7 +138,33 @@ class ReplayScreen(PlaybackScreen):
         self.query_one(Waterfall).focus()
         if self.artifacts.recording is not None:
             self.load_recording()
+        self.query_one(TerminalView).mark(self.start_mark)
+        self._go_to_start()
         self.draw()
+
+    def _go_to_start(self) -> None:
+        """Where a search hit asked to open: its span, or its moment of the recording."""
+        if self.start_span is not None:
+            span = next((s for s in self.artifacts.spans if s.span_id == self.start_span), None)
+            if span is not None:
+                self.selected = span
+                self.clock.seek(span.start_ms)
+        elif self.start_recording_s is not None:
+            self.selected = None
+            # Just past the event that completed the match, so the frame shows it.
+            self.clock.seek(self.timeline.recording_offset_ms + self.start_recording_s * 1000 + 1e-3)
+        self.clock.pause()
+        self.sync()
+
+    def show_hit(self, hit: Any) -> None:
+        """Move to another hit of this cell (n / N): a span, or a moment of the recording."""
+        if hit.where == "span":
+            self.start_span, self.start_recording_s, self.start_mark = hit.ref, None, None
+        else:
+            self.start_span, self.start_recording_s = None, hit.at_s
+            self.start_mark = hit.text[hit.match[0] : hit.match[1]]
+        self.query_one(TerminalView).mark(self.start_mark)
+        self._go_to_start()
 
     @work(thread=True, exclusive=True, group="recording")
     def load_recording(self) -> None:
@@ -157,6 +196,8 @@ class ReplayScreen(PlaybackScreen):
         self.timeline = self._timeline(recording.duration, recording.markers)
         self.clock.set_duration(self.timeline.duration_ms)
         self.clock.seek(position)
+        if self.start_recording_s is not None:  # the trace alone may have ended before the hit
+            self._go_to_start()
         self.query_one(Waterfall).timeline = self.timeline
         self._fit_terminal()
         self.sync()

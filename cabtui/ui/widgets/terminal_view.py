@@ -8,7 +8,9 @@ size: in a smaller window it scrolls.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
 from rich.style import Style
 from textual.geometry import Size
@@ -46,10 +48,34 @@ class TerminalView(ScrollView):
     DEFAULT_CSS = """
     TerminalView { background: black; color: #d0d0d0; }
     """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"terminal-view--match"}
+    """A search hit's text on the terminal (app.tcss)."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.frame: Frame | None = None
+        self.marked: str | None = None
+        """Text to mark wherever a row shows it (a search hit's match); None: nothing marked."""
+
+    def mark(self, text: str | None) -> None:
+        """Mark `text` on every row that shows it (None: stop marking)."""
+        if text != self.marked:
+            self.marked = text or None
+            self.refresh()
+
+    def _marked(self, strip: Strip, line: tuple[Segment, ...]) -> Strip:
+        """`strip` with the marked text, if the row shows it, in the match style."""
+        marked = self.marked
+        if not marked:
+            return strip
+        text = "".join(seg.text for seg in line)
+        at = text.find(marked)
+        if at < 0:
+            return strip
+        start = cell_len(text[:at])
+        end = start + cell_len(marked)
+        left, middle, right = strip.divide([start, end, max(strip.cell_length, end)])[:3]
+        return Strip.join([left, middle.apply_style(self.get_component_rich_style("terminal-view--match")), right])
 
     def show(self, frame: Frame | None) -> None:
         """Show a new frame (None: nothing to show)."""
@@ -68,7 +94,7 @@ class TerminalView(ScrollView):
         row = y + round(self.scroll_offset.y)
         if frame is None or row >= frame.rows:
             return Strip.blank(width, self.rich_style)
-        strip = line_strip(frame.lines[row])
+        strip = self._marked(line_strip(frame.lines[row]), frame.lines[row])
         if frame.cursor_visible and frame.cursor[1] == row:
             x = frame.cursor[0]
             left, cell, right = strip.divide([x, x + 1, max(frame.cols, x + 1)])[:3]

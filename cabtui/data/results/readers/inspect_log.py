@@ -1,0 +1,228 @@
+"""Inspect AI eval logs (`.eval` zips and `.json` files): their headers, sample summaries and samples.
+
+The grid needs only `header.json` and `summaries.json` of a `.eval` (a few hundred bytes a
+sample); a sample's body (`samples/<id>_epoch_<n>.json`, with its messages and events) is
+read when its cell is opened. A log still running has no header yet: its `_journal/`
+(`start.json` and `summaries/<n>.json`) gives what it has so far. A `.json` log is one
+object holding its samples: it is parsed whole, and only the summaries are kept.
+
+Everything is bounded: members and files larger than the limits below are refused with a
+message, not read (see zip_members.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import orjson
+
+from cabtui.data.results.readers.zip_members import Member, MemberError, ZipDirectory, list_members, read_member
+
+EVAL_SUFFIX: Final = ".eval"
+HEADER: Final = "header.json"
+SUMMARIES: Final = "summaries.json"
+JOURNAL_START: Final = "_journal/start.json"
+JOURNAL_SUMMARY: Final = re.compile(r"_journal/summaries/(\d+)\.json")
+HEADER_LIMIT: Final = 64 << 20
+"""Bytes of header.json (and a `.json` log's whole text, `JSON_LOG_LIMIT`) read at most."""
+SUMMARIES_LIMIT: Final = 1 << 30
+"""summaries.json of 200,000 samples is about 150 MB."""
+SAMPLE_LIMIT: Final = 256 << 20
+"""One sample's JSON; Inspect itself splits larger samples into chunks."""
+JSON_LOG_LIMIT: Final = 512 << 20
+SNIFF_BYTES: Final = 4096
+SUMMARY_KEYS: Final = (
+    "id",
+    "epoch",
+    "scores",
+    "error",
+    "limit",
+    "model_usage",
+    "total_time",
+    "working_time",
+    "started_at",
+    "completed_at",
+    "retries",
+    "message_count",
+    "uuid",
+)
+"""What a `.json` log's sample keeps for the grid (what `.eval`'s summaries.json holds)."""
+
+
+class LogError(Exception):
+    """A log (or a part of one) that cannot be read: `FILE: message`."""
+
+
+@dataclass(slots=True)
+class LogHead:
+    """What the grid needs of one log: its header and its samples' summaries."""
+
+    path: Path
+    header: dict[str, Any]
+    """The log without samples: `eval`, `plan`, `status`, `results`, `stats`."""
+    summaries: list[dict[str, Any]]
+    running: bool = False
+    """No header.json yet: `header` is the journal's start.json, the summaries those so far."""
+    directory: ZipDirectory | None = None
+    """A `.eval`'s central directory (None for a `.json` log), to find a sample's body."""
+    notes: list[str] = field(default_factory=list)
+    """What could not be read, as messages about this file."""
+
+
+def is_json_log(path: Path) -> bool:
+    """Whether a `.json` file looks like an Inspect log (its head names `version` and `eval`)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and b'"version"' in head and b'"eval"' in head
+
+
+def read_head(path: Path, *, summaries: bool = True) -> LogHead:
+    """The header and summaries of a `.eval` or `.json` log (without `summaries`: the header
+    and a `.eval`'s member list only, for opening one of its samples).
+
+    Raises:
+        LogError: nothing of the log can be read (not a zip, no header and no journal, not JSON).
+    """
+    if path.suffix == EVAL_SUFFIX:
+        return _eval_head(path, summaries)
+    return _json_head(path)
+
+
+def _json(data: bytes, what: str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as err:
+        raise LogError(f"{what}: not JSON: {err}") from None
+
+
+def _member_json(path: Path, member: Member, limit: int) -> Any:
+    try:
+        return _json(read_member(path, member, limit), member.name)
+    except MemberError as err:
+        raise LogError(str(err)) from None
+
+
+def _eval_head(path: Path, summaries: bool) -> LogHead:
+    """Header and summaries found by name in the central directory (not a listing of every member)."""
+    try:
+        directory = ZipDirectory(path)
+        found = directory.find(HEADER) or directory.find(JOURNAL_START)
+    except MemberError as err:
+        raise LogError(str(err)) from None
+    if found is None:
+        raise LogError("no header.json and no _journal/start.json: not an Inspect log, or one not yet started")
+    running = found.name != HEADER
+    header = _member_json(path, found, HEADER_LIMIT)
+    if not isinstance(header, dict) or not isinstance(header.get("eval"), dict):
+        raise LogError(f"{found.name}: no `eval` object: not an Inspect log header")
+    head = LogHead(path, header, [], running=running, directory=directory)
+    if not summaries:
+        return head
+    consolidated = directory.find(SUMMARIES)
+    if consolidated is not None:
+        parts = [consolidated]
+    else:  # running, or written by a version that keeps only the journal: list the members
+        try:
+            members = list_members(path)
+        except MemberError as err:
+            raise LogError(str(err)) from None
+        numbered = [(int(m.group(1)), name) for name in members if (m := JOURNAL_SUMMARY.fullmatch(name))]
+        parts = [members[name] for _, name in sorted(numbered)]
+    seen: dict[tuple[str, int], int] = {}
+    for part in parts:
+        name = part.name
+        try:
+            got = _member_json(path, part, SUMMARIES_LIMIT)
+        except LogError as err:
+            head.notes.append(str(err))
+            continue
+        if not isinstance(got, list):
+            head.notes.append(f"{name}: not a list of sample summaries")
+            continue
+        for summary in got:
+            _add_summary(head, summary, name, seen)
+    return head
+
+
+def _add_summary(head: LogHead, summary: Any, where: str, seen: dict[tuple[str, int], int]) -> None:
+    """Keep a summary; a later one of the same (id, epoch) replaces it, as Inspect's reader does."""
+    sample_id = summary.get("id") if summary.__class__ is dict else None
+    if sample_id.__class__ is not str and sample_id.__class__ is not int:
+        head.notes.append(f"{where}: a sample summary without an id; skipped")
+        return
+    epoch = summary.get("epoch", 1)
+    if epoch.__class__ is not int or epoch < 1:
+        head.notes.append(f"{where}: sample {sample_id!r}: epoch {epoch!r} is no epoch (from 1); skipped")
+        return
+    key = (sample_id if sample_id.__class__ is str else str(sample_id), epoch)
+    if key in seen:
+        head.summaries[seen[key]] = summary
+    else:
+        seen[key] = len(head.summaries)
+        head.summaries.append(summary)
+
+
+def _json_head(path: Path) -> LogHead:
+    data = _whole_json_log(path)
+    samples = data.pop("samples", None) or []
+    head = LogHead(path, data, [])
+    if not isinstance(samples, list):
+        head.notes.append("samples: not a list; no sample read")
+        return head
+    seen: dict[tuple[str, int], int] = {}
+    for sample in samples:
+        summary = {k: sample[k] for k in SUMMARY_KEYS if k in sample} if isinstance(sample, dict) else sample
+        _add_summary(head, summary, "samples", seen)
+    return head
+
+
+def _whole_json_log(path: Path) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+        if size > JSON_LOG_LIMIT:
+            raise LogError(f"{size:,} bytes, more than the {JSON_LOG_LIMIT:,} a .json log is read to")
+        data = _json(path.read_bytes(), "the log")
+    except OSError as err:
+        raise LogError(f"cannot read: {err.strerror or err}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("eval"), dict):
+        raise LogError("no `eval` object: not an Inspect log")
+    return data
+
+
+def sample_member(sample_id: str | int, epoch: int) -> str:
+    """Where a sample's body lives in a `.eval` (the single-member form)."""
+    return f"samples/{sample_id}_epoch_{epoch}.json"
+
+
+def read_sample(path: Path, sample_id: str | int, epoch: int, directory: ZipDirectory | None = None) -> dict[str, Any]:
+    """The whole sample (messages, events, attachments) of one (id, epoch).
+
+    Raises:
+        LogError: the sample is not in the log, is chunked (not read yet), or cannot be read.
+    """
+    if path.suffix != EVAL_SUFFIX:
+        for sample in _whole_json_log(path).get("samples") or ():
+            if isinstance(sample, dict) and str(sample.get("id")) == str(sample_id) and sample.get("epoch", 1) == epoch:
+                return sample
+        raise LogError(f"sample {sample_id!r} epoch {epoch} is not in the log (changed since it was loaded?)")
+    name = sample_member(sample_id, epoch)
+    try:
+        directory = directory or ZipDirectory(path)
+        member = directory.find(name)
+        chunked = None if member else directory.find(f"samples/{sample_id}_epoch_{epoch}/sample.json")
+    except MemberError as err:
+        raise LogError(str(err)) from None
+    if chunked is not None:
+        raise LogError(f"{chunked.name}: a chunked sample (Inspect's large-sample form) is not read yet")
+    if member is None:
+        raise LogError(f"{name}: not in the log (still running, or the log changed since it was loaded)")
+    got = _member_json(path, member, SAMPLE_LIMIT)
+    if not isinstance(got, dict):
+        raise LogError(f"{name}: not a sample object")
+    return got

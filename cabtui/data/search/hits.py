@@ -1,0 +1,84 @@
+"""What a search asks (`Pattern`) and what it finds (`Hit`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cabtui.data.results import CellRow
+from cabtui.data.search.sources import WHERE
+
+_WHERE_ORDER = {where: i for i, where in enumerate(WHERE)}
+
+
+class BadPattern(ValueError):
+    """A `--regex` pattern that does not compile; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A substring (by default, case-sensitive as grep is) or a regular expression."""
+
+    text: str
+    ignore_case: bool = False
+    regex: bool = False
+
+    def compiled(self) -> re.Pattern[str]:
+        """The pattern as a regular expression (a substring escaped).
+
+        Raises:
+            BadPattern: an empty pattern, or a regex that does not compile.
+        """
+        if not self.text:
+            raise BadPattern("empty pattern")
+        try:
+            return re.compile(
+                self.text if self.regex else re.escape(self.text), re.IGNORECASE if self.ignore_case else 0
+            )
+        except re.error as err:
+            raise BadPattern(f"not a regular expression: {err}") from None
+
+    @property
+    def literal(self) -> str | None:
+        """The text every match contains, for the index to narrow by (None for a regex)."""
+        return None if self.regex else self.text
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Hit:
+    """One line that matched, in one cell."""
+
+    row: CellRow
+    where: str
+    """record, stdout_tail, stderr_tail, span, model_call or recording."""
+    at_s: float | None
+    """Recording: the time of the event that completed the match (recording seconds). Span:
+    its start on the cell's timeline (s). Otherwise None."""
+    text: str
+    """The line, made visible."""
+    match: tuple[int, int]
+    """Where the (first) match is in `text`."""
+    ref: str = ""
+    """The record field, span id or model call index the line belongs to."""
+    recording: Path | None = None
+    """The recording file, for a recording hit."""
+
+    @property
+    def cell_id(self) -> str:
+        return self.row.cell_id
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented JSON shape of a hit (docs/search.md)."""
+        return {
+            "cell_id": self.row.cell_id,
+            "where": self.where,
+            "at_s": None if self.at_s is None else round(self.at_s, 6),
+            "text": self.text,
+        }
+
+    def sort_key(self, position: int) -> tuple[int, int, float]:
+        """Cells in the results' order; in a cell, by `WHERE`, then by time (a stable sort
+        keeps a field's lines in order)."""
+        return (position, _WHERE_ORDER.get(self.where, 99), -1.0 if self.at_s is None else self.at_s)
