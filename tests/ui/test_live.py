@@ -168,3 +168,30 @@ async def test_a_new_sweep_folder_appears_in_the_sweeps_list(tmp_path: Path) -> 
         await wait_for(pilot, lambda: "third-sweep" in screen_text(app))
         assert table.cursor_row == 1
         assert "● live" in screen_text(app)
+
+
+async def test_a_recording_being_written_plays_to_its_current_end_and_follows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cabtui.ui.screens import player as player_module
+    from cabtui.ui.screens.player import PlayerScreen
+
+    monkeypatch.setattr(player_module, "GROWTH_CHECK_S", 0.02)
+    cast = tmp_path / "recording.cast"
+    cast.write_text('{"version": 2, "width": 40, "height": 5}\n[0.5, "o", "first line\\r\\n"]\n[1.0, "o", "second"]\n')
+    app = make_app(cast)
+    async with app.run_test(size=(100, 20)) as pilot:
+        screen = await on_screen(pilot, PlayerScreen, ready=lambda s: s.player is not None)
+        assert screen.clock.duration_ms == 1000
+        await pilot.press("end")
+        with cast.open("a") as handle:
+            handle.write('[3.0, "o", "\\r\\nthird, written later"]\n')
+        await wait_for(pilot, lambda: screen.clock.duration_ms == 3000)
+        assert screen.clock.position == 3000  # it was at the end: it follows the live edge
+        await wait_for(pilot, lambda: "third, written later" in screen_text(app))
+        await pilot.press("home")  # seeking back still works
+        assert screen.clock.position == 0
+        with cast.open("a") as handle:
+            handle.write('[4.0, "o", "more"]\n')
+        await wait_for(pilot, lambda: screen.clock.duration_ms == 4000)
+        assert screen.clock.position == 0  # not at the end: the playhead stays where it was
