@@ -29,7 +29,8 @@ from cabtui.data.results import (
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
 from cabtui.ui.feed import Feed, Grew, LoadFailed, LoadProgress
-from cabtui.ui.messages import OpenCell, OpenCompare, OpenSweep, ShowTab
+from cabtui.ui.messages import OpenCell, OpenCompare, OpenPair, OpenSweep, ShowTab
+from cabtui.ui.pair_commands import PairProvider
 from cabtui.ui.screens.compare import CompareScreen
 from cabtui.ui.screens.help import HelpScreen
 from cabtui.ui.screens.sweep import SweepScreen
@@ -85,13 +86,13 @@ class LoadingScreen(Screen[None]):
 class CabApp(SearchActions):
     """Browse sweeps, cells, traces and terminal recordings.
 
-    Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare` and `ShowTab`; the app
+    Screens and the palette post `OpenSweep`, `OpenCell`, `OpenCompare`, `OpenPair` and `ShowTab`; the app
     handles them, so it alone knows which screen comes next.
     """
 
     CSS_PATH = "app.tcss"
     TITLE = "cabtui"
-    COMMANDS = App.COMMANDS | {JumpProvider}
+    COMMANDS = App.COMMANDS | {JumpProvider, PairProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every key of this screen"),
@@ -343,6 +344,13 @@ class CabApp(SearchActions):
     def _open_compare(self, message: OpenCompare) -> None:
         """Push the Compare screen (it compares in a thread)."""
         self.push_screen(CompareScreen(message.before, message.after))
+
+    @on(OpenPair)
+    def _open_pair(self, message: OpenPair) -> None:
+        """Push two cells side by side (the pair screen reads both records in a thread)."""
+        from cabtui.ui.screens.pair import PairScreen  # reads full records, as the cell page
+
+        self.push_screen(PairScreen(message.left, message.right))
 
     @on(ShowTab)
     def _show_tab(self, message: ShowTab) -> None:

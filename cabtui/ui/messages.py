@@ -1,4 +1,4 @@
-"""What screens and the command palette ask the app to do: open a sweep, a cell, a tab, a comparison.
+"""What screens and the command palette ask the app to do: open a sweep, a cell, a tab, a comparison, a pair.
 
 Screens post these and they bubble to `CabApp`, which alone knows every screen and
 pushes the next one; the palette's provider is not in the DOM, so it posts them to
@@ -8,6 +8,7 @@ screens, never the other way round.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -69,6 +70,25 @@ class OpenCompare(Message):
         super().__init__()
         self.before = before
         self.after = after
+
+
+@dataclass(frozen=True)
+class PairSide:
+    """One cell of a pair: its sweep, its index row, and what the pair screen calls it."""
+
+    sweep: Sweep
+    row: CellRow
+    label: str
+    """`BEFORE`, `AFTER`, `marked`, `run 2`, ...: said over its half of the screen."""
+
+
+class OpenPair(Message):
+    """Push the pair screen: two cells of a task side by side, on one relative clock."""
+
+    def __init__(self, left: PairSide, right: PairSide) -> None:
+        super().__init__()
+        self.left = left
+        self.right = right
 
 
 # --- search (issue 12) ---------------------------------------------------------------------

@@ -198,3 +198,30 @@ def test_single_sweep_names_at_most_ten() -> None:
     results = Results(Path("x"), sweeps=[Sweep(f"s{i}", cells=[row()]) for i in range(12)])
     with pytest.raises(SeveralSweeps, match=r"holds 12 sweeps \(s0, .*, s9 and 2 more\)"):
         single_sweep(results)
+
+
+def test_sweep_keys_are_kept_per_sweep_and_built_again_when_it_grows() -> None:
+    from cabtui.data.results import sweep_keys
+
+    grows = sweep("live", row("aider", "m1", "t/a", passed=1))
+    first = sweep_keys(grows)
+    assert sweep_keys(grows) is first and first.sides[("aider", "m1")].passed == 1
+    other = sweep("live", row("aider", "m1", "t/a", passed=0))  # the same cells' shape, another sweep
+    assert sweep_keys(other) is not first and sweep_keys(other).sides[("aider", "m1")].passed == 0
+    grows.cells.append(row("aider", "m1", "t/b", passed=1))
+    again = sweep_keys(grows)
+    assert again is not first and len(again.rows) == 2 and again.sides[("aider", "m1")].passed == 2
+    duplicated = sweep("dup", row("aider", "m1", "t/a", passed=1), row("aider", "m1", "t/a", passed=0))
+    assert sweep_keys(duplicated).rows[("aider", "m1", "t/a", 1)].passed  # the first of a key wins
+
+
+def test_rerun_partner_prefers_a_run_that_disagrees_else_the_next() -> None:
+    from cabtui.data.results import rerun_partner
+
+    runs = [row("aider", "m1", "t/a", passed=p, run=n) for n, p in ((1, 1), (2, 1), (3, 0))]
+    assert rerun_partner(runs, runs[0]) is runs[2]  # the failing run beside a passing one
+    assert rerun_partner(runs, runs[2]) is runs[0]
+    agree = runs[:2]
+    assert rerun_partner(agree, agree[0]) is agree[1] and rerun_partner(agree, agree[1]) is agree[0]  # wraps
+    assert rerun_partner([*runs, row("goose", "m1", "t/a", passed=0)], runs[1]) is runs[2]
+    assert rerun_partner(runs[:1], runs[0]) is None

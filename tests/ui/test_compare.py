@@ -14,6 +14,7 @@ from cabtui.ui.app import make_app
 from cabtui.ui.screens import compare as compare_module
 from cabtui.ui.screens.cell import CellScreen
 from cabtui.ui.screens.compare import CompareScreen
+from cabtui.ui.screens.pair import PairScreen
 from cabtui.ui.screens.sweeps import SweepsScreen
 
 from .helpers import cell, on_screen, screen_text, shown, wait_for, write_sweep
@@ -132,7 +133,7 @@ async def test_s_sorts_the_groups_and_marks_the_column(root: Path) -> None:
         assert "Δ pass pt▼" in await shown(pilot)
 
 
-async def test_enter_on_a_changed_cell_opens_the_after_cell_or_the_before_one_when_removed(root: Path) -> None:
+async def test_o_on_a_changed_cell_opens_the_after_cell_or_the_before_one_when_removed(root: Path) -> None:
     app = make_app(root)
     said = notes(app)
     async with app.run_test(size=(160, 40)) as pilot:
@@ -140,13 +141,16 @@ async def test_enter_on_a_changed_cell_opens_the_after_cell_or_the_before_one_wh
         await _highlight(pilot, "sweep-new")
         await pilot.press("c")
         screen = await _compared(pilot)
-        await pilot.press("2", "enter")  # broke: aider × m c/t1
+        await pilot.press("2", "enter")  # broke: aider × m c/t1, on both sides: the pair
+        pair = await on_screen(pilot, PairScreen, ready=lambda s: all(h.loaded for h in s.halves.values()))
+        assert [h.pick.row.sweep_id for h in pair.halves.values()] == ["sweep-old", "sweep-new"]
+        await pilot.press("escape", "o")  # o: the AFTER cell's own page
         page = await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
         assert page.sweep.sweep_id == "sweep-new"
         assert (page.row.tui, page.row.task, page.row.passed) == ("aider", "c/t1", False)
         await pilot.press("escape")
         assert app.screen is screen
-        await pilot.press("down", "down", "enter")  # removed: c/t4, only in BEFORE
+        await pilot.press("down", "down", "enter")  # removed: c/t4, only in BEFORE: enter opens its page
         page = await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
         assert (page.sweep.sweep_id, page.row.task) == ("sweep-old", "c/t4")
         cells = screen.query_one("#compare-cells")

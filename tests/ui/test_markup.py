@@ -159,6 +159,24 @@ async def test_a_hostile_sweep_appended_to_while_open_keeps_its_markup_as_text(
             await shown(pilot)
 
 
+async def test_two_hostile_cells_side_by_side_keep_their_markup_as_text(hostile: Path, parsed: list[str]) -> None:
+    from cabtui.ui.screens.pair import PairScreen
+
+    app = make_app(hostile / "sweep0", get_time=lambda: 0.0)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("3", "m", "down", "c")  # the cells table: the first row beside the second
+        await on_screen(pilot, PairScreen, ready=lambda s: all(h.loaded for h in s.halves.values()))
+        text = await shown(pilot)
+        assert f"tui{CLICK} × " in text and f"tui{LINK[:30]}" in text  # the heads, each cut to its half
+        assert f"{MARK}-OPEN-ME" in text or f"{MARK}big" in text  # the breakdown's values, literally
+        await pilot.press("right", "d", "enter", "question_mark")
+        await on_screen(pilot, HelpScreen)
+        await pilot.press("escape", "ctrl+p", *"compare")
+        await shown(pilot)
+    assert app.return_code in (None, 0) and not parsed
+
+
 async def test_an_otlp_trace_of_markup_and_escapes_is_shown_as_text(tmp_path: Path, parsed: list[str]) -> None:
     import orjson
 

@@ -6,7 +6,8 @@ into `Sweep`s inside `Results`, with every `Problem` found on the way. `query` a
 `filter` answer the screens' questions of an index (leaderboard, grid pivot, sort,
 the filter language); `GrowingIndex` reads the same files chunk by chunk and reads on as they grow
 (a `Waiter` says when: watch.py); `compare_sweeps` matches the cells of two sweeps by (tui, model,
-task, run) and says what changed (`compare`). A cell's full record (`models.Cell`, pydantic) and its
+task, run) and says what changed (`compare`); `cell_diff` sets two cells' scores side by side.
+A cell's full record (`models.Cell`, pydantic) and its
 artifacts (trace, model calls, recording) are read only when a cell is opened
 (`open_record`, `load_artifacts`): importing pydantic costs start-up time, so those
 names load on first use.
@@ -16,6 +17,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cabtui.data.results.cell_diff import (
+    MISSING,
+    HeadlineDelta,
+    KeyDiff,
+    breakdown_diff,
+    headline_deltas,
+    rerun_partner,
+)
 from cabtui.data.results.compare import (
     CHANGES,
     CellChange,
@@ -23,8 +32,10 @@ from cabtui.data.results.compare import (
     GroupChange,
     SeveralSweeps,
     SideStats,
+    SweepKeys,
     compare_sweeps,
     single_sweep,
+    sweep_keys,
 )
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
@@ -91,6 +102,7 @@ __all__ = [
     "make_waiter",
     "CHANGES",
     "LOWER_IS_BETTER",
+    "MISSING",
     "NEIGHBOUR_GROUPS",
     "OTLP_SUFFIX",
     "Cell",
@@ -100,6 +112,8 @@ __all__ = [
     "Comparison",
     "Grid",
     "GroupChange",
+    "HeadlineDelta",
+    "KeyDiff",
     "LeaderRow",
     "ModelCall",
     "OpenedRecord",
@@ -112,14 +126,17 @@ __all__ = [
     "Square",
     "Sweep",
     "SweepSummary",
+    "SweepKeys",
     "SweepViews",
     "UnreadablePath",
     "artifact_problems",
+    "breakdown_diff",
     "category_of",
     "cell_schema",
     "check_fully",
     "compare_sweeps",
     "filter_cells",
+    "headline_deltas",
     "leaderboard",
     "load",
     "load_artifacts",
@@ -129,9 +146,11 @@ __all__ = [
     "parse_query",
     "read_cell",
     "reproduce_command",
+    "rerun_partner",
     "single_sweep",
     "sort_cells",
     "sort_leaderboard",
     "summarize",
+    "sweep_keys",
     "sweep_views",
 ]

@@ -10,9 +10,11 @@ Wilson interval, the mean composite, and the exact McNemar p-value of its fixed 
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from cabtui.data.results.index import AXIS_INDEX, CellRow, Results, Sweep
 from cabtui.data.stats import mcnemar_exact, wilson_interval
@@ -20,7 +22,6 @@ from cabtui.data.stats import mcnemar_exact, wilson_interval
 CHANGES: Final = ("broke", "fixed", "removed", "added")
 """The kinds of change, in the order `Comparison.cells` lists them: broken first."""
 
-_CHANGE_RANK: Final = {change: i for i, change in enumerate(CHANGES)}
 _COMPOSITE: Final = AXIS_INDEX["composite"]
 
 CellKey = tuple[str, str, str, int]
@@ -105,9 +106,12 @@ class GroupChange:
         return bool(self.fixed or self.broke or self.added or self.removed)
 
 
-@dataclass(frozen=True, slots=True)
-class CellChange:
-    """One cell that changed; the outcome is None on the side it is absent from."""
+class CellChange(NamedTuple):
+    """One cell that changed; the outcome is None on the side it is absent from.
+
+    A named tuple, not a frozen dataclass: tens of thousands are built per comparison, and a
+    frozen dataclass's `__init__` (one `object.__setattr__` a field) took a third of it.
+    """
 
     tui: str
     model: str
@@ -140,13 +144,56 @@ class Comparison:
         return tuple(g for g in self.groups if g.changed)
 
 
-def _by_key(rows: Iterable[CellRow]) -> dict[CellKey, CellRow]:
+def keyed_rows(rows: Sequence[CellRow]) -> dict[CellKey, CellRow]:
     """Rows by (tui, model, task, run); the first row of a key wins (the loader already drops
     a sweep's later duplicates)."""
-    out: dict[CellKey, CellRow] = {}
+    out = {(row.tui, row.model, row.task, row.run): row for row in rows}  # a comprehension: twice as fast
+    if len(out) == len(rows):
+        return out
+    out = {}  # duplicates (the loader drops them; a hand-built Sweep may not): the first one wins
     for row in rows:
         out.setdefault((row.tui, row.model, row.task, row.run), row)
     return out
+
+
+@dataclass(frozen=True)
+class SweepKeys:
+    """What comparing needs of one sweep whatever it is compared with: its rows by key and
+    each (tui, model)'s counts. Built once per sweep (`sweep_keys`), so a comparison of two
+    sweeps whose keys are ready (the sweeps screen builds them in the background) only matches."""
+
+    rows: dict[CellKey, CellRow]
+    sides: dict[tuple[str, str], SideStats]
+    cells: int
+    """`len(sweep.cells)` when built: a sweep that has grown since (a live sweep) is keyed again."""
+
+
+_KEYS: dict[int, tuple[weakref.ref[Sweep], SweepKeys]] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def sweep_keys(sweep: Sweep) -> SweepKeys:
+    """The sweep's `SweepKeys`, built on first use and kept while the sweep lives and keeps its size.
+
+    Safe from several threads (a worker warming them, the compare screen's worker using them):
+    two that race build the same value, and one of them is kept.
+    """
+    with _KEYS_LOCK:
+        held = _KEYS.get(id(sweep))
+    if held is not None and held[0]() is sweep and held[1].cells == len(sweep.cells):
+        return held[1]
+    rows = keyed_rows(sweep.cells)
+    keys = SweepKeys(rows, _side(rows.values()), len(sweep.cells))
+    key = id(sweep)
+
+    def forget(_: object) -> None:
+        with _KEYS_LOCK:
+            if (got := _KEYS.get(key)) is not None and got[0]() is None:
+                del _KEYS[key]
+
+    with _KEYS_LOCK:
+        _KEYS[key] = (weakref.ref(sweep, forget), keys)
+    return keys
 
 
 def _side(rows: Iterable[CellRow]) -> dict[tuple[str, str], SideStats]:
@@ -175,37 +222,43 @@ _ABSENT: Final = SideStats(0, 0, None)
 
 def compare_sweeps(before: Sweep, after: Sweep) -> Comparison:
     """Match the cells of `before` and `after` by (tui, model, task, run) and say what changed."""
-    old, new = _by_key(before.cells), _by_key(after.cells)
-    sides_old, sides_new = _side(old.values()), _side(new.values())
+    keys_old, keys_new = sweep_keys(before), sweep_keys(after)
+    old, new = keys_old.rows, keys_new.rows
+    sides_old, sides_new = keys_old.sides, keys_new.sides
     paired: dict[tuple[str, str], list[int]] = {}  # group -> [paired, fixed, broke]
-    changes: list[CellChange] = []
+    broke: list[CellKey] = []
+    fixed: list[CellKey] = []
+    removed: list[CellKey] = []
     reworded = 0
-    for key, was in old.items():
-        now = new.get(key)
-        tui, model, task, run = key
+    get = new.get
+    for key, was in old.items():  # one pass, one lookup a key: sets and comprehensions cost more here
+        now = get(key)
         if now is None:
-            changes.append(CellChange(tui, model, task, run, was.outcome, None, "removed"))
+            removed.append(key)
             continue
-        acc = paired.get((tui, model))
+        group = (key[0], key[1])
+        acc = paired.get(group)
         if acc is None:
-            acc = paired[(tui, model)] = [0, 0, 0]
+            acc = paired[group] = [0, 0, 0]
         acc[0] += 1
         if was.passed == now.passed:
             if was.outcome != now.outcome:
                 reworded += 1
         elif now.passed:
             acc[1] += 1
-            changes.append(CellChange(tui, model, task, run, was.outcome, now.outcome, "fixed"))
+            fixed.append(key)
         else:
             acc[2] += 1
-            changes.append(CellChange(tui, model, task, run, was.outcome, now.outcome, "broke"))
-    for key, now in new.items():
-        if key not in old:
-            tui, model, task, run = key
-            changes.append(CellChange(tui, model, task, run, None, now.outcome, "added"))
+            broke.append(key)
+    added = [key for key in new if key not in old]
+    # Each kind sorted by its key (plain tuples: no key function), in CHANGES order, broken first.
+    changes = [CellChange(*key, old[key].outcome, new[key].outcome, "broke") for key in sorted(broke)]
+    changes += [CellChange(*key, old[key].outcome, new[key].outcome, "fixed") for key in sorted(fixed)]
+    changes += [CellChange(*key, old[key].outcome, None, "removed") for key in sorted(removed)]
+    changes += [CellChange(*key, None, new[key].outcome, "added") for key in sorted(added)]
     groups = []
     for tui, model in sorted(sides_old.keys() | sides_new.keys()):
-        pairs, fixed, broke = paired.get((tui, model), (0, 0, 0))
+        pairs, f, b = paired.get((tui, model), (0, 0, 0))
         groups.append(
             GroupChange(
                 tui,
@@ -213,12 +266,11 @@ def compare_sweeps(before: Sweep, after: Sweep) -> Comparison:
                 sides_old.get((tui, model), _ABSENT),
                 sides_new.get((tui, model), _ABSENT),
                 pairs,
-                fixed,
-                broke,
-                mcnemar_exact(fixed, broke),
+                f,
+                b,
+                mcnemar_exact(f, b),
             )
         )
-    changes.sort(key=lambda c: (_CHANGE_RANK[c.change], c.tui, c.model, c.task, c.run))
     return Comparison(
         before_id=before.sweep_id,
         after_id=after.sweep_id,

@@ -27,11 +27,13 @@ from cabtui.data.results import (
     load_artifacts,
     open_record,
     reproduce_command,
+    rerun_partner,
 )
 from cabtui.data.text import visible
+from cabtui.ui.messages import OpenPair, PairSide
 from cabtui.ui.renderables import cell_artifacts_view, cell_breakdown, cell_page
 from cabtui.ui.renderables.cell_harness import harness_fields, harness_section
-from cabtui.ui.renderables.cell_related import options, related
+from cabtui.ui.renderables.cell_related import RUNS, options, related
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.table import Column, VirtualTable
 
@@ -52,9 +54,10 @@ def _problem(row: CellRow, what: str, err: BaseException) -> Problem:
 
 
 def open_cell(
-    rows: list[CellRow], row: CellRow
+    rows: list[CellRow], row: CellRow, *, with_neighbours: bool = True
 ) -> tuple[OpenedCell | None, tuple[Problem, ...], dict[str, list[CellRow]]]:
-    """Read a cell again, its artifacts and its neighbours; nothing raised reaches the caller.
+    """Read a cell again, its artifacts and (unless told not to: a scan of the sweep) its
+    neighbours; nothing raised reaches the caller.
 
     The file may have changed since it was indexed (or be gone): whatever goes wrong
     becomes a `FILE:LINE: what is wrong` problem and the page shows the index row.
@@ -62,7 +65,8 @@ def open_cell(
     problems: list[Problem] = []
     groups: dict[str, list[CellRow]] = {}
     try:
-        groups = related(rows, row)
+        if with_neighbours:
+            groups = related(rows, row)
     except Exception as err:  # noqa: BLE001 - the list is a nicety, the page is not
         problems.append(_problem(row, "neighbours not found", err))
     try:
@@ -121,6 +125,13 @@ class CellScreen(Screen[None]):
         Binding("p", "step_failed(-1)", "Prev failed", id="cell.previous_failed"),
         Binding("t", "replay", "Trace replay", id="cell.replay"),
         Binding("r", "recording", "Recording", id="cell.recording"),
+        Binding(
+            "c",
+            "compare_run",
+            "Compare run",
+            id="cell.compare_run",
+            tooltip="This run beside another run of the same task (one that disagrees, else the next)",
+        ),
         Binding("y", "copy_command", "Copy reproduce", id="cell.copy", tooltip="Copy the docker command"),
         Binding(
             "v",
@@ -346,6 +357,23 @@ class CellScreen(Screen[None]):
         from cabtui.ui.screens.replay import ReplayScreen
 
         self.app.push_screen(ReplayScreen(self.opened.cell, self.opened.artifacts))
+
+    def action_compare_run(self) -> None:
+        """This run and another of its task side by side, on one clock."""
+        if self.opened is None:
+            return
+        row = self.opened.row
+        other = rerun_partner(self.opened.neighbours.get(RUNS, []), row)
+        if other is None:
+            self.notify(
+                "This task ran once here: mark two cells on the grid (m, then c) to compare across CLIs or models.",
+                severity="warning",
+            )
+            return
+        first, second = sorted((row, other), key=lambda r: r.run)
+        self.post_message(
+            OpenPair(PairSide(self.sweep, first, f"run {first.run}"), PairSide(self.sweep, second, f"run {second.run}"))
+        )
 
     def action_recording(self) -> None:
         """Play the terminal recording."""

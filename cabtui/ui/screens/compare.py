@@ -12,9 +12,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from cabtui.data.results import CHANGES, CellRow, Comparison, GroupChange, Sweep, compare_sweeps
+from cabtui.data.results import CHANGES, CellRow, Comparison, GroupChange, Sweep, compare_sweeps, sweep_keys
 from cabtui.data.text import one_line
-from cabtui.ui.messages import OpenCell
+from cabtui.ui.messages import OpenCell, OpenPair, PairSide
 from cabtui.ui.renderables.compare_columns import (
     CELL_TABLE,
     GROUP_DEFAULT_SORT,
@@ -31,17 +31,9 @@ from cabtui.ui.widgets.table import VirtualTable
 Key = tuple[str, str, str, int]
 
 
-def _rows_by_key(sweep: Sweep) -> dict[Key, CellRow]:
-    """A sweep's rows by (tui, model, task, run), the first of a key winning as in the comparison."""
-    out: dict[Key, CellRow] = {}
-    for row in sweep.cells:
-        out.setdefault((row.tui, row.model, row.task, row.run), row)
-    return out
-
-
 class CompareScreen(Screen[None]):
-    """Two tables: groups (`s`/`S` sort) and changed cells (`enter` opens the AFTER cell, or the
-    BEFORE one of a removed cell); `tab`, `1`, `2` move between them."""
+    """Two tables: groups (`s`/`S` sort) and changed cells (`enter` sets the BEFORE and AFTER
+    cells side by side, `o` opens one cell's page); `tab`, `1`, `2` move between them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "table('groups')", "Groups", id="compare.groups"),
@@ -49,6 +41,9 @@ class CompareScreen(Screen[None]):
         Binding("tab", "switch", "Switch", show=False, id="compare.switch"),
         Binding("s", "sort(1)", "Sort", id="compare.sort", tooltip="Sort the groups by the next column"),
         Binding("S", "sort(-1)", "Reverse", id="compare.reverse", tooltip="Reverse the groups' order"),
+        Binding(
+            "o", "open_cell", "Open cell", id="compare.open_cell", tooltip="The AFTER cell's page (removed: BEFORE)"
+        ),
         Binding("escape", "back", "Back", id="compare.back"),
     ]
 
@@ -86,7 +81,7 @@ class CompareScreen(Screen[None]):
         yield Static("1 Groups: before → after per CLI × model", classes="compare-title", markup=False)
         yield VirtualTable(id="compare-groups")
         yield Static(
-            "2 Changed cells, broken first (enter opens the AFTER cell; a removed one, the BEFORE)",
+            "2 Changed cells, broken first (enter: BEFORE and AFTER side by side; o: one cell's page)",
             classes="compare-title",
             markup=False,
         )
@@ -98,13 +93,16 @@ class CompareScreen(Screen[None]):
         """Name both sweeps and compare them in a thread."""
         self.title = f"cabtui · compare {one_line(self.before.sweep_id, 60)} → {one_line(self.after.sweep_id, 60)}"
         self.query_one("#compare-groups", VirtualTable).focus()
+        # At once, not after the first paint: the first frame comes 30 ms later, but the result
+        # 150 ms sooner (after the paint the worker shares the GIL with the footer's mount).
         self._compare()
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _compare(self) -> None:
         try:
             comparison = compare_sweeps(self.before, self.after)
-            message: Message = self.Compared(comparison, _rows_by_key(self.before), _rows_by_key(self.after))
+            rows = sweep_keys(self.before).rows, sweep_keys(self.after).rows  # built by the comparison
+            message: Message = self.Compared(comparison, *rows)
         except Exception as err:  # noqa: BLE001 - said on screen, never "comparing…" for ever
             message = self.Failed(f"could not compare ({type(err).__name__}: {err})")
         self.post_message(message)
@@ -148,7 +146,7 @@ class CompareScreen(Screen[None]):
             return
         self.query_one("#compare-status", StatusLine).update(
             f"{len(self.comparison.groups)} groups  ·  {len(self.comparison.cells):,} changed cells"
-            "  ·  s/S sort the groups  ·  enter on a group lists its cells, on a cell opens it"
+            "  ·  s/S sort the groups  ·  enter on a group lists its cells, on a cell sets both sides side by side"
         )
 
     def action_table(self, which: str) -> None:
@@ -191,11 +189,37 @@ class CompareScreen(Screen[None]):
 
     @on(VirtualTable.RowSelected, "#compare-cells")
     def _cell_selected(self, event: VirtualTable.RowSelected) -> None:
-        """Open the AFTER cell, or the BEFORE one of a removed cell; n/p walk that side's changed cells."""
+        """BEFORE and AFTER side by side; a cell on one side only (added, removed) opens its page."""
         event.stop()
-        if self.comparison is None:
+        self.open_pair(event.row, event.table)
+
+    def open_pair(self, index: int, table: VirtualTable) -> None:
+        """Changed cell `index` with BEFORE and AFTER side by side (one side only: its page)."""
+        if self.comparison is None or not 0 <= index < len(self.comparison.cells):
             return
-        change = self.comparison.cells[event.row]
+        change = self.comparison.cells[index]
+        key = (change.tui, change.model, change.task, change.run)
+        before, after = self._before_rows.get(key), self._after_rows.get(key)
+        if before is None or after is None:
+            self._open_page(index, table)
+            return
+        self.post_message(
+            OpenPair(
+                PairSide(self.before, before, f"BEFORE {self.before.sweep_id}"),
+                PairSide(self.after, after, f"AFTER {self.after.sweep_id}"),
+            )
+        )
+
+    def action_open_cell(self) -> None:
+        """The highlighted changed cell's page: AFTER, or BEFORE for a removed cell."""
+        cells = self.query_one("#compare-cells", VirtualTable)
+        if self.comparison is not None and self.comparison.cells:
+            self._open_page(cells.cursor_row, cells)
+
+    def _open_page(self, index: int, table: VirtualTable) -> None:
+        """Open the AFTER cell, or the BEFORE one of a removed cell; n/p walk that side's changed cells."""
+        assert self.comparison is not None
+        change = self.comparison.cells[index]
         removed = change.change == "removed"
         sweep, rows = (self.before, self._before_rows) if removed else (self.after, self._after_rows)
         key = (change.tui, change.model, change.task, change.run)
@@ -207,4 +231,4 @@ class CompareScreen(Screen[None]):
             for c in self.comparison.cells
             if (c.change == "removed") == removed and (r := rows.get((c.tui, c.model, c.task, c.run))) is not None
         ]
-        self.post_message(OpenCell(sweep, row, order, control=event.table))
+        self.post_message(OpenCell(sweep, row, order, control=table))

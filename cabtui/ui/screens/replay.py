@@ -54,6 +54,36 @@ def fmt_t(t_ms: float, duration_ms: float) -> str:
     return f"t = {round(t_ms):,} ms / {duration_ms / 1000:.2f} s".replace(",", " ")
 
 
+def cell_timeline(
+    cell: Cell, artifacts: CellArtifacts, duration_s: float | None, markers: tuple[tuple[float, str], ...] = ()
+) -> Timeline:
+    """A cell's timeline, with its recording's length and markers once they are known."""
+    timeline = Timeline.build(
+        artifacts.spans,
+        artifacts.calls,
+        duration_s,
+        artifacts.recording_offset_ms,
+        started_at=cell.started_at,
+        recording_markers=markers,
+    )
+    # Without spans the timeline would be 1 ms long (or the recording's length): the run
+    # lasted as long as the cell says. A trace's own extent is kept as it is.
+    wall = cell.wall_ms if not timeline.rows() else None
+    if wall is not None and wall > timeline.duration_ms:
+        timeline = dataclasses.replace(timeline, duration_ms=wall)
+    return timeline
+
+
+def span_under(timeline: Timeline, t: float) -> Span | None:
+    """The innermost span under `t` (the latest to start when two are as deep)."""
+    best: tuple[int, float] | None = None
+    under: Span | None = None
+    for span, depth in timeline.rows():
+        if span.start_ms <= t <= span.end_ms and (best is None or (depth, span.start_ms) >= best):
+            best, under = (depth, span.start_ms), span
+    return under
+
+
 class ReplayScreen(PlaybackScreen):
     """Step span by span or 100 ms at a time; the terminal shows what the agent's screen showed then."""
 
@@ -100,20 +130,7 @@ class ReplayScreen(PlaybackScreen):
         """The status line's note on the frame, as the last full draw left it."""
 
     def _timeline(self, duration_s: float | None, markers: tuple[tuple[float, str], ...]) -> Timeline:
-        timeline = Timeline.build(
-            self.artifacts.spans,
-            self.artifacts.calls,
-            duration_s,
-            self.artifacts.recording_offset_ms,
-            started_at=self.cell.started_at,
-            recording_markers=markers,
-        )
-        # Without spans the timeline would be 1 ms long (or the recording's length): the run
-        # lasted as long as the cell says. A trace's own extent is kept as it is.
-        wall = self.cell.wall_ms if not timeline.rows() else None
-        if wall is not None and wall > timeline.duration_ms:
-            timeline = dataclasses.replace(timeline, duration_ms=wall)
-        return timeline
+        return cell_timeline(self.cell, self.artifacts, duration_s, markers)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -276,13 +293,7 @@ class ReplayScreen(PlaybackScreen):
         under the playhead (the latest to start when two are as deep)."""
         if self.selected is not None:
             return self.selected
-        t = self.position
-        best: tuple[int, float] | None = None
-        under: Span | None = None
-        for span, depth in self.timeline.rows():
-            if span.start_ms <= t <= span.end_ms and (best is None or (depth, span.start_ms) >= best):
-                best, under = (depth, span.start_ms), span
-        return under
+        return span_under(self.timeline, self.position)
 
     def draw(self) -> None:
         """Draw every pane at the playhead."""

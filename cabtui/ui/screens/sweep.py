@@ -12,9 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, Tabs
 from textual.worker import get_current_worker
 
-from cabtui.data.results import Sweep, SweepViews, sweep_views
+from cabtui.data.results import CellRow, Sweep, SweepViews, rerun_partner, sweep_views
 from cabtui.data.text import one_line, visible
 from cabtui.ui.feed import LoadProgress
+from cabtui.ui.messages import OpenPair, PairSide
 from cabtui.ui.screens.sweep_panes import CellsPane, GridPane, LeaderboardPane, ProblemsPane, SweepPane
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.load_bar import LoadBar
@@ -69,6 +70,8 @@ class SweepScreen(Screen[None]):
         self._build_took = 0.0
         self.progress: LoadProgress | None = None
         """How far the first read had got when the screen opened (the app sets it)."""
+        self.marked_cell: CellRow | None = None
+        """The cell `m` marked on the grid or the cells table; `c` on another sets them side by side."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,3 +186,47 @@ class SweepScreen(Screen[None]):
             pane.views_changed(views)
         if not self.incomplete and (self._stale or len(self.sweep.cells) > count):
             self._rebuild()  # while loading, the next chunk's `grew` decides (the builds' share stays bounded)
+
+    # ---- two cells side by side (m marks, c picks the second) -------------
+
+    def highlighted_cell(self) -> tuple[CellRow | None, list[CellRow]]:
+        """The cell under the grid's or the cells table's cursor, and every run of its task there."""
+        tab = self.active_tab
+        if tab == "grid":
+            return self.query_one(GridPane).highlighted_cell()
+        if tab == "cells":
+            return self.query_one(CellsPane).highlighted_cell()
+        return None, []
+
+    def action_mark_cell(self) -> None:
+        """Mark the highlighted cell (again: unmark it); `c` on another cell compares the two."""
+        row, _ = self.highlighted_cell()
+        if row is None:
+            self.notify("No cell here to mark.", severity="warning")
+            return
+        self.marked_cell = None if self.marked_cell is row else row
+        if self.marked_cell is None:
+            self.notify("Mark cleared.", timeout=2)
+        else:
+            self.notify(f"Marked {one_line(row.cell_id, 120)}: c on another cell sets the two side by side.", timeout=4)
+        self.query_one(GridPane).show_mark(self.marked_cell)
+        self.query_one(CellsPane).show_mark(self.marked_cell)
+
+    def action_pair_cell(self) -> None:
+        """The marked cell beside the highlighted one; with no mark (or on it), two runs of its task."""
+        row, runs = self.highlighted_cell()
+        if row is None:
+            self.notify("No cell here.", severity="warning")
+            return
+        marked = self.marked_cell
+        if marked is not None and marked is not row:
+            self.post_message(OpenPair(PairSide(self.sweep, marked, "marked"), PairSide(self.sweep, row, "picked")))
+            return
+        other = rerun_partner(runs, row)
+        if other is None:
+            self.notify("This task ran once here: mark a cell with m, then c on another.", severity="warning")
+            return
+        first, second = sorted((row, other), key=lambda r: r.run)
+        self.post_message(
+            OpenPair(PairSide(self.sweep, first, f"run {first.run}"), PairSide(self.sweep, second, f"run {second.run}"))
+        )

@@ -85,6 +85,7 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         "grid--bad",
         "grid--empty",
         "grid--cursor",
+        "grid--marked",
     }
 
     DEFAULT_CSS = """
@@ -130,6 +131,8 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         self._longest_label = 10
         self._shades: dict[int, Style] = {}
         """The style of each heat level, for the current colour scale."""
+        self.marked: tuple[int, int] | None = None
+        """(column, row) of the square marked to compare, drawn apart."""
         self._lines: LRUCache[tuple[int, ...], Strip] = LRUCache(4096)
         """Drawn lines by what they show: a cursor move redraws two rows, not the screen."""
 
@@ -151,6 +154,13 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
         self._range = span or (0.0, 1.0)
         self._lines.clear()
         self.refresh()
+
+    def set_marked(self, where: tuple[int, int] | None) -> None:
+        """Draw one square as marked (None: none)."""
+        if where != self.marked:
+            self.marked = where
+            self._lines.clear()
+            self.refresh()
 
     @property
     def label_width(self) -> int:
@@ -348,6 +358,8 @@ class GridView(LineStyles, ScrollView, can_focus=True, inherit_bindings=False):
                 out.append(Segment(" · ".center(SQUARE - 1), empty))
             else:
                 style = self._heat(square, styles)
+                if (col, row) == self.marked:
+                    style = style + styles["grid--marked"]
                 if (col, row) == (cursor_col, cursor_row):
                     style = style + cursor_style
                 out.append(Segment(square_text(square).center(SQUARE - 1), style))

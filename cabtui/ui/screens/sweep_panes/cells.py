@@ -16,9 +16,9 @@ from cabtui.data.results import CellRow, Query, Sweep, SweepViews, filter_cells,
 from cabtui.data.text import one_line
 from cabtui.ui.messages import OpenCell
 from cabtui.ui.renderables.columns import cell_columns, cell_text
-from cabtui.ui.screens.sweep_panes.pane import SweepPane, clicked_sort, next_sort
+from cabtui.ui.screens.sweep_panes.pane import MARK_CELL, PAIR_CELL, SweepPane, clicked_sort, next_sort
 from cabtui.ui.widgets.status import StatusLine
-from cabtui.ui.widgets.table import VirtualTable
+from cabtui.ui.widgets.table import CellText, VirtualTable
 
 
 class CellsPane(SweepPane):
@@ -34,6 +34,8 @@ class CellsPane(SweepPane):
             "slash", "filter", "Filter", id="sweep.filter", tooltip="Filter cells: text, tui: model: ...", priority=True
         ),
         Binding("f", "failed_only", "Failed only", id="sweep.failed", tooltip="Show only cells that did not pass"),
+        MARK_CELL,
+        PAIR_CELL,
     ]
 
     def __init__(self, sweep: Sweep, views: SweepViews) -> None:
@@ -51,6 +53,8 @@ class CellsPane(SweepPane):
             placeholder="filter: words, tui: model: task: category: status:  (enter applies)", id="cells-filter"
         )
         self.filter_box.display = False  # shown by `/`
+        self.marked: CellRow | None = None
+        """The row `m` marked (drawn with a `◆` before its status)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -76,9 +80,8 @@ class CellsPane(SweepPane):
         if self.cell_sort is not None:
             rows = sort_cells(rows, self.cell_sort[0], descending=self.cell_sort[1])
         self.shown = rows
-        columns = cell_columns(self.views.axes)
         table.sort_key, table.sort_descending = self.cell_sort or (None, False)
-        table.set_rows(columns, len(rows), lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=keep_cursor)
+        self._show_rows(keep_cursor=keep_cursor)
         if highlighted is not None and (table.cursor_row >= len(rows) or rows[table.cursor_row] is not highlighted):
             # A sweep that grew: the highlighted cell moved (sorted, filtered); the cursor follows it.
             where = next((i for i, row in enumerate(rows) if row is highlighted), None)
@@ -86,16 +89,37 @@ class CellsPane(SweepPane):
                 table.cursor_row = where
         self.query_one("#cells-status", StatusLine).update(self._status(query, rows))
 
+    def _show_rows(self, *, keep_cursor: bool) -> None:
+        rows, columns, marked = self.shown, cell_columns(self.views.axes), self.marked
+
+        def text(r: int, c: int) -> CellText:
+            got = cell_text(rows[r], columns[c])
+            return ("◆ " + got[0], got[1]) if c == 0 and rows[r] is marked else got
+
+        self.cells_table.set_rows(columns, len(rows), text, keep_cursor=keep_cursor)
+
+    def highlighted_cell(self) -> tuple[CellRow | None, list[CellRow]]:
+        """The row under the cursor, and every run of its task in the sweep."""
+        if not self.shown:
+            return None, []
+        row = self.shown[self.cells_table.cursor_row]
+        key = (row.tui, row.model, row.task)
+        return row, [r for r in self.sweep.cells if (r.tui, r.model, r.task) == key]
+
+    def show_mark(self, row: CellRow | None) -> None:
+        """Mark a row (None: no mark), the cursor kept where it is."""
+        self.marked = row
+        self._show_rows(keep_cursor=True)
+
     def grew(self) -> None:
         """In file order and unfiltered, new cells only add rows at the end: shown at once, in time
         that does not grow with the sweep (the table reads the sweep's own list, which only grows)."""
         if self.query_text or self.failed_only or self.cell_sort is not None:
             return
-        rows = self.shown = self.sweep.cells
-        count = len(rows)
-        columns = cell_columns(self.views.axes)
-        self.cells_table.set_rows(columns, count, lambda r, c: cell_text(rows[r], columns[c]), keep_cursor=True)
-        self.query_one("#cells-status", StatusLine).update(self._status(parse_query(""), rows[:0], count))
+        self.shown = self.sweep.cells
+        count = len(self.shown)
+        self._show_rows(keep_cursor=True)
+        self.query_one("#cells-status", StatusLine).update(self._status(parse_query(""), self.shown[:0], count))
 
     def views_changed(self, views: SweepViews) -> None:
         """Filtered or sorted, the cells are listed again with the views (new axes too)."""

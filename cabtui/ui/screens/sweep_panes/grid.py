@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
-from cabtui.data.results import LOWER_IS_BETTER, Sweep, SweepViews
+from cabtui.data.results import LOWER_IS_BETTER, CellRow, Sweep, SweepViews
 from cabtui.data.text import one_line
 from cabtui.ui.messages import OpenCell
 from cabtui.ui.renderables.columns import axis_label, headline_text
-from cabtui.ui.screens.sweep_panes.pane import SweepPane
+from cabtui.ui.screens.sweep_panes.pane import MARK_CELL, PAIR_CELL, SweepPane
 from cabtui.ui.widgets.grid import GLYPHS, GridView
 from cabtui.ui.widgets.status import StatusLine
 
@@ -24,6 +24,8 @@ class GridPane(SweepPane):
     MAIN = "#grid-view"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "cycle_axis", "Axis", id="sweep.axis", tooltip="Colour the grid by the next axis"),
+        MARK_CELL,
+        PAIR_CELL,
     ]
 
     def __init__(self, sweep: Sweep, views: SweepViews) -> None:
@@ -77,6 +79,21 @@ class GridPane(SweepPane):
             + f"colour: {axis_label(self.axis)} ({better} is better, green best)  ·  {glyphs}  ·  k/n runs passed"
             "  ·  a: next axis"
         )
+
+    def highlighted_cell(self) -> tuple[CellRow | None, list[CellRow]]:
+        """The square under the cursor: the run enter opens, and all its runs."""
+        square = self.query_one(GridView).highlighted()
+        return (square.first, list(square.runs)) if square is not None else (None, [])
+
+    def show_mark(self, row: CellRow | None) -> None:
+        """Draw the marked cell's square apart (None: no mark)."""
+        where = None
+        if row is not None:
+            try:
+                where = (self.grid.columns.index(row.task), self.grid.rows.index((row.tui, row.model)))
+            except ValueError:
+                where = None
+        self.query_one(GridView).set_marked(where)
 
     @on(GridView.SquareHighlighted)
     def _square_highlighted(self, event: GridView.SquareHighlighted) -> None:

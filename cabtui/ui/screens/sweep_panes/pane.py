@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual.binding import Binding
 from textual.content import ContentType
 from textual.widgets import TabPane
 
 from cabtui.data.results import Sweep, SweepViews
+
+MARK_CELL = Binding(
+    "m", "screen.mark_cell", "Mark", id="sweep.mark_cell", tooltip="Mark this cell; c on another compares the two"
+)
+PAIR_CELL = Binding(
+    "c",
+    "screen.pair_cell",
+    "Compare",
+    id="sweep.pair_cell",
+    tooltip="This cell beside the marked one (none marked: two runs of its task)",
+)
+"""The grid's and the cells table's keys for two cells side by side (the sweep screen acts)."""
 
 
 class SweepPane(TabPane):
