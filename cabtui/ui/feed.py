@@ -162,6 +162,7 @@ class Feed:
                     batch = _Batch(index)
         if self.stopped.is_set():
             return
+        index.forget_seen()  # before the last views are built: they reuse its memory
         progress.loading = False
         progress.now = self.get_time()
         self._post(index, batch, progress, always=True)

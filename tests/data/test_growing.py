@@ -114,6 +114,23 @@ def test_an_appended_duplicate_is_a_problem_and_a_shrunk_file_is_said(tmp_path: 
     assert "shrank" in index.results.problems[-1].message
 
 
+def test_duplicates_are_still_caught_after_the_tables_are_dropped(tmp_path: Path) -> None:
+    """The feed drops the duplicate-check tables after the first read; appends build them again."""
+    lines = public_lines()
+    path = _sweep(tmp_path, lines[:3])
+    index = GrowingIndex(path.parent)
+    list(index.chunks())
+    index.forget_seen()
+    with path.open("ab") as handle:
+        handle.write(lines[1] + lines[3])
+    rows = [row for chunk in index.poll(1.0) for row in chunk.rows]
+    assert [r.line for r in rows] == [5]  # line 4 repeats line 2
+    assert index.results.problems[-1].line == 4
+    assert "duplicate cell" in index.results.problems[-1].message
+    assert "(first at line 2)" in index.results.problems[-1].message
+    assert len(all_cells(index.results)) == 4
+
+
 def test_nothing_is_written_in_the_results_folder(tmp_path: Path) -> None:
     lines = public_lines()
     path = _sweep(tmp_path, lines[:2])

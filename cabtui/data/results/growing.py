@@ -201,12 +201,12 @@ class GrowingIndex:
             chunk.sweeps.add(sweep_id)
             chunk.rows.append(row)
             return
+        sweep = self.sweep(sweep_id, title)
         seen = self._seen.get(sweep_id)
         if seen is None:
-            seen = self._seen[sweep_id] = {}
+            seen = self._seen[sweep_id] = _seen_of(sweep.cells)
         identity = (row.tui, row.model, row.task, row.run)
         first = seen.get(row.cell_id) or seen.get(identity)
-        sweep = self.sweep(sweep_id, title)
         chunk.sweeps.add(sweep_id)
         if first is None:
             seen[row.cell_id] = seen[identity] = row
@@ -215,6 +215,14 @@ class GrowingIndex:
             return
         message = f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
         self._problem(Problem(str(row.source.path), row.line, message), sweep_id, None, chunk)
+
+    def forget_seen(self) -> None:
+        """Drop the duplicate-check tables (two keys a cell, a sixth of the index's memory).
+
+        Called once the first read is done: the views built next reuse the memory, and a
+        sweep that grows again builds its table anew from its cells, once.
+        """
+        self._seen.clear()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -493,3 +501,11 @@ class GrowingIndex:
                 sweep.problems.append(problem)
             sweep.cells = kept
         return self.results
+
+
+def _seen_of(cells: list[CellRow]) -> dict[object, CellRow]:
+    """The duplicate-check table of cells already checked: each one's id and (tui, model, task, run)."""
+    seen: dict[object, CellRow] = {}
+    for row in cells:
+        seen[row.cell_id] = seen[(row.tui, row.model, row.task, row.run)] = row
+    return seen
