@@ -20,7 +20,6 @@ from textual.worker import get_current_worker
 from cabtui.data.results import (
     OTLP_SUFFIX,
     POLL_S,
-    CellArtifacts,
     Results,
     Sweep,
     SweepViews,
@@ -38,8 +37,8 @@ from cabtui.ui.screens.sweeps import SweepsScreen
 from cabtui.ui.search_actions import SEARCH_BINDINGS, SearchActions
 from cabtui.ui.widgets.footer import KeyFooter
 
-if TYPE_CHECKING:
-    from cabtui.data.results import Cell
+if TYPE_CHECKING:  # the pydantic models: imported when a cell or trace is opened, not at start-up
+    from cabtui.data.results import Cell, CellArtifacts
 
 RECORDING_SUFFIXES = (".cast", ".gz")
 
