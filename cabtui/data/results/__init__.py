@@ -37,7 +37,7 @@ from cabtui.data.results.compare import (
     single_sweep,
     sweep_keys,
 )
-from cabtui.data.results.discovery import UnreadablePath
+from cabtui.data.results.discovery import OTLP_SUFFIX, UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
 from cabtui.data.results.filter import Query, filter_cells, parse_query
 from cabtui.data.results.growing import CHUNK, FIRST_CHUNK, QUIET_S, Chunk, GrowingIndex
@@ -57,7 +57,6 @@ from cabtui.data.results.query import (
     summarize,
     sweep_views,
 )
-from cabtui.data.results.readers.otlp import OTLP_SUFFIX
 from cabtui.data.results.reproduce import reproduce_command
 from cabtui.data.results.watch import POLL_S, EventWaiter, PollWaiter, Waiter, make_waiter
 

@@ -17,6 +17,9 @@ from cabtui.data.results.index import CELLS_FORMAT
 
 CELLS_FILE = "cells.jsonl"
 SWEEP_FILE = "sweep.json"
+OTLP_SUFFIX = ".otlp.jsonl"
+"""An OpenTelemetry trace file (readers/otlp.py reads it): named here, so that telling one
+apart at start-up does not import the readers of other harnesses."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,9 @@ from typing import Any, Final
 import orjson
 
 from cabtui.data.problems import Problem
+from cabtui.data.results.discovery import OTLP_SUFFIX
 from cabtui.data.text import one_line
 
-OTLP_SUFFIX: Final = ".otlp.jsonl"
 MAX_BYTES: Final = 512 << 20
 MAX_LINE: Final = 64 << 20
 MAX_SPANS: Final = 200_000
