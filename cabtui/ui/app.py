@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -153,6 +154,7 @@ class CabApp(SearchActions):
 
     def _start_feed(self) -> None:
         self.feed = Feed(self.path, self.post_message, self.poll_interval, self.polling, self.get_time)
+        self.feed.shown = threading.Event()  # set once the first screen is painted (`_first_data`)
         self.feed.start()
         self._show_loading = self.set_timer(LOADING_DELAY_S, self._loading)
 
@@ -252,6 +254,8 @@ class CabApp(SearchActions):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        if self.feed is not None and self.feed.shown is not None:
+            self.call_after_refresh(self.feed.shown.set)  # the reading waited for this paint
 
     def _more_sweeps_coming(self) -> bool:
         """Whether PATH holds other files than the first (then it opens on the list of sweeps)."""

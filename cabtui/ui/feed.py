@@ -38,6 +38,11 @@ POST_EVERY_S = 0.25
 LIVE_S = 30.0
 """A sweep that grew less than this ago is marked live."""
 
+FIRST_PAINT_WAIT_S = 1.0
+"""After the first cells are posted, the reading waits at most this long for the first screen
+to be painted: reading on meanwhile only takes the interpreter from the painting, and the
+load as a whole takes no longer (the two never run at once)."""
+
 
 @dataclass
 class LoadProgress:
@@ -107,6 +112,9 @@ class Feed:
     """Bytes of the first read (the first screen's cells)."""
     chunk: int = field(default_factory=lambda: CHUNK)
     """Bytes of every later read."""
+    shown: threading.Event | None = None
+    """Set by the app once the first screen with data is painted; the reading waits for it
+    (`FIRST_PAINT_WAIT_S` at most). None: no wait."""
 
     @property
     def watching(self) -> str:
@@ -129,6 +137,8 @@ class Feed:
     def stop(self) -> None:
         """End the thread (a load stops between chunks, a wait at its next wake)."""
         self.stopped.set()
+        if self.shown is not None:
+            self.shown.set()
         if self.waiter is not None:
             self.waiter.close()
 
@@ -157,9 +167,12 @@ class Feed:
                 progress.done, progress.total = chunk.done, chunk.total
                 now = progress.now = self.get_time()
                 if batch and (last < 0 or now - last >= POST_EVERY_S):
+                    first = last < 0
                     last = now
                     self._post(index, batch, progress)
                     batch = _Batch(index)
+                    if first and self.shown is not None:
+                        self.shown.wait(FIRST_PAINT_WAIT_S)
         if self.stopped.is_set():
             return
         index.forget_seen()  # before the last views are built: they reuse its memory
