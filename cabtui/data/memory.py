@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
-__all__ = ["BoundedCache", "gc_paused"]
+__all__ = ["BoundedCache", "gc_paused", "give_back_free_memory"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -34,6 +34,24 @@ def gc_paused(*, freeze: bool = False) -> Iterator[None]:
             gc.enable()
         if freeze:
             gc.freeze()
+
+
+def give_back_free_memory() -> bool:
+    """Hand the C allocator's free memory back to the system (glibc's `malloc_trim`); False elsewhere.
+
+    The loading thread frees its big tables once the first read is done, but glibc keeps
+    them in that thread's own arena, which the thread building the views never reuses:
+    without this, freeing them left the app's resident memory as it was.
+    """
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS), or no such lookup (Windows)
+        return False
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    trim(0)
+    return True
 
 
 class BoundedCache(Generic[K, V]):

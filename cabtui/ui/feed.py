@@ -18,7 +18,7 @@ from pathlib import Path
 
 from textual.message import Message
 
-from cabtui.data.memory import gc_paused
+from cabtui.data.memory import gc_paused, give_back_free_memory
 from cabtui.data.results import (
     CHUNK,
     FIRST_CHUNK,
@@ -177,7 +177,8 @@ class Feed:
                         self.shown.wait(FIRST_PAINT_WAIT_S)
         if self.stopped.is_set():
             return
-        index.forget_seen()  # before the last views are built: they reuse its memory
+        index.forget_seen()  # before the last views are built: they reuse its memory ...
+        give_back_free_memory()  # ... or, built in another thread, the system's
         progress.loading = False
         progress.now = self.get_time()
         self._post(index, batch, progress, always=True)
