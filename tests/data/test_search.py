@@ -269,3 +269,15 @@ def test_a_clock_ticking_in_place_is_one_line_whose_words_keep_their_first_time(
 
 
 ESC_K = "\x1b[K"
+
+
+def test_a_catastrophic_regex_is_cut_short_with_a_bad_pattern_not_a_hang(tmp_path: Path) -> None:
+    """`(a|a)+$` against a line of a's that ends otherwise backtracks 2^n ways: the search stops
+    at its bound and says why instead of holding the CPU (and the app's GIL) for ever."""
+    from cabtui.data.search import BadPattern
+
+    folder = make_sweep(tmp_path)
+    cells = folder / "cells.jsonl"
+    cells.write_text(cells.read_text() + json.dumps(record("evil", status_detail="a" * 60 + "!")) + "\n")
+    with pytest.raises(BadPattern, match="took too long"):
+        search(folder, tmp_path / "cache", r"(a|a)+$", regex=True)
