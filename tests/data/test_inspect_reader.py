@@ -288,3 +288,24 @@ def test_the_fast_rows_agree_with_the_records() -> None:
             assert astuple(make.row(line, summary)) == astuple(slow)
             checked += 1
     assert checked == 44
+
+
+def test_a_broken_zip64_extra_field_is_a_problem_of_that_log(tmp_path: Path) -> None:
+    """A central directory entry whose zip64 extra field says 16 bytes and holds 4: the log
+    is a `FILE: member: message` problem, the other logs open."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    good = _logs("spell")[0]
+    members = list_members(good)
+    with zipfile.ZipFile(folder / "broken-extra.eval", "w") as out:
+        for name, member in members.items():
+            info = zipfile.ZipInfo(name)
+            if name == "header.json":
+                info.extra = b"\x01\x00\x10\x00\x00\x00\x00\x00"
+            out.writestr(info, read_member(good, member, 1 << 30))
+    shutil.copy(good, folder / "fine.eval")
+    results = load(folder)
+    assert [str(p) for p in results.problems] == [
+        f"{folder / 'broken-extra.eval'}: not a readable zip: header.json: a zip64 extra field cut short"
+    ]
+    assert sum(len(s.cells) for s in results.sweeps) == 4
