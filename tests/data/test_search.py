@@ -281,3 +281,15 @@ def test_a_catastrophic_regex_is_cut_short_with_a_bad_pattern_not_a_hang(tmp_pat
     cells.write_text(cells.read_text() + json.dumps(record("evil", status_detail="a" * 60 + "!")) + "\n")
     with pytest.raises(BadPattern, match="took too long"):
         search(folder, tmp_path / "cache", r"(a|a)+$", regex=True)
+
+
+@pytest.mark.parametrize("garbage", [b"\x8f" * 5000, b"SQLite format 3\x00" + b"\x00" * 8000])
+def test_a_damaged_index_file_is_built_again_not_a_crash(tmp_path: Path, garbage: bytes) -> None:
+    """The index is only a cache: a file SQLite cannot read (a crash mid-write, a disk error)
+    is replaced, and the search answers as from an empty cache."""
+    folder = make_sweep(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    (cache / "search-index.sqlite3").write_bytes(garbage)
+    assert {h.where for h in search(folder, cache, "outer guard")} == {"record"}
+    assert {h.where for h in search(folder, cache, "outer guard")} == {"record"}  # and it is an index again
