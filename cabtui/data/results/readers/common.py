@@ -139,12 +139,23 @@ def tail(text: str, limit: int = TAIL_CHARS) -> str:
     return f"[… {len(text) - limit:,} characters before]\n" + text[-limit:]
 
 
-def read_text(path: Path) -> str | None:
-    """A text file's content (bytes that are no UTF-8 replaced), None where it is absent or unreadable."""
+def read_tail(path: Path, limit: int = TAIL_CHARS) -> str | None:
+    """The last `limit` characters of a text file, as `tail` cuts them, reading only the file's
+    end (a 10 GB test log is not read whole); None where it is absent or unreadable."""
+    most = limit * 4  # bytes: a UTF-8 character takes at most four
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        with path.open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size <= most:
+                handle.seek(0)
+                return tail(handle.read(most).decode("utf-8", "replace"), limit)
+            handle.seek(size - most)
+            end = handle.read(most)
     except OSError:
         return None
+    text = end.decode("utf-8", "replace").lstrip("\ufffd")  # a character cut at the seek
+    text = text[-limit:]
+    return f"[… {size - len(text.encode()):,} bytes before]\n" + text
 
 
 def str_or(value: Any, default: str) -> str:
