@@ -212,3 +212,23 @@ def test_a_start_past_any_calendar_is_a_problem_with_its_line(tmp_path: Path) ->
     trace = read_otlp(path)
     assert trace.spans == []
     assert [(p.line, "startTimeUnixNano" in p.message) for p in trace.problems] == [(1, True)]
+
+
+def test_an_int_value_past_int64_is_shown_as_its_digits(tmp_path: Path) -> None:
+    """OTLP's intValue is an int64; 30 nines (inside an array too) is kept as text, counts
+    no tokens, and does not stop the span's attributes from being shown."""
+    span = {
+        "spanId": "cdcdcdcdcdcdcdcd",
+        "name": "chat",
+        "startTimeUnixNano": "1780000000005000000",
+        "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": "k", "value": {"arrayValue": {"values": [{"intValue": "9" * 30}]}}},
+            {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "9" * 30}},
+        ],
+    }
+    path = tmp_path / "big.otlp.jsonl"
+    path.write_bytes(orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}) + b"\n")
+    trace = read_otlp(path)
+    assert trace.spans[0]["attrs"]["k"] == f'["{"9" * 30}"]'
+    assert trace.calls[0]["prompt_tokens"] is None

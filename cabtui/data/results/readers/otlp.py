@@ -104,6 +104,8 @@ def _id(value: Any) -> str | None:
     return raw.hex() if raw.strip(b"\0") else None  # all zeros: no parent
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+"""An `intValue`'s range: past it a value is kept as its text (JSON of it would not encode)."""
 MAX_NS = 2**64 - 1
 """OTLP's times are fixed64 nanoseconds (year 2554 at most); past that no calendar of
 `datetime` holds them (a string of 24 nines is year 31 million)."""
@@ -142,9 +144,10 @@ def any_value(value: Any) -> Any:
     if "intValue" in value:
         got = value["intValue"]
         try:
-            return int(got)
-        except (TypeError, ValueError):
+            number = int(got)
+        except (TypeError, ValueError, OverflowError):
             return None
+        return number if INT64_MIN <= number <= INT64_MAX else str(got)  # past int64: its digits
     if "doubleValue" in value:
         got = value["doubleValue"]
         return got if isinstance(got, int | float) and math.isfinite(got) else None
