@@ -232,3 +232,21 @@ def test_an_int_value_past_int64_is_shown_as_its_digits(tmp_path: Path) -> None:
     trace = read_otlp(path)
     assert trace.spans[0]["attrs"]["k"] == f'["{"9" * 30}"]'
     assert trace.calls[0]["prompt_tokens"] is None
+
+
+def test_flattened_messages_numbered_past_any_int_keep_their_order(tmp_path: Path) -> None:
+    """`gen_ai.prompt.<5,000 digits>.content`: no int is made of it (Python refuses), the
+    message is placed by its number after `gen_ai.prompt.2`."""
+    span = {
+        "spanId": "cdcdcdcdcdcdcdcd",
+        "name": "chat",
+        "startTimeUnixNano": "1780000000005000000",
+        "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": f"gen_ai.prompt.{'9' * 5000}.content", "value": {"stringValue": "last"}},
+            {"key": "gen_ai.prompt.2.content", "value": {"stringValue": "first"}},
+        ],
+    }
+    path = tmp_path / "numbered.otlp.jsonl"
+    path.write_bytes(orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}) + b"\n")
+    assert read_otlp(path).calls[0]["prompt"] == "?: first\n?: last"

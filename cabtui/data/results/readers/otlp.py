@@ -254,10 +254,11 @@ def messages_text(value: Any) -> str | None:
 
 def _indexed(attrs: dict[str, Any], prefix: str, content: str, role: str) -> str | None:
     """Messages flattened into `prefix.N.role` / `prefix.N.content` attributes (older GenAI, OpenInference)."""
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[tuple[int, str], dict[str, Any]] = {}
     for key, value in attrs.items():
         if key.startswith(prefix + ".") and (match := _INDEXED.fullmatch(key)) and match.group(1) == prefix:
-            found.setdefault(int(match.group(2)), {})[match.group(3)] = value
+            digits = match.group(2).lstrip("0")  # ordered as numbers without an int (5,000 digits: refused)
+            found.setdefault((len(digits), digits), {})[match.group(3)] = value
     if not found:
         return None
     return "\n".join(f"{found[i].get(role, '?')}: {found[i].get(content, '')}" for i in sorted(found))
