@@ -10,6 +10,7 @@ key sets match what the benchmark publishes.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 from pathlib import Path
@@ -85,11 +86,11 @@ TEMPLATE = {
 
 
 def records(count: int, sweep_id: str, seed: int = 7):
-    """Yield `count` cell records: tuis x models x tasks x runs, in that order."""
+    """Yield `count` cell records: tuis x models x tasks x runs, in that order (as many runs as it takes)."""
     rng = random.Random(seed)
     tasks = [f"{CATEGORIES[i % len(CATEGORIES)]}/task-{i:03d}" for i in range(250)]
     n = 0
-    for run in range(1, 5):
+    for run in itertools.count(1):
         for task in tasks:
             for tui in TUIS:
                 for model in MODELS:

@@ -336,3 +336,17 @@ def test_with_no_argument_the_demo_sweep_is_found() -> None:
     from cabtui.cli.demo import demo_path
 
     assert (demo_path() / "demo-20261125" / "cells.jsonl").is_file()
+
+
+def test_validate_strict_reports_an_unterminated_last_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = PUBLIC.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "s" / "cells.jsonl"
+    path.parent.mkdir()
+    path.write_bytes(b"".join(lines[:2]) + lines[2][:60])  # a line still being written
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 0 and out == ""  # a line being written is no problem yet
+    code, out, _ = run(capsys, "validate", "--strict", str(path))
+    assert code == 1 and f"{path}:3: not JSON" in out and "no newline" in out
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    assert "--strict" in capsys.readouterr().out

@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Browse coding-agent benchmark sweeps: cabtui [PATH], or cabtui COMMAND ...",
         epilog=(
             "commands: play FILE.cast | frame FILE.cast --at S | summary PATH | diff BEFORE AFTER"
-            " | validate PATH | schema | grep PATTERN PATH | serve [PATH]"
+            " | validate PATH [--strict] | schema | grep PATTERN PATH | serve [PATH]"
         ),
     )
     parser.add_argument("--version", action="version", version=f"cabtui {__version__}")
@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--json", action="store_true", help="groups and changed cells as JSON (docs/compare.md)")
     validate = sub.add_parser("validate", help="list every problem; exit 1 if any")
     validate.add_argument("path", type=Path)
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="a last line without its newline is a problem too (without --strict it is a line still being written)",
+    )
     sub.add_parser("schema", help="print the JSON Schema of a cell record")
     grep = sub.add_parser("grep", help="search every sweep under PATH, recordings' screens included")
     grep.add_argument("pattern", metavar="PATTERN")
@@ -142,7 +147,7 @@ def _run_command(args: argparse.Namespace) -> int:
     if args.command == "diff":
         return _diff(args.before, args.after, as_json=args.json)
     if args.command == "validate":
-        return _validate(load(args.path, full=True))
+        return _validate(load(args.path, full=True, strict=args.strict))
     if args.command == "frame":
         return _frame(args.file, args.at, ansi=args.ansi)
     if args.command == "play":

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -19,16 +19,16 @@ from textual.worker import get_current_worker
 
 from cabtui.data.results import (
     OTLP_SUFFIX,
+    POLL_S,
     CellArtifacts,
     Results,
     Sweep,
     SweepViews,
-    UnreadablePath,
-    load,
     sweep_views,
 )
 from cabtui.data.text import visible
 from cabtui.ui.commands import JumpProvider
+from cabtui.ui.feed import Feed, Grew, LoadFailed, LoadProgress
 from cabtui.ui.messages import OpenCell, OpenCompare, OpenPair, OpenSweep, ShowTab
 from cabtui.ui.pair_commands import PairProvider
 from cabtui.ui.screens.compare import CompareScreen
@@ -64,6 +64,10 @@ class LoadingScreen(Screen[None]):
         yield ProgressBar(id="loading-bar", show_eta=False)
         yield KeyFooter()
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "app.reload", "Reload", id="live.reload", tooltip="Read the files again"),
+    ]
+
     def on_mount(self) -> None:
         """Show a failure that came before this screen did."""
         if self.failure is not None:
@@ -95,9 +99,22 @@ class CabApp(SearchActions):
         *SEARCH_BINDINGS,  # g search, n / N hits (search_actions.py)
     ]
 
-    def __init__(self, path: Path, *, get_time: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        get_time: Callable[[], float] = time.monotonic,
+        poll_interval: float = POLL_S,
+        polling: bool = False,
+    ) -> None:
         super().__init__()
         self.path = path
+        self.poll_interval = poll_interval
+        """How often the files are looked at when polling (and at the latest with events)."""
+        self.polling = polling
+        """Poll the files even where file-system events are to be had."""
+        self.feed: Feed | None = None
+        """The thread that loads PATH and then follows its files as they grow."""
         self.get_time = get_time
         """The time source every playback clock uses; tests inject a fake one."""
         self.results: Results | None = None
@@ -124,7 +141,7 @@ class CabApp(SearchActions):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
-        """Open a recording straight away, or load the sweeps in a worker."""
+        """Open a recording straight away, or load the sweeps in a thread that then watches them."""
         if self.path.suffix in RECORDING_SUFFIXES:
             from cabtui.ui.screens.player import PlayerScreen  # the terminal emulator: imported only to play
 
@@ -133,40 +150,21 @@ class CabApp(SearchActions):
         if self.path.name.endswith(OTLP_SUFFIX):
             self.open_trace()
             return
-        self.load_results()
+        self._start_feed()
+
+    def _start_feed(self) -> None:
+        self.feed = Feed(self.path, self.post_message, self.poll_interval, self.polling, self.get_time)
+        self.feed.start()
         self._show_loading = self.set_timer(LOADING_DELAY_S, self._loading)
 
     def _loading(self) -> None:
         if self.results is None and not isinstance(self.screen, LoadingScreen):
             self.push_screen(LoadingScreen(self.path))
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_results(self) -> None:
-        """Load off the UI thread, posting progress; cancelled when the app quits."""
-        worker = get_current_worker()
-        last = 0.0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last > 0.1:
-                last = now
-                self.call_from_thread(self._progress, done, total)
-
-        try:
-            results = load(self.path, progress=progress, should_stop=lambda: worker.is_cancelled)
-        except UnreadablePath as err:
-            self.call_from_thread(self._failed, str(err))
-            return
-        except Exception as err:  # noqa: BLE001 - never a dead worker behind a "Loading…" screen
-            self.call_from_thread(self._failed, f"{self.path}: could not be loaded ({type(err).__name__}: {err})")
-            return
-        # A single sweep opens at once: its pivot and leaderboard are built here, off the UI thread.
-        views = None
-        if len(results.sweeps) == 1:
-            views = sweep_views(results.sweeps[0].cells)
-        if not worker.is_cancelled:
-            self.call_from_thread(self._loaded, results, views)
+    def on_unmount(self) -> None:
+        """The feed's thread ends with the app."""
+        if self.feed is not None:
+            self.feed.stop()
 
     # -- an OTLP trace alone (`cabtui FILE.otlp.jsonl`) ------------------------------------
 
@@ -178,7 +176,7 @@ class CabApp(SearchActions):
         try:
             cell, artifacts = otlp_replay(self.path)
         except Exception as err:  # noqa: BLE001 - said on screen, never a traceback
-            self.call_from_thread(self._failed, f"{self.path}: could not be read ({type(err).__name__}: {err})")
+            self.post_message(LoadFailed(f"{self.path}: could not be read ({type(err).__name__}: {err})"))
             return
         self.call_from_thread(self._trace_ready, cell, artifacts)
 
@@ -196,39 +194,108 @@ class CabApp(SearchActions):
 
     # --------------------------------------------------------------------------------------
 
-    def _progress(self, done: int, total: int) -> None:
-        if isinstance(self.screen, LoadingScreen):
-            self.screen.progress(done, total)
-
-    def _failed(self, message: str) -> None:
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
         if self._show_loading is not None:
             self._show_loading.stop()
         if isinstance(self.screen, LoadingScreen):
-            self.screen.failed(message)
+            self.screen.failed(message.message)
         else:
-            self.push_screen(LoadingScreen(self.path, failure=message))
+            self.push_screen(LoadingScreen(self.path, failure=message.message))
 
-    def _loaded(self, results: Results, views: SweepViews | None) -> None:
-        if not results.sweeps:
-            self._failed(f"{results.path}: no sweep could be read")
-            return
+    @on(Grew)
+    def _grew(self, message: Grew) -> None:
+        """Cells came in: the first ones open a screen; later ones update every screen that shows them."""
+        progress = message.progress
+        self._progress = progress
+        if self.results is None:
+            if not message.results.sweeps:
+                if not progress.loading:
+                    self.post_message(LoadFailed(f"{message.results.path}: no sweep could be read"))
+                elif isinstance(self.screen, LoadingScreen):
+                    self.screen.progress(progress.done, progress.total)
+                return
+            self._first_data(message.results, progress)
+        for sweep_id in message.sweeps:
+            self._views.pop(sweep_id, None)  # built again when next opened
+        feed = self.feed
+        watching = feed.watching if feed is not None else ""
+        for screen in self.screen_stack:
+            if isinstance(screen, SweepScreen) and screen.is_mounted:
+                sweep_id = screen.sweep.sweep_id
+                live = feed is not None and feed.live(sweep_id)
+                screen.grew(progress, changed=sweep_id in message.sweeps, live=live, watching=watching)
+            elif isinstance(screen, SweepsScreen) and screen.is_mounted:
+                screen.grew(progress, message.sweeps, live=feed.live if feed is not None else None, watching=watching)
+        if not progress.loading and message.results.problems and not self._said_problems:
+            self._said_problems = True
+            count = len(message.results.problems)
+            self.notify(f"{count} problems while loading: see the Problems tab.", severity="warning", timeout=6)
+
+    _said_problems = False
+    _progress: LoadProgress | None = None
+    """The last progress of the first read: a sweep opened while it goes on opens partial."""
+
+    def _first_data(self, results: Results, progress: LoadProgress) -> None:
+        """The first chunk: open its sweep, or the list of sweeps (more may come as the rest loads)."""
         self.results = results
         if self._show_loading is not None:
             self._show_loading.stop()
-        if len(results.sweeps) == 1:
-            if views is not None:
-                self._views[results.sweeps[0].sweep_id] = views
-            screen: Screen[None] = SweepScreen(results.sweeps[0], views=views)
+        screen: SweepScreen | SweepsScreen
+        if len(results.sweeps) == 1 and not (progress.loading and self._more_sweeps_coming()):
+            screen = SweepScreen(results.sweeps[0])
         else:
             screen = SweepsScreen(results)
+        screen.progress = progress
+        if isinstance(screen, SweepScreen):
+            screen.incomplete = progress.loading  # before its panes mount: the full check waits for the end
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
-        if results.problems:
-            self.notify(
-                f"{len(results.problems)} problems while loading: see the Problems tab.", severity="warning", timeout=6
+
+    def _more_sweeps_coming(self) -> bool:
+        """Whether PATH holds other files than the first (then it opens on the list of sweeps)."""
+        index = self.feed.index if self.feed is not None else None
+        return index is not None and len(index.tails) > 1
+
+    def action_toggle_watch(self) -> None:
+        """Pause watching the files (changes wait in them), or resume and read what came meanwhile."""
+        feed = self.feed
+        if feed is None:
+            return
+        if feed.paused.is_set():
+            feed.paused.clear()
+            self.notify("Watching resumed: changes show as they are written.", timeout=3)
+        else:
+            feed.paused.set()
+            self.notify("Watching paused: w resumes, ctrl+r reads everything again.", timeout=3)
+        for screen in self.screen_stack:
+            if isinstance(screen, SweepScreen | SweepsScreen) and screen.is_mounted:
+                screen.watching_changed(feed.watching)
+
+    def action_reload(self) -> None:
+        """Read PATH again from scratch (a file rewritten, not appended to): back to its first screen."""
+        if self.path.suffix in RECORDING_SUFFIXES:
+            return
+        if self.feed is not None:
+            self.feed.stop()
+        self.results = None
+        self._views.clear()
+        self._said_problems = False
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.notify(f"Reloading {visible(str(self.path))} …", timeout=2)
+        self._start_feed()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's commands, and pausing watching and reloading."""
+        yield from super().get_system_commands(screen)
+        if self.feed is not None:
+            yield SystemCommand(
+                "Pause / resume watching (w)", "Stop or restart following the files", self.action_toggle_watch
             )
+            yield SystemCommand("Reload (ctrl+r)", "Read every file again from its start", self.action_reload)
 
     @on(OpenSweep)
     def _open_sweep(self, message: OpenSweep) -> None:
@@ -259,7 +326,10 @@ class CabApp(SearchActions):
 
     def _views_built(self, sweep: Sweep, views: SweepViews) -> None:
         self._views[sweep.sweep_id] = views
-        self.push_screen(SweepScreen(sweep, single=False, views=views))
+        screen = SweepScreen(sweep, single=False, views=views)
+        if self._progress is not None and self._progress.loading:
+            screen.progress, screen.incomplete = self._progress, True
+        self.push_screen(screen)
 
     @on(OpenCell)
     def _open_cell(self, message: OpenCell) -> None:
@@ -299,6 +369,15 @@ class CabApp(SearchActions):
             self.push_screen(HelpScreen(self.screen))
 
 
-def make_app(path: Path, *, get_time: Callable[[], float] = time.monotonic) -> CabApp:
-    """Build the app on a results path or a recording; the CLI and the tests both use this."""
-    return CabApp(path, get_time=get_time)
+def make_app(
+    path: Path,
+    *,
+    get_time: Callable[[], float] = time.monotonic,
+    poll_interval: float = POLL_S,
+    polling: bool = False,
+) -> CabApp:
+    """Build the app on a results path or a recording; the CLI and the tests both use this.
+
+    `poll_interval` and `polling` say how the files are watched (tests poll quickly).
+    """
+    return CabApp(path, get_time=get_time, poll_interval=poll_interval, polling=polling)

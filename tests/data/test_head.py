@@ -16,7 +16,7 @@ from typing_extensions import TypedDict
 
 from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD
 from cabtui.data.results.index import Source
-from cabtui.data.results.loader import _parse_line
+from cabtui.data.results.lines import parse_line as _parse_line
 from cabtui.data.results.verdict import parse_cell
 
 ROOT = Path(__file__).resolve().parents[2]

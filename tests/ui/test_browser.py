@@ -269,15 +269,16 @@ async def test_a_slow_load_shows_its_progress_then_the_sweep(mini: Path, monkeyp
     import threading
 
     from cabtui.ui import app as app_module
+    from cabtui.ui import feed as feed_module
 
     release = threading.Event()
-    real_load = app_module.load
+    real_index = feed_module.GrowingIndex
 
-    def slow_load(path: Path, **kwargs: object) -> object:
+    def slow_index(path: Path, **kwargs: object) -> object:
         release.wait(10)
-        return real_load(path, **kwargs)  # type: ignore[arg-type]
+        return real_index(path, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(app_module, "load", slow_load)
+    monkeypatch.setattr(feed_module, "GrowingIndex", slow_index)
     app = make_app(mini.parent)
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: "Loading" in screen_text(app))

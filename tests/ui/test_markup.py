@@ -138,6 +138,27 @@ async def test_every_screen_of_a_hostile_sweep_keeps_its_markup_as_text(hostile:
     assert not parsed
 
 
+async def test_a_hostile_sweep_appended_to_while_open_keeps_its_markup_as_text(
+    hostile: Path, parsed: list[str]
+) -> None:
+    import json
+
+    app = make_app(hostile, poll_interval=0.02, polling=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        sweeps = await on_screen(pilot, SweepsScreen)
+        record = cell(f"new{CLICK}", f"model/{LINK}", f"cat{BROKEN}/late", passed=False, status_detail=CLICK)
+        with (hostile / "sweep0" / "cells.jsonl").open("a") as handle:
+            handle.write(json.dumps(record) + "\n" + f'{{"tui": "{BROKEN}-appended"}}\n')
+        write_sweep(hostile / "sweep9", [record], sweep_id=f"later{CLICK}")
+        await wait_for(pilot, lambda: len(sweeps.summaries) == 4, tries=2000)  # polling walks the tree every 5 s
+        await wait_for(pilot, lambda: "later[@click=app.quit]" in screen_text(app))  # the name, as text
+        await pilot.press("enter")
+        await on_screen(pilot, SweepScreen)
+        for tab in ("1", "2", "3", "4"):
+            await pilot.press(tab)
+            await shown(pilot)
+
+
 async def test_two_hostile_cells_side_by_side_keep_their_markup_as_text(hostile: Path, parsed: list[str]) -> None:
     from cabtui.ui.screens.pair import PairScreen
 

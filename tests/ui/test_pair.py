@@ -183,6 +183,20 @@ async def test_a_cell_without_trace_or_recording_still_opens_and_says_so(tmp_pat
         assert "model_call 1 of 2: L-call0" in await shown(pilot)
 
 
+async def test_two_cells_without_trace_or_recording_say_when_their_records_are_read(tmp_path: Path) -> None:
+    """Nothing but the records to load: the status line must still leave "loading the records…"."""
+    folder = tmp_path / "sweep"
+    write_sweep(folder, [cell("aider", "m", TASK, passed=False), cell("zed", "m", TASK, passed=True)])
+    app = make_app(folder, get_time=FakeTime())
+    async with app.run_test(size=(160, 45)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("2", "m", "down", "c")
+        await on_screen(pilot, PairScreen, ready=lambda s: all(h.loaded for h in s.halves.values()))
+        await pilot.pause()
+        text = await shown(pilot)
+        assert "loading the records" not in text and "keys differ" in text
+
+
 async def test_the_cells_table_marks_a_row_and_c_with_no_mark_compares_two_runs(tmp_path: Path) -> None:
     records = [cell("aider", "m", TASK, passed=True, run=1), cell("aider", "m", TASK, passed=False, run=2)]
     records.append(cell("goose", "m", TASK, passed=True))

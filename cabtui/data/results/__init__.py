@@ -4,7 +4,8 @@
 `CellRow` (head: only what the grid, tables and leaderboard need), and groups rows
 into `Sweep`s inside `Results`, with every `Problem` found on the way. `query` and
 `filter` answer the screens' questions of an index (leaderboard, grid pivot, sort,
-the filter language); `compare_sweeps` matches the cells of two sweeps by (tui, model,
+the filter language); `GrowingIndex` reads the same files chunk by chunk and reads on as they grow
+(a `Waiter` says when: watch.py); `compare_sweeps` matches the cells of two sweeps by (tui, model,
 task, run) and says what changed (`compare`); `cell_diff` sets two cells' scores side by side.
 A cell's full record (`models.Cell`, pydantic) and its
 artifacts (trace, model calls, recording) are read only when a cell is opened
@@ -39,6 +40,7 @@ from cabtui.data.results.compare import (
 from cabtui.data.results.discovery import UnreadablePath
 from cabtui.data.results.fields import AXES, LOWER_IS_BETTER
 from cabtui.data.results.filter import Query, filter_cells, parse_query
+from cabtui.data.results.growing import CHUNK, FIRST_CHUNK, QUIET_S, Chunk, GrowingIndex
 from cabtui.data.results.index import CellRow, Results, Source, Sweep, category_of
 from cabtui.data.results.loader import OpenedRecord, check_fully, load, open_record, read_cell
 from cabtui.data.results.query import (
@@ -57,6 +59,7 @@ from cabtui.data.results.query import (
 )
 from cabtui.data.results.readers.otlp import OTLP_SUFFIX
 from cabtui.data.results.reproduce import reproduce_command
+from cabtui.data.results.watch import POLL_S, EventWaiter, PollWaiter, Waiter, make_waiter
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
@@ -87,6 +90,16 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AXES",
+    "CHUNK",
+    "FIRST_CHUNK",
+    "POLL_S",
+    "QUIET_S",
+    "Chunk",
+    "EventWaiter",
+    "GrowingIndex",
+    "PollWaiter",
+    "Waiter",
+    "make_waiter",
     "CHANGES",
     "LOWER_IS_BETTER",
     "MISSING",

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.index import CELLS_FORMAT, Source
-from cabtui.data.results.loader import describe_validation_error
+from cabtui.data.results.lines import describe_validation_error
 from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.text import one_line
 from cabtui.data.trace.span_tree import SpanTree

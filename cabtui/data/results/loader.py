@@ -1,4 +1,4 @@
-"""Stream the cells.jsonl files a PATH names (found by discovery.py) into a compact index.
+"""Load the cells.jsonl files a PATH names into a compact index, and read one cell's record again.
 
 Problems are collected, not raised: a bad line is reported as `FILE:LINE:
 message` and skipped, and the rest still loads. Files are opened read-only;
@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import orjson
-from pydantic_core import ValidationError
-
 from cabtui.data.memory import gc_paused
 from cabtui.data.problems import Problem
-from cabtui.data.results.discovery import SWEEP_FILE, SweepSource, find_sources
-from cabtui.data.results.fields import AXES, STATUSES
-from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD, SweepHead
-from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
-from cabtui.data.text import one_line
+from cabtui.data.results.discovery import SWEEP_FILE, SweepSource
+from cabtui.data.results.growing import GrowingIndex
+from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Sweep
+from cabtui.data.results.lines import (
+    BOM,
+    describe_validation_error,
+    failure,
+    read_sweep_info,
+)
 
 if TYPE_CHECKING:
     from cabtui.data.results.models import Cell
@@ -30,49 +31,18 @@ if TYPE_CHECKING:
 # validated: an opened cell, `cabtui validate`. Importing them costs more than
 # indexing a published-size sweep, and the browser's first screen needs neither.
 
-KNOWN_AXES = frozenset(AXES)
-KNOWN_STATUSES = frozenset(STATUSES)
-BOM = b"\xef\xbb\xbf"
-PROGRESS_EVERY = 2000
-"""Lines between two progress callbacks."""
+__all__ = [
+    "OpenedRecord",
+    "check_fully",
+    "describe_validation_error",
+    "load",
+    "open_record",
+    "read_cell",
+    "read_sweep_info",
+]
 
 Progress = Callable[[int, int], None]
 """Called with (bytes read, bytes in all) while loading."""
-
-
-def describe_validation_error(err: ValidationError, what: str = "a cell record") -> str:
-    """One line from a pydantic error: the first field's path and message, and how many more."""
-    errors = err.errors(include_url=False)
-    first = errors[0]
-    if first["type"] == "json_invalid":
-        return f"not JSON: {first['msg'].removeprefix('Invalid JSON: ')}"
-    if first["type"] in ("model_type", "model_attributes_type", "dict_type") and not first["loc"]:
-        return f"not {what}: a JSON object was expected"
-    where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
-    text = f"{where}: {first['msg']}" if where else first["msg"]
-    more = len(errors) - 1
-    return f"not {what}: {text}" + (f" (+{more} more)" if more else "")
-
-
-def read_sweep_info(folder: Path, problems: list[Problem], *, full: bool = False) -> SweepHead | None:
-    """What sweep.json of a folder says, or None; a broken one is a problem, not a failure.
-
-    With `full`, all of it is checked (`SweepInfo`), not only what the index uses.
-    """
-    path = folder / SWEEP_FILE
-    if not path.is_file():
-        return None
-    try:
-        data = orjson.loads(path.read_bytes().removeprefix(BOM))
-        if full:
-            from cabtui.data.results.models import SweepInfo
-
-            SweepInfo.model_validate(data)
-        return SWEEP_HEAD.validate_python(data)  # type: ignore[no-any-return]
-    except (OSError, orjson.JSONDecodeError, ValidationError) as err:
-        message = describe_validation_error(err, "a sweep.json") if isinstance(err, ValidationError) else str(err)
-        problems.append(Problem(str(path), 1, message))
-        return None
 
 
 def load(
@@ -81,226 +51,25 @@ def load(
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     full: bool = False,
+    strict: bool = False,
 ) -> Results:
-    """Load every sweep PATH names; `should_stop` is polled to cancel between batches.
+    """Load every sweep PATH names, whole; `should_stop` is polled to cancel between chunks.
 
     With `full`, every record is validated whole (as `cabtui validate` does); without
-    it, only what the index keeps, and the rest when a cell is opened.
+    it, only what the index keeps, and the rest when a cell is opened. A last line
+    without its newline that is not yet a whole record is a line still being written:
+    left out, and reported only with `strict`. The browser reads the same chunks as
+    they come (`GrowingIndex`).
 
     Raises:
         UnreadablePath: PATH does not exist or holds no sweep.
     """
-    found = find_sources(path)
-    results = Results(path=path)
-    loader = _Loader(results, sum(s.size for s in found.sources), progress, should_stop, full)
+    index = GrowingIndex(path, full=full, strict=strict, eager=False)
     with gc_paused(freeze=True):  # the index outlives the load: out of the collector's sight
-        for source in found.sources:
-            if loader.stopped():
-                break
-            loader.read_file(source)
-    for err in found.unreadable:
-        loader.unreadable_folder(err, path)
-    results.sweeps = [s for s in loader.by_id.values() if s.cells or s.problems]
-    _flag_duplicates(results)
-    return results
-
-
-class _Loader:
-    """The state of one load: sweeps by id, bytes read, and the callbacks."""
-
-    def __init__(
-        self,
-        results: Results,
-        total: int,
-        progress: Progress | None,
-        should_stop: Callable[[], bool] | None,
-        full: bool,
-    ) -> None:
-        self.full = full
-        self.results = results
-        self.by_id: dict[str, Sweep] = {}
-        self.total = total
-        self.done = 0
-        self.progress = progress
-        self.should_stop = should_stop
-
-    def stopped(self) -> bool:
-        return self.should_stop is not None and self.should_stop()
-
-    def sweep(self, sweep_id: str, title: str | None) -> Sweep:
-        sweep = self.by_id.get(sweep_id)
-        if sweep is None:
-            sweep = self.by_id[sweep_id] = Sweep(sweep_id, title)
-        return sweep
-
-    def problem(self, problem: Problem, sweep_id: str, title: str | None) -> None:
-        self.results.problems.append(problem)
-        self.sweep(sweep_id, title).problems.append(problem)
-
-    def unreadable_folder(self, err: OSError, root: Path, sweep_id: str | None = None) -> None:
-        """A folder that could not be listed: said in `sweep_id` (the sweep whose folder holds
-        it), else in the only sweep, else in a sweep of its own named by its path below ROOT."""
-        folder = Path(str(err.filename))
-        if sweep_id is None and len(self.by_id) == 1:
-            sweep_id = next(iter(self.by_id))
-        elif sweep_id is None:
-            sweep_id = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
-        self.problem(
-            Problem(str(folder), 0, f"cannot read this folder: {err.strerror or err}; skipped"), sweep_id, None
-        )
-
-    def read_file(self, found: SweepSource) -> None:
-        """Index one cells file.
-
-        Its problems go to the sweep its records name, when they all name one, else
-        to the folder's, so that a bad line shows beside the cells it was among; the
-        folders below it that could not be listed go to the folder's sweep.
-        """
-        if found.format != CELLS_FORMAT:
-            self.read_other(found)
-            return
-        file = found.cells
-        folder = file.parent
-        problems: list[Problem] = []
-        info = read_sweep_info(folder, problems, full=self.full) if found.sweep_json else None
-        default_id = (info.get("sweep_id") if info else None) or found.folder_name
-        title = info.get("title") if info else None
-        named: set[str] = set()
-        source = Source(path=file, folder=folder, info=info, sweep_id=default_id)
-        self._read_lines(source, title, problems, named)
-        home = next(iter(named)) if len(named) == 1 else default_id
-        for problem in problems:
-            self.problem(problem, home, title if home == default_id else None)
-        for err in found.unreadable:
-            self.unreadable_folder(err, folder, default_id)
-
-    def read_other(self, found: SweepSource) -> None:
-        """Index one sweep of another harness through its reader (`readers`), as `read_file` does a cells file."""
-        from cabtui.data.results.readers import reader_for
-
-        problems: list[Problem] = []
-        named: set[str] = set()
-        reader = reader_for(found.format)
-        try:
-            if reader is None:
-                raise ValueError(f"no reader for the format {found.format!r}")
-            for count, got in enumerate(reader.rows(found, self.full), 1):
-                if count % PROGRESS_EVERY == 0 and self.stopped():
-                    return
-                if isinstance(got, Problem):
-                    problems.append(got)
-                    continue
-                named.add(got.sweep_id)
-                self.sweep(got.sweep_id, None).cells.append(got)
-        except Exception as err:  # noqa: BLE001 - whatever one reader does, the other sweeps load
-            problems.append(Problem(str(found.cells), 0, _failure(err)))
-        home = next(iter(named)) if len(named) == 1 else found.folder_name
-        for problem in problems:
-            self.problem(problem, home, None)
-        for unlisted in found.unreadable:
-            self.unreadable_folder(unlisted, found.cells, found.folder_name)
-
-    def _read_lines(self, source: Source, title: str | None, problems: list[Problem], named: set[str]) -> None:
-        """Add each record of a file to its sweep, and the sweep ids they name to `named`."""
-        file, default_id = source.path, source.sweep_id
-        name = str(file)
-        if not file.is_file():  # a FIFO or device named cells.jsonl would block the read
-            problems.append(Problem(name, 0, "not a regular file; skipped"))
-            return
-        try:
-            handle = file.open("rb")
-        except OSError as err:
-            problems.append(Problem(name, 0, f"cannot read: {err.strerror or err}"))
-            return
-        offset = 0
-        lineno = 0
-        records = 0
-        with handle:
-            for raw in handle:
-                lineno += 1
-                start = offset
-                offset += len(raw)
-                if lineno % PROGRESS_EVERY == 0:
-                    if self.stopped():
-                        return
-                    if self.progress is not None:
-                        self.progress(self.done + offset, self.total)
-                if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line
-                    continue
-                records += 1
-                if lineno == 1 and raw.startswith(BOM):  # as the recording reader does
-                    raw = raw[len(BOM) :]
-                try:
-                    got = _parse_line(raw, name, lineno, start, source, default_id, self.full)
-                except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
-                    got = [Problem(name, lineno, _failure(err))]
-                if isinstance(got, list):
-                    problems.extend(got)
-                    continue
-                row, notes = got
-                problems.extend(notes)
-                if row.status not in KNOWN_STATUSES:  # kept, as the format says, but said
-                    problems.append(Problem(name, lineno, _unknown_status(row.status, row.outcome)))
-                sweep_id = row.sweep_id
-                named.add(sweep_id)
-                self.sweep(sweep_id, title if sweep_id == default_id else None).cells.append(row)
-        self.done += offset
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-        if records == 0:
-            problems.append(Problem(name, 0, "empty file: no cell records"))
-
-
-def _parse_line(
-    raw: bytes,
-    name: str,
-    lineno: int,
-    offset: int,
-    source: Source,
-    default_sweep: str,
-    full: bool,
-) -> tuple[CellRow, list[Problem]] | list[Problem]:
-    """One line as an index row and what is wrong with it, or why it is no cell record.
-
-    With `full`, the whole record is checked too (`verdict.parse_cell`: a field beyond the
-    index's with a wrong type is left out and said), and its artifact paths.
-    """
-    try:
-        head = CELL_HEAD.validate_json(raw)
-    except ValidationError as err:
-        message = describe_validation_error(err)
-        if not raw.endswith(b"\n") and message.startswith("not JSON"):
-            message += " (the last line has no newline: truncated?)"
-        return [Problem(name, lineno, message)]
-    scores = head["scores"]
-    extra = None if KNOWN_AXES.issuperset(scores) else {k: v for k, v in scores.items() if k not in KNOWN_AXES}
-    try:
-        row = CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
-    except ValueError as err:  # the id's #runN suffix is no run number
-        return [Problem(name, lineno, f"not a cell record: {err}")]
-    if not full:
-        return row, []
-    from cabtui.data.results.artifacts import artifact_problems
-    from cabtui.data.results.verdict import parse_cell
-
-    cell, notes = parse_cell(raw, default_sweep)
-    if cell is None:  # the index and the models disagree: a bug, said rather than hidden
-        return [Problem(name, lineno, notes[0])]
-    problems = [Problem(name, lineno, note) for note in notes]
-    problems.extend(Problem(name, lineno, note) for note in artifact_problems(cell, source))
-    return row, problems
-
-
-def _failure(err: Exception) -> str:
-    return f"cannot read this record: {one_line(f'{type(err).__name__}: {err}')}"
-
-
-def _unknown_status(status: str, outcome: str) -> str:
-    named = ", ".join(STATUSES)
-    return (
-        f"status {one_line(repr(status), 60)} is none of {named}; kept, shown as "
-        f"{one_line(repr(outcome), 60)}, not counted as a pass"
-    )
+        for chunk in index.chunks(stop=should_stop):
+            if progress is not None:
+                progress(chunk.done, chunk.total)
+    return index.finish()
 
 
 def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> list[Problem]:
@@ -311,19 +80,16 @@ def check_fully(sweep: Sweep, should_stop: Callable[[], bool] | None = None) -> 
     """
     files = {row.source.path: row.source for row in sweep.cells if row.source.format == CELLS_FORMAT}
     others = [row for row in sweep.cells if row.source.format != CELLS_FORMAT]
-    results = Results(path=Path("."))
-    loader = _Loader(results, 0, None, should_stop, full=True)
-    for file, source in files.items():
-        if loader.stopped():
-            break
-        loader.read_file(SweepSource(file, source.sweep_id, source.folder / SWEEP_FILE, 0))
-    results.sweeps = list(loader.by_id.values())
-    _flag_duplicates(results)
-    again = loader.by_id.get(sweep.sweep_id)
+    index = GrowingIndex.of_files(
+        [SweepSource(file, source.sweep_id, source.folder / SWEEP_FILE, 0) for file, source in files.items()]
+    )
+    for _ in index.chunks(stop=should_stop):
+        pass
+    again = index.finish().sweep(sweep.sweep_id)
     found = {str(p): p for p in sweep.problems}  # kept: problems of files without cells, of folders
     for problem in again.problems if again else ():
         found.setdefault(str(problem), problem)
-    for problem in _check_others(others, loader.stopped):
+    for problem in _check_others(others, should_stop or (lambda: False)):
         found.setdefault(str(problem), problem)
     return sorted(found.values(), key=lambda p: (p.file, p.line))  # stable: a line's problems keep their order
 
@@ -340,30 +106,8 @@ def _check_others(rows: list[CellRow], stopped: Callable[[], bool]) -> list[Prob
         try:
             out.extend(reader.check(row) if reader else [Problem(str(row.source.path), 0, "no reader for this format")])
         except Exception as err:  # noqa: BLE001 - one cell's files must not stop the check
-            out.append(Problem(str(row.source.path), row.line, _failure(err)))
+            out.append(Problem(str(row.source.path), row.line, failure(err)))
     return out
-
-
-def _flag_duplicates(results: Results) -> None:
-    """Two records for the same cell (id, or tui, model, task and run): keep the first, report the second."""
-    for sweep in results.sweeps:
-        seen: dict[object, CellRow] = {}
-        kept: list[CellRow] = []
-        for row in sweep.cells:
-            keys = (row.cell_id, (row.tui, row.model, row.task, row.run))
-            first = next((seen[k] for k in keys if k in seen), None)
-            if first is None:
-                seen.update(dict.fromkeys(keys, row))
-                kept.append(row)
-                continue
-            problem = Problem(
-                str(row.source.path),
-                row.line,
-                f"duplicate cell {row.cell_id} (first at line {first.line}); skipped",
-            )
-            results.problems.append(problem)
-            sweep.problems.append(problem)
-        sweep.cells = kept
 
 
 def _default_sweep(row: CellRow) -> str:
@@ -405,7 +149,7 @@ def open_record(row: CellRow) -> OpenedRecord:
     try:
         cell, notes = parse_cell(raw, _default_sweep(row))
     except Exception as err:  # noqa: BLE001 - a changed file must not take the page down
-        return _unread(row, _failure(err))
+        return _unread(row, failure(err))
     if cell is None:
         return _unread(row, notes[0] + " (the file changed since it was loaded? reload it)")
     if cell.cell_id != row.cell_id:
@@ -423,7 +167,7 @@ def _open_other(row: CellRow) -> OpenedRecord:
     try:
         return reader.open(row)
     except Exception as err:  # noqa: BLE001 - a changed file must not take the page down
-        return _unread(row, _failure(err))
+        return _unread(row, failure(err))
 
 
 def _unread(row: CellRow, message: str) -> OpenedRecord:

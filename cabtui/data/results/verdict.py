@@ -69,7 +69,7 @@ def parse_cell(raw: bytes | str, default_sweep: str) -> tuple[Cell | None, list[
     A line is refused (None, and why) only for what the index reads too. Any other
     field of a wrong type is left out, as if not recorded, and said: `(cell, notes)`.
     """
-    from cabtui.data.results.loader import describe_validation_error  # loader imports this module lazily
+    from cabtui.data.results.lines import describe_validation_error  # lines imports this module lazily
 
     context = {"sweep_id": default_sweep}
     try:

@@ -171,8 +171,8 @@ class PairScreen(PlaybackScreen):
                 half.recording_note = arts.recording_note or "not recorded"
         else:
             half.recording_note = "the record could not be read"
+        self._fill_breakdown()  # before the redraw: its note is in the status line
         self._rebuild()
-        self._fill_breakdown()
 
     def _read_recording(self, side: Side, path: Path) -> None:
         """Read and index one side's recording; its first frame shows before indexing ends."""

@@ -39,6 +39,9 @@ FRAME_EPSILON_S = 1e-6
 MARKER_EPSILON_S = 1e-9
 """A marker the playhead sits on is neither before nor after it."""
 
+GROWTH_CHECK_S = 1.0
+"""How often the recording's size is looked at: one still being written plays up to its current end."""
+
 
 class PlayerScreen(PlaybackScreen):
     """Plays one recording at its recorded size; the index builds in the background."""
@@ -75,6 +78,10 @@ class PlayerScreen(PlaybackScreen):
         self.marker_times: tuple[float, ...] = ()
         """The recording's marker times in seconds, sorted, for `[` / `]`."""
         self.set_reactive(PlayerScreen.note, "loading…")
+        self._cast_bytes = -1
+        """The recording's size when last read; a larger one is read again (a cell still running)."""
+        self._follow = False
+        """The playhead was at the end when the recording grew: it follows the new end (the live edge)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,8 +94,27 @@ class PlayerScreen(PlaybackScreen):
         """Start the clock on the app's time source and read the recording off the UI thread."""
         self.start_clock(0.0)
         self.title = f"play · {visible(self.path.name)}"
+        self._cast_bytes = self._file_size()
         self.load()
         self.draw()
+        self.set_interval(GROWTH_CHECK_S, self._check_growth)
+
+    def _file_size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return -1
+
+    def _check_growth(self) -> None:
+        """A recording still being written: read it again, the playhead kept (at the end: following it)."""
+        feed = getattr(self.app, "feed", None)
+        if feed is not None and feed.paused.is_set():
+            return
+        size = self._file_size()
+        if size > self._cast_bytes and self.player is not None:
+            self._cast_bytes = size
+            self._follow = self.clock.at_end
+            self.load()
 
     @work(thread=True, exclusive=True, group="recording")
     def load(self) -> None:
@@ -113,6 +139,7 @@ class PlayerScreen(PlaybackScreen):
         self.query_one("#player-problems", Static).update(one_line(message, 300))
 
     def _ready(self, player: FramePlayer, frame_times: tuple[float, ...]) -> None:
+        again = self.player is not None  # the recording grew: read again, the playhead kept
         self.player = player
         self.frame_times = frame_times
         self.marker_times = tuple(sorted(when for when, _ in player.recording.markers))
@@ -126,7 +153,10 @@ class PlayerScreen(PlaybackScreen):
             f"{recording.cols}x{recording.rows}  ·  asciicast v{recording.version}  ·  {len(recording.events)} events"
             + (f"  ·  {len(problems)} problems, first: {problems[0]}" if problems else "")
         )
-        if self.start_s is not None:
+        if again and self._follow:  # at the live edge: follow it
+            self.clock.seek(self.clock.duration_ms)
+            self.note = "live: following the end"
+        elif self.start_s is not None and not again:
             self.show_hit(self.start_s, self.start_mark)
         self.sync()
         self.draw()  # the first frame, and the new duration
@@ -139,7 +169,7 @@ class PlayerScreen(PlaybackScreen):
         self.sync()
 
     def _indexed(self) -> None:
-        self.note = ""
+        self.note = "live: following the end" if self._follow else ""
 
     def watch_note(self) -> None:
         self.draw_state()

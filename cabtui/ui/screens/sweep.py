@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, Tabs
+from textual.worker import get_current_worker
 
 from cabtui.data.results import CellRow, Sweep, SweepViews, rerun_partner, sweep_views
 from cabtui.data.text import one_line, visible
+from cabtui.ui.feed import LoadProgress
 from cabtui.ui.messages import OpenPair, PairSide
 from cabtui.ui.screens.sweep_panes import CellsPane, GridPane, LeaderboardPane, ProblemsPane, SweepPane
 from cabtui.ui.widgets.footer import KeyFooter
+from cabtui.ui.widgets.load_bar import LoadBar
+
+REBUILD_GROWTH = 2
+"""While loading, the views are built again once the sweep has this many times the cells they show..."""
+
+REBUILD_SHARE = 0.2
+"""... and once the last build took at most this share of the time since it began: each build reads
+every cell and competes with the reading for the interpreter, so building stays a fifth of the load."""
 
 
 class SweepScreen(Screen[None]):
@@ -31,6 +42,8 @@ class SweepScreen(Screen[None]):
         Binding("3", "tab('cells')", "Cells", show=False, id="sweep.cells"),
         Binding("4", "tab('problems')", "Problems", show=False, id="sweep.problems"),
         Binding("escape", "back", "Back", id="sweep.back"),
+        Binding("w", "app.toggle_watch", "Watch", id="live.watch", tooltip="Pause or resume watching the files"),
+        Binding("ctrl+r", "app.reload", "Reload", show=False, id="live.reload", tooltip="Read the files again"),
         # `/` from any tab, and before a tab just asked for has taken the focus (`3/` typed
         # fast): the Cells tab's filter. Hidden here: the Cells pane shows its own `/`.
         Binding("slash", "filter_cells", "Filter", show=False, id="sweep.filter_any", priority=True),
@@ -46,11 +59,23 @@ class SweepScreen(Screen[None]):
         self.views = views or sweep_views(sweep.cells)
         self.grid = self.views.grid
         self.axes = self.views.axes
+        self.built = len(sweep.cells)
+        """How many cells the views were built from."""
+        self.incomplete = False
+        """Cells are still coming in (the first read of a big sweep): the views are partial."""
+        self._stale = False
+        """The sweep grew while its views were being built: build them again when done."""
+        self._building = False
+        self._build_started = 0.0
+        self._build_took = 0.0
+        self.progress: LoadProgress | None = None
+        """How far the first read had got when the screen opened (the app sets it)."""
         self.marked_cell: CellRow | None = None
         """The cell `m` marked on the grid or the cells table; `c` on another sets them side by side."""
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield LoadBar(id="load-bar")
         with TabbedContent(initial="grid", id="tabs"):
             yield LeaderboardPane(self.sweep, self.views)
             yield GridPane(self.sweep, self.views)
@@ -67,6 +92,8 @@ class SweepScreen(Screen[None]):
         self.title = f"cabtui · {visible(self.sweep.sweep_id)}"
         self.sub_title = one_line(self.sweep.title or "", 80)
         self.query_one(Tabs).can_focus = False
+        if self.progress is not None:
+            self.grew(self.progress, changed=False, live=False, watching="")
 
     @property
     def active_tab(self) -> str:
@@ -110,6 +137,55 @@ class SweepScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the list of sweeps."""
         self.dismiss()
+
+    # -- a sweep that grows ----------------------------------------------------------------
+
+    def grew(self, progress: LoadProgress | None, *, changed: bool, live: bool, watching: str) -> None:
+        """The index grew (`changed`: this sweep did), or only the progress moved: update what is shown.
+
+        The views are built again off the UI thread, one build at a time; while loading,
+        only once the sweep has grown by half (each build reads every cell).
+        """
+        self.query_one(LoadBar).show(progress, live=live, watching=watching)
+        loading = progress is not None and progress.loading
+        finished = self.incomplete and not loading
+        self.incomplete = loading
+        if changed or finished:
+            for pane in self.query(SweepPane):
+                pane.grew()
+            big_enough = len(self.sweep.cells) >= self.built * REBUILD_GROWTH
+            rested = time.monotonic() - self._build_started >= self._build_took / REBUILD_SHARE
+            if not loading or finished or big_enough and rested:
+                self._rebuild()
+
+    def watching_changed(self, watching: str) -> None:
+        """Watching was paused or resumed: the bar says so."""
+        live = bool(getattr(self.app, "feed", None) and self.app.feed.live(self.sweep.sweep_id))  # type: ignore[attr-defined]
+        self.query_one(LoadBar).show(None, live=live, watching=watching)
+
+    def _rebuild(self) -> None:
+        if self._building:
+            self._stale = True
+            return
+        self._building, self._stale = True, False
+        self._build_started = time.monotonic()
+        self._build_views(len(self.sweep.cells))
+
+    @work(thread=True, exclusive=True, group="grow-views", exit_on_error=False)
+    def _build_views(self, count: int) -> None:
+        """The pivot, leaderboard and axes of the first `count` cells (the list only grows)."""
+        views = sweep_views(self.sweep.cells[:count])
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._views_built, views, count)
+
+    def _views_built(self, views: SweepViews, count: int) -> None:
+        self._building = False
+        self._build_took = time.monotonic() - self._build_started
+        self.views, self.grid, self.axes, self.built = views, views.grid, views.axes, count
+        for pane in self.query(SweepPane):
+            pane.views_changed(views)
+        if not self.incomplete and (self._stale or len(self.sweep.cells) > count):
+            self._rebuild()  # while loading, the next chunk's `grew` decides (the builds' share stays bounded)
 
     # ---- two cells side by side (m marks, c picks the second) -------------
 

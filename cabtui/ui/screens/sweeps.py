@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on, work
@@ -9,18 +10,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Header, Static
+from textual.worker import get_current_worker
 
 from cabtui.data.numbers import NONE, fmt_number, fmt_rate
 from cabtui.data.results import Results, Sweep, SweepSummary, summarize, sweep_keys
 from cabtui.data.text import one_line
+from cabtui.ui.feed import LoadProgress
 from cabtui.ui.messages import OpenCompare, OpenSweep
 from cabtui.ui.renderables.compare_columns import previous_in_time
 from cabtui.ui.widgets.footer import KeyFooter
+from cabtui.ui.widgets.load_bar import LoadBar
 from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.table import CellText, Column, VirtualTable
 
 COLUMNS = [
     Column("mark", "", 7),  # BEFORE on the sweep `m` marked
+    Column("live", "", 6),  # ● live on a sweep that grew lately
     Column("sweep_id", "Sweep", 28),
     Column("cells", "Cells", 7, "right"),
     Column("tuis", "CLIs", 4, "right"),
@@ -38,7 +43,7 @@ def summary_text(s: SweepSummary, key: str) -> CellText:
     """One cell of the sweeps table."""
     if key == "sweep_id":
         return one_line(s.sweep_id, 200), None
-    if key == "mark":
+    if key in ("mark", "live"):
         return "", None
     if key == "title":
         return one_line(s.title or "", 200), None
@@ -68,6 +73,8 @@ class SweepsScreen(Screen[None]):
             id="sweeps.compare",
             tooltip="Compare the marked sweep (or the one before it in time) with the highlighted one",
         ),
+        Binding("w", "app.toggle_watch", "Watch", id="live.watch", tooltip="Pause or resume watching the files"),
+        Binding("ctrl+r", "app.reload", "Reload", show=False, id="live.reload", tooltip="Read the files again"),
     ]
 
     def __init__(self, results: Results) -> None:
@@ -76,6 +83,12 @@ class SweepsScreen(Screen[None]):
         self.summaries = [summarize(s) for s in results.sweeps]
         self.marked: int | None = None
         """The index of the sweep marked BEFORE, if any."""
+        self.live: Callable[[str], bool] = lambda sweep_id: False
+        """Whether a sweep grew lately (the app's feed knows)."""
+        self.progress: LoadProgress | None = None
+        self._summarizing = False
+        self._changed: set[str] = set()
+        """Sweeps that grew since their line was last summed up."""
 
     @property
     def marked_sweep(self) -> Sweep | None:
@@ -88,6 +101,7 @@ class SweepsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield LoadBar(id="load-bar")
         yield VirtualTable(id="sweeps-table")
         yield StatusLine(id="sweeps-status")
         yield KeyFooter()
@@ -96,14 +110,60 @@ class SweepsScreen(Screen[None]):
         """Fill the table from the loaded results."""
         self.title = "cabtui · sweeps"
         self._fill()
-        rows = self.summaries
-        cells = sum(s.cells for s in rows)
-        self.query_one("#sweeps-status", Static).update(
-            f"{len(rows)} sweeps, {cells:,} cells, {len(self.results.problems)} problems"
-            f" under {one_line(str(self.results.path), 80)}  ·  enter opens a sweep  ·  m marks BEFORE, c compares"
-        )
+        if self.progress is not None:
+            self.query_one(LoadBar).show(self.progress)
         self.query_one(VirtualTable).focus()
         self.call_after_refresh(self._warm_keys)
+
+    def _status(self) -> None:
+        rows = self.summaries
+        cells = sum(s.cells for s in rows)
+        partial = "partial: " if self.progress is not None and self.progress.loading else ""
+        self.query_one("#sweeps-status", Static).update(
+            f"{partial}{len(rows)} sweeps, {cells:,} cells, {len(self.results.problems)} problems"
+            f" under {one_line(str(self.results.path), 80)}  ·  enter opens a sweep  ·  m marks BEFORE, c compares"
+        )
+
+    def grew(
+        self, progress: LoadProgress, changed: set[str], *, live: Callable[[str], bool] | None, watching: str
+    ) -> None:
+        """Sweeps grew or appeared: their lines are summed up again off the UI thread, one batch at a time."""
+        self.progress = progress
+        if live is not None:
+            self.live = live
+        self._changed |= changed
+        self.query_one(LoadBar).show(
+            progress, live=any(self.live(s.sweep_id) for s in self.results.sweeps), watching=watching
+        )
+        if not self._summarizing and (self._changed or len(self.summaries) != len(self.results.sweeps)):
+            self._summarizing = True
+            ids, self._changed = self._changed, set()
+            self._summarize(ids)
+        else:
+            self._status()
+
+    def watching_changed(self, watching: str) -> None:
+        """Watching was paused or resumed."""
+        live = any(self.live(s.sweep_id) for s in self.results.sweeps)
+        self.query_one(LoadBar).show(self.progress, live=live, watching=watching)
+
+    @work(thread=True, exclusive=True, group="summaries", exit_on_error=False)
+    def _summarize(self, ids: set[str]) -> None:
+        """The lines of the sweeps that grew (each reads its cells), the others kept."""
+        old = {s.sweep_id: s for s in self.summaries}
+        summaries = [
+            old[sweep.sweep_id] if sweep.sweep_id in old and sweep.sweep_id not in ids else summarize(sweep)
+            for sweep in list(self.results.sweeps)
+        ]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._summarized, summaries)
+
+    def _summarized(self, summaries: list[SweepSummary]) -> None:
+        self.summaries = summaries
+        self._summarizing = False
+        self._fill()
+        if self._changed or len(summaries) != len(self.results.sweeps):
+            self.grew(self.progress or LoadProgress(loading=False), set(), live=None, watching="")
 
     @work(thread=True, exclusive=True, group="compare-keys", exit_on_error=False)
     def _warm_keys(self) -> None:
@@ -118,9 +178,12 @@ class SweepsScreen(Screen[None]):
         def text(r: int, c: int) -> CellText:
             if COLUMNS[c].key == "mark":
                 return ("BEFORE", "outcome--mixed") if r == self.marked else ("", None)
+            if COLUMNS[c].key == "live":
+                return ("● live", "outcome--pass") if self.live(rows[r].sweep_id) else ("", None)
             return summary_text(rows[r], COLUMNS[c].key)
 
         self.query_one(VirtualTable).set_rows(COLUMNS, len(rows), text, keep_cursor=True)
+        self._status()
 
     def action_mark(self) -> None:
         """Mark the highlighted sweep as BEFORE; `m` on the marked one clears the mark."""

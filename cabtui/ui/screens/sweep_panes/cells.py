@@ -46,6 +46,8 @@ class CellsPane(SweepPane):
         self.failed_only = False
         self.cell_sort: tuple[str, bool] | None = None
         """None: file order."""
+        self._passed_count = (0, 0)
+        """(cells counted, of which passed), from the sweep's start."""
         self.cells_table = VirtualTable(id="cells-table")
         self.filter_box = Input(
             placeholder="filter: words, tui: model: task: category: status:  (enter applies)", id="cells-filter"
@@ -72,13 +74,19 @@ class CellsPane(SweepPane):
 
     def _fill(self, *, keep_cursor: bool = False) -> None:
         query = parse_query(self.query_text)
+        table = self.cells_table
+        highlighted = self.shown[table.cursor_row] if keep_cursor and table.cursor_row < len(self.shown) else None
         rows = filter_cells(self.sweep.cells, query, failed_only=self.failed_only)
         if self.cell_sort is not None:
             rows = sort_cells(rows, self.cell_sort[0], descending=self.cell_sort[1])
         self.shown = rows
-        table = self.cells_table
         table.sort_key, table.sort_descending = self.cell_sort or (None, False)
         self._show_rows(keep_cursor=keep_cursor)
+        if highlighted is not None and (table.cursor_row >= len(rows) or rows[table.cursor_row] is not highlighted):
+            # A sweep that grew: the highlighted cell moved (sorted, filtered); the cursor follows it.
+            where = next((i for i, row in enumerate(rows) if row is highlighted), None)
+            if where is not None:
+                table.cursor_row = where
         self.query_one("#cells-status", StatusLine).update(self._status(query, rows))
 
     def _show_rows(self, *, keep_cursor: bool) -> None:
@@ -103,14 +111,33 @@ class CellsPane(SweepPane):
         self.marked = row
         self._show_rows(keep_cursor=True)
 
-    def _status(self, query: Query, rows: list[CellRow]) -> str:
+    def grew(self) -> None:
+        """In file order and unfiltered, new cells only add rows at the end: shown at once, in time
+        that does not grow with the sweep (the table reads the sweep's own list, which only grows)."""
+        if self.query_text or self.failed_only or self.cell_sort is not None:
+            return
+        self.shown = self.sweep.cells
+        count = len(self.shown)
+        self._show_rows(keep_cursor=True)
+        self.query_one("#cells-status", StatusLine).update(self._status(parse_query(""), self.shown[:0], count))
+
+    def views_changed(self, views: SweepViews) -> None:
+        """Filtered or sorted, the cells are listed again with the views (new axes too)."""
+        super().views_changed(views)
+        self._fill(keep_cursor=True)
+
+    def _status(self, query: Query, rows: list[CellRow], all_of: int | None = None) -> str:
+        """The status line; `all_of`: the table shows the first so many of the sweep's cells, unfiltered."""
+        count = len(rows) if all_of is None else all_of
         if self.failed_only:
             passed = 0
         elif query.empty:
-            passed = self.views.passed
+            passed = self._passed_of(count)
         else:
             passed = sum(1 for r in rows if r.passed)
-        parts = [f"{len(rows):,} of {len(self.sweep.cells):,} cells", f"{passed:,} passed"]
+        parts = [f"{count:,} of {len(self.sweep.cells):,} cells", f"{passed:,} passed"]
+        if self.partial:
+            parts.insert(0, "partial")
         if self.failed_only:
             parts.append("failed only (f)")
         if self.query_text:
@@ -121,8 +148,17 @@ class CellsPane(SweepPane):
             parts.append(f"sorted by {self.cell_sort[0]} {'▼' if self.cell_sort[1] else '▲'}")
         else:
             parts.append("in file order (s sorts)")
-        parts.append(f"pass rate {fmt_rate(passed / len(rows) if rows else None)}")
+        parts.append(f"pass rate {fmt_rate(passed / count if count else None)}")
         return "  ·  ".join(parts)
+
+    def _passed_of(self, count: int) -> int:
+        """How many of the sweep's first `count` cells passed: counted on from the last count (the list only grows)."""
+        counted, passed = self._passed_count
+        if count < counted:
+            counted, passed = 0, 0
+        passed += sum(1 for r in self.sweep.cells[counted:count] if r.passed)
+        self._passed_count = (count, passed)
+        return passed
 
     def show_pair(self, tui: str, model: str) -> None:
         """List exactly one CLI × model's cells (enter on the leaderboard)."""

@@ -45,6 +45,23 @@ class GridPane(SweepPane):
         self.query_one(GridView).set_grid(self.grid, self.axis)
         self._update_legend()
 
+    def views_changed(self, views: SweepViews) -> None:
+        """A grown pivot: the cursor stays on the same CLI × model and task, wherever they moved."""
+        super().views_changed(views)
+        view = self.query_one(GridView)
+        old = self.grid
+        col, row = view.cursor
+        key = (old.rows[row] if row < len(old.rows) else None, old.columns[col] if col < len(old.columns) else None)
+        self.grid = views.grid
+        if self.axis not in views.axes:
+            self.axis = "pass_rate"
+        view.set_grid(views.grid, self.axis)
+        rows = {k: i for i, k in enumerate(views.grid.rows)}
+        columns = {t: i for i, t in enumerate(views.grid.columns)}
+        if key[0] in rows and key[1] in columns:
+            view.cursor = (columns[key[1]], rows[key[0]])
+        self._update_legend()
+
     def action_cycle_axis(self) -> None:
         """Colour the grid by the next axis."""
         axes = self.views.axes
@@ -58,7 +75,8 @@ class GridPane(SweepPane):
         better = "lower" if self.axis in LOWER_IS_BETTER else "higher"
         glyphs = "  ".join(f"{g} {name.replace('_', ' ')}" for name, g in GLYPHS.items())
         self.query_one("#grid-legend", StatusLine).update(
-            f"colour: {axis_label(self.axis)} ({better} is better, green best)  ·  {glyphs}  ·  k/n runs passed"
+            ("partial  ·  " if self.partial else "")
+            + f"colour: {axis_label(self.axis)} ({better} is better, green best)  ·  {glyphs}  ·  k/n runs passed"
             "  ·  a: next axis"
         )
 

@@ -53,6 +53,18 @@ class LeaderboardPane(SweepPane):
             self._fill()
         super().activated()
 
+    def views_changed(self, views: SweepViews) -> None:
+        """Re-sorted with the new counts; the cursor stays on its CLI × model."""
+        super().views_changed(views)
+        if not self._leader_rows:
+            return
+        table = self.query_one(VirtualTable)
+        old = self._leader_rows[min(table.cursor_row, len(self._leader_rows) - 1)]
+        self._fill()
+        where = next((i for i, r in enumerate(self._leader_rows) if (r.tui, r.model) == (old.tui, old.model)), None)
+        if where is not None:
+            table.cursor_row = where
+
     def _fill(self) -> None:
         rows = self.views.leaders  # already in LEADER_DEFAULT_SORT order
         if self.leader_sort != LEADER_DEFAULT_SORT:

@@ -38,6 +38,18 @@ class SweepPane(TabPane):
         self.sweep = sweep
         self.views = views
 
+    def grew(self) -> None:
+        """The sweep got cells or problems; its views are not built again yet (cheap updates only)."""
+
+    def views_changed(self, views: SweepViews) -> None:
+        """The views were built again for a sweep that grew: show them, the cursor kept where it was."""
+        self.views = views
+
+    @property
+    def partial(self) -> bool:
+        """Whether cells are still coming in (the first read of a big sweep)."""
+        return bool(getattr(self.screen, "incomplete", False))
+
     def activated(self) -> None:
         """The tab is shown: focus its main widget at once.
 

@@ -45,7 +45,7 @@ class ProblemsPane(SweepPane):
     def on_mount(self) -> None:
         """List what loading found; start the full check after the first paint on all but the biggest sweeps."""
         self._fill()
-        if len(self.sweep.cells) <= CHECK_AT_ONCE:
+        if len(self.sweep.cells) <= CHECK_AT_ONCE and not self.partial:
             self.call_after_refresh(self._start_check)
 
     def activated(self) -> None:
@@ -64,6 +64,20 @@ class ProblemsPane(SweepPane):
             lambda r, c: (one_line(str(problems[r]), 2000), "text--bad"),
             keep_cursor=True,
         )
+
+    def grew(self) -> None:
+        """Problems found in lines appended since: listed after the ones shown.
+
+        The full check of a sweep still loading waits for its end (it reads every line again).
+        """
+        if not self.partial and not self._check_started and len(self.sweep.cells) <= CHECK_AT_ONCE:
+            self.call_after_refresh(self._start_check)
+        shown = {str(p) for p in self.problems}
+        new = [p for p in self.sweep.problems if str(p) not in shown]
+        if new:
+            self.problems = [*self.problems, *new]
+            self._fill()
+            self.query_ancestor(TabbedContent).get_tab(self).label = self._label()
 
     def _start_check(self) -> None:
         if not self._check_started:

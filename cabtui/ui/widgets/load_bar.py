@@ -1,0 +1,47 @@
+"""The line that says a sweep is still loading (cells, bytes, rate, time left) or growing live."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from cabtui.ui.feed import LoadProgress
+
+
+def progress_text(progress: LoadProgress) -> str:
+    """`partial · 12,345 cells · 45.2 of 1,956.6 MB · 61,000 cells/s · 30 s left`."""
+    left = progress.left_s
+    parts = [
+        "partial: loading",
+        f"{progress.cells:,} cells",
+        f"{progress.done / 1e6:,.1f} of {progress.total / 1e6:,.1f} MB",
+        f"{progress.rate:,.0f} cells/s",
+        "time left …" if left is None else f"{left:,.0f} s left",
+    ]
+    return "  ·  ".join(parts)
+
+
+class LoadBar(Horizontal):
+    """Shown while the first read goes on, and while the sweep grows or watching is paused; else hidden."""
+
+    def compose(self) -> ComposeResult:
+        yield ProgressBar(id="load-bar-progress", show_eta=False, show_percentage=True)
+        yield Static(id="load-bar-text", markup=False)
+
+    def show(self, progress: LoadProgress | None, *, live: bool = False, watching: str = "") -> None:
+        """Say how far loading has got; or, once loaded, whether the sweep is live or watching paused."""
+        bar = self.query_one(ProgressBar)
+        text = self.query_one("#load-bar-text", Static)
+        if progress is not None and progress.loading:
+            bar.display = True
+            bar.update(total=max(progress.total, 1), progress=progress.done)
+            text.update(progress_text(progress))
+            self.display = True
+            return
+        bar.display = False
+        if watching == "paused":
+            text.update("watching paused: changes to the files wait (w resumes)")
+        elif live:
+            text.update(f"● live: this sweep is growing; new cells show as they are written ({watching})")
+        self.display = watching == "paused" or live
