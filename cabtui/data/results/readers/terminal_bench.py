@@ -110,7 +110,7 @@ class TerminalBenchReader:
     def _attempt(self, trial: Path, metadata: dict[str, Any], sweep_id: str) -> Facts | Problem:
         path = trial / RESULTS
         try:
-            raw = path.read_bytes()
+            raw = common.read_bytes(str(path))
         except FileNotFoundError:
             return Problem(str(trial), 0, "no results.json: a trial still running, or one that was interrupted")
         except OSError as err:
