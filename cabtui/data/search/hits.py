@@ -35,27 +35,33 @@ class Pattern:
     ignore_case: bool = False
     regex: bool = False
 
-    def compiled(self) -> regex_lib.Pattern[str]:
-        """The pattern as a regular expression (a substring escaped), Python's syntax.
+    def compiled(self) -> re.Pattern[str] | regex_lib.Pattern[str]:
+        """The pattern as a regular expression, Python's syntax: a substring escaped, on `re`
+        (it cannot backtrack, and `re` without a timeout is 8x quicker a line); a regex on
+        `regex`, which `search_line` bounds.
 
         Raises:
             BadPattern: an empty pattern, or a regex that does not compile.
         """
         if not self.text:
             raise BadPattern("empty pattern")
+        if not self.regex:
+            return re.compile(re.escape(self.text), re.IGNORECASE if self.ignore_case else 0)
         try:
-            return regex_lib.compile(
-                self.text if self.regex else re.escape(self.text), regex_lib.IGNORECASE if self.ignore_case else 0
-            )
+            return regex_lib.compile(self.text, regex_lib.IGNORECASE if self.ignore_case else 0)
         except (regex_lib.error, ValueError, OverflowError, RecursionError) as err:
             raise BadPattern(f"not a regular expression: {err}") from None
 
-    def search_line(self, compiled: regex_lib.Pattern[str], line: str) -> regex_lib.Match[str] | None:
-        """The first match in one line, within `LINE_BUDGET_S`.
+    def search_line(
+        self, compiled: re.Pattern[str] | regex_lib.Pattern[str], line: str
+    ) -> re.Match[str] | regex_lib.Match[str] | None:
+        """The first match in one line; a regex's within `LINE_BUDGET_S`.
 
         Raises:
             BadPattern: the pattern backtracked past the budget on this line.
         """
+        if isinstance(compiled, re.Pattern):
+            return compiled.search(line)
         try:
             return compiled.search(line, timeout=LINE_BUDGET_S)
         except TimeoutError:
