@@ -15,7 +15,7 @@ from cabtui.cli.grep import hit_line
 from cabtui.cli.main import main
 from cabtui.data.results import load
 from cabtui.data.search import Pattern, SearchIndex
-from tests.data.test_search import listing, make_sweep
+from tests.data.test_search import listing, make_sweep, record
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +126,13 @@ def test_the_installed_command_runs(tmp_path: Path, private_cache: Path) -> None
     assert done.returncode == 0, done.stderr
     assert [h["where"] for h in json.loads(done.stdout)] == ["model_call"]
     assert io.StringIO(done.stderr).read() == ""
+
+
+def test_a_catastrophic_regex_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = make_sweep(tmp_path)
+    cells = folder / "cells.jsonl"
+    cells.write_text(cells.read_text() + json.dumps(record("evil", status_detail="a" * 60 + "!")) + "\n")
+    code, out, err = run(capsys, "grep", "--regex", r"(a|a)+$", str(folder))
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and "took too long" in err

@@ -58,6 +58,8 @@ def run(pattern: Pattern, path: Path, *, as_json: bool, out: TextIO, err: TextIO
         for found in search_progressively(index, scope, pattern):
             hits.extend(found.hits)
         hits = order_hits(scope, hits)
+    except BadPattern as bad:  # a regex that backtracks without end, found on the way
+        raise UsageError(f"cabtui grep: {bad}") from None
     finally:
         index.close()
     if as_json:

@@ -206,3 +206,55 @@ def test_every_index_row_agrees_with_its_full_record(fixture: str) -> None:
         assert cell.wall_ms == pytest.approx(row.wall_ms)
         for axis in ("pass_rate", "tokens", "latency", "cost"):
             assert cell.scores.headline(axis) == pytest.approx(row.headline(axis)), (row.cell_id, axis)
+
+
+def test_a_huge_test_output_is_read_from_its_end_only(tmp_path: Path) -> None:
+    """A 1 GB test-stdout.txt (sparse here: no disk used) is not read whole to keep its tail:
+    opening the cell reads its last bytes, and the tail says how much came before."""
+    import tracemalloc
+
+    copy = copy_of(HARBOR_JOBS, tmp_path)
+    trial = trials(jobs(copy)[1], "regex-log")[0]
+    out = trial / "verifier" / "test-stdout.txt"
+    with out.open("r+b") as handle:
+        handle.truncate(1 << 30)
+        handle.seek(0, 2)
+        handle.write(b"\nlast line: 1 passed, 1 failed\n")
+    row = next(r for r in cells(load(copy)) if r.source.folder == trial)
+    tracemalloc.start()
+    try:
+        cell = open_record(row).cell
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert cell is not None and cell.scores.pass_rate is not None
+    said = cell.scores.pass_rate.stdout_tail or ""
+    assert said.startswith("[… ") and " bytes before]\n" in said
+    assert said.endswith("last line: 1 passed, 1 failed\n")
+    assert peak < 20 << 20
+
+
+def test_a_fifo_named_result_json_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer that never comes: a trial whose
+    result.json is not a regular file is a problem, and the rest opens."""
+    import os
+
+    copy = copy_of(HARBOR_JOBS, tmp_path)
+    trial = trials(jobs(copy)[1], "regex-log")[0]
+    (trial / "result.json").unlink()
+    os.mkfifo(trial / "result.json")
+    results = load(copy)
+    assert f"{trial / 'result.json'}: cannot read: not a regular file" in [str(p) for p in results.problems]
+    assert all(r.source.folder != trial for r in cells(results)) and cells(results)
+
+
+def test_a_fifo_named_test_stdout_is_left_out_not_waited_for(tmp_path: Path) -> None:
+    import os
+
+    copy = copy_of(HARBOR_JOBS, tmp_path)
+    trial = trials(jobs(copy)[1], "regex-log")[0]
+    (trial / "verifier" / "test-stdout.txt").unlink()
+    os.mkfifo(trial / "verifier" / "test-stdout.txt")
+    row = next(r for r in cells(load(copy)) if r.source.folder == trial)
+    cell = open_record(row).cell
+    assert cell is not None and cell.scores.pass_rate is not None and cell.scores.pass_rate.stdout_tail is None

@@ -288,3 +288,40 @@ def test_the_fast_rows_agree_with_the_records() -> None:
             assert astuple(make.row(line, summary)) == astuple(slow)
             checked += 1
     assert checked == 44
+
+
+def test_a_broken_zip64_extra_field_is_a_problem_of_that_log(tmp_path: Path) -> None:
+    """A central directory entry whose zip64 extra field says 16 bytes and holds 4: the log
+    is a `FILE: member: message` problem, the other logs open."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    good = _logs("spell")[0]
+    members = list_members(good)
+    with zipfile.ZipFile(folder / "broken-extra.eval", "w") as out:
+        for name, member in members.items():
+            info = zipfile.ZipInfo(name)
+            if name == "header.json":
+                info.extra = b"\x01\x00\x10\x00\x00\x00\x00\x00"
+            out.writestr(info, read_member(good, member, 1 << 30))
+    shutil.copy(good, folder / "fine.eval")
+    results = load(folder)
+    assert [str(p) for p in results.problems] == [
+        f"{folder / 'broken-extra.eval'}: not a readable zip: header.json: a zip64 extra field cut short"
+    ]
+    assert sum(len(s.cells) for s in results.sweeps) == 4
+
+
+def test_a_journal_member_numbered_past_any_int_is_read_in_order_not_a_crash(tmp_path: Path) -> None:
+    """`_journal/summaries/<5,000 digits>.json`: Python refuses to make an int of it; the
+    member is ordered last by its number's length and read like the others."""
+    source = _logs("arith")[0]
+    members = list_members(source)
+    dropped: dict[str, bytes | None] = {"header.json": None, "summaries.json": None, "reductions.json": None}
+    dropped |= {n: None for n in members if n.startswith("samples/") and n.endswith("_epoch_2.json")}
+    dropped |= {"_journal/summaries/3.json": None, "_journal/summaries/4.json": None}
+    first = read_member(source, members["_journal/summaries/1.json"], 1 << 20)
+    dropped[f"_journal/summaries/{'9' * 5000}.json"] = first
+    running = _rewrite(source, tmp_path / "running.eval", dropped)
+    head = read_head(running)
+    assert [(s["id"], s["epoch"]) for s in head.summaries] == [("sum-1", 1), ("sum-2", 1), (3, 1), ("boom", 1)]
+    assert len(load(running).sweeps[0].cells) == 4

@@ -125,3 +125,128 @@ def test_a_trace_alone_is_a_cell_to_replay() -> None:
 def test_what_is_otlp() -> None:
     assert is_otlp(AGENT)
     assert not is_otlp(SWEEP / "cells.jsonl")
+
+
+# --- hostile lines: wrong types anywhere, times past any calendar -------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _hostile_line(field: str, bad: object) -> bytes:
+    """One valid model-call span with `bad` put at `field` (a dotted place in the line)."""
+    span: dict[str, object] = {
+        "spanId": "cdcdcdcdcdcdcdcd",
+        "name": "chat",
+        "startTimeUnixNano": "1780000000005000000",
+        "endTimeUnixNano": "1780000000905000000",
+        "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": "k", "value": {"arrayValue": {"values": [{"kvlistValue": {"values": []}}]}}},
+        ],
+        "events": [{"name": "exception", "timeUnixNano": "1780000000006000000", "attributes": []}],
+        "status": {"code": 2, "message": "boom"},
+    }
+    resource: dict[str, object] = {"resource": {"attributes": []}, "scopeSpans": [{"spans": [span]}]}
+    places: dict[str, tuple[dict[str, object], str]] = {
+        "resource": (resource, "resource"),
+        "scopeSpans": (resource, "scopeSpans"),
+        "spans": (resource["scopeSpans"][0], "spans"),  # type: ignore[index]
+        "arrayValue": (span["attributes"][1]["value"], "arrayValue"),  # type: ignore[index]
+        "kvlistValue": (span["attributes"][1]["value"]["arrayValue"]["values"][0], "kvlistValue"),  # type: ignore[index]
+        "events": (span, "events"),
+        "event.timeUnixNano": (span["events"][0], "timeUnixNano"),  # type: ignore[index]
+        "status": (span, "status"),
+        "startTimeUnixNano": (span, "startTimeUnixNano"),
+        "endTimeUnixNano": (span, "endTimeUnixNano"),
+        "parentSpanId": (span, "parentSpanId"),
+        "attributes": (span, "attributes"),
+    }
+    holder, key = places[field]
+    holder[key] = bad
+    return orjson.dumps({"resourceSpans": [resource]})
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    field=st.sampled_from(
+        [
+            "resource",
+            "scopeSpans",
+            "spans",
+            "arrayValue",
+            "kvlistValue",
+            "events",
+            "event.timeUnixNano",
+            "status",
+            "startTimeUnixNano",
+            "endTimeUnixNano",
+            "parentSpanId",
+            "attributes",
+        ]
+    ),  # fmt: skip
+    bad=_JSON | st.sampled_from(["9" * 24, 1e300, 2**63, "1" * 5000]),
+)
+def test_a_line_with_any_value_of_a_wrong_type_is_read_without_raising(tmp_path: Path, field: str, bad: object) -> None:
+    """`read_otlp` never raises: a value of a wrong type (or a time no calendar holds) is
+    skipped or a problem; the replay of the file opens."""
+    path = tmp_path / "hostile.otlp.jsonl"
+    path.write_bytes(_hostile_line(field, bad) + b"\n")
+    read_otlp(path)
+    otlp_replay(path)
+
+
+def test_a_start_past_any_calendar_is_a_problem_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "far.otlp.jsonl"
+    path.write_bytes(_hostile_line("startTimeUnixNano", "9" * 24) + b"\n")
+    trace = read_otlp(path)
+    assert trace.spans == []
+    assert [(p.line, "startTimeUnixNano" in p.message) for p in trace.problems] == [(1, True)]
+
+
+def test_an_int_value_past_int64_is_shown_as_its_digits(tmp_path: Path) -> None:
+    """OTLP's intValue is an int64; 30 nines (inside an array too) is kept as text, counts
+    no tokens, and does not stop the span's attributes from being shown."""
+    span = {
+        "spanId": "cdcdcdcdcdcdcdcd",
+        "name": "chat",
+        "startTimeUnixNano": "1780000000005000000",
+        "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": "k", "value": {"arrayValue": {"values": [{"intValue": "9" * 30}]}}},
+            {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "9" * 30}},
+        ],
+    }
+    path = tmp_path / "big.otlp.jsonl"
+    path.write_bytes(orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}) + b"\n")
+    trace = read_otlp(path)
+    assert trace.spans[0]["attrs"]["k"] == f'["{"9" * 30}"]'
+    assert trace.calls[0]["prompt_tokens"] is None
+
+
+def test_flattened_messages_numbered_past_any_int_keep_their_order(tmp_path: Path) -> None:
+    """`gen_ai.prompt.<5,000 digits>.content`: no int is made of it (Python refuses), the
+    message is placed by its number after `gen_ai.prompt.2`."""
+    span = {
+        "spanId": "cdcdcdcdcdcdcdcd",
+        "name": "chat",
+        "startTimeUnixNano": "1780000000005000000",
+        "attributes": [
+            {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+            {"key": f"gen_ai.prompt.{'9' * 5000}.content", "value": {"stringValue": "last"}},
+            {"key": "gen_ai.prompt.2.content", "value": {"stringValue": "first"}},
+        ],
+    }
+    path = tmp_path / "numbered.otlp.jsonl"
+    path.write_bytes(orjson.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [span]}]}]}) + b"\n")
+    assert read_otlp(path).calls[0]["prompt"] == "?: first\n?: last"

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cabtui.data.results import load
 from cabtui.data.search import MAX_LINES, Hit, Pattern, SearchIndex, order_hits, screen_lines, search_progressively
@@ -269,3 +271,52 @@ def test_a_clock_ticking_in_place_is_one_line_whose_words_keep_their_first_time(
 
 
 ESC_K = "\x1b[K"
+
+
+def test_a_catastrophic_regex_is_cut_short_with_a_bad_pattern_not_a_hang(tmp_path: Path) -> None:
+    """`(a|a)+$` against a line of a's that ends otherwise backtracks 2^n ways: the search stops
+    at its bound and says why instead of holding the CPU (and the app's GIL) for ever."""
+    from cabtui.data.search import BadPattern
+
+    folder = make_sweep(tmp_path)
+    cells = folder / "cells.jsonl"
+    cells.write_text(cells.read_text() + json.dumps(record("evil", status_detail="a" * 60 + "!")) + "\n")
+    with pytest.raises(BadPattern, match="took too long"):
+        search(folder, tmp_path / "cache", r"(a|a)+$", regex=True)
+
+
+@pytest.mark.parametrize("garbage", [b"\x8f" * 5000, b"SQLite format 3\x00" + b"\x00" * 8000])
+def test_a_damaged_index_file_is_built_again_not_a_crash(tmp_path: Path, garbage: bytes) -> None:
+    """The index is only a cache: a file SQLite cannot read (a crash mid-write, a disk error)
+    is replaced, and the search answers as from an empty cache."""
+    folder = make_sweep(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    (cache / "search-index.sqlite3").write_bytes(garbage)
+    assert {h.where for h in search(folder, cache, "outer guard")} == {"record"}
+    assert {h.where for h in search(folder, cache, "outer guard")} == {"record"}  # and it is an index again
+
+
+def _overwritten(line: str) -> str:
+    """What a terminal shows of `line`: each `\\r` returns to column 0 and overwrites."""
+    shown = ""
+    for part in line.split("\r"):
+        shown = part + shown[len(part) :]
+    return shown
+
+
+@given(st.lists(st.text(alphabet="ab \r", max_size=30), max_size=4).map("\n".join))
+def test_carriage_returns_overwrite_as_a_terminal_does(text: str) -> None:
+    from cabtui.data.search.sources import shown_lines
+
+    want = [v for v in (_overwritten(raw).rstrip() for raw in text.split("\n")) if v.strip()]
+    assert shown_lines(text) == want
+
+
+def test_a_line_of_millions_of_overwrites_is_read_in_one_pass() -> None:
+    """A progress bar redrawn 2 million times on one line of a 6 MB tail: the line shows its
+    last state (each overwrite used to copy the whole line: hours for this one)."""
+    from cabtui.data.search.sources import MAX_LINE_CHARS, shown_lines
+
+    line = "A" * 2_000_000 + "\rB" * 2_000_000 + "\rdone"
+    assert shown_lines(line) == [("done" + "A" * 1_999_996)[:MAX_LINE_CHARS]]

@@ -122,3 +122,15 @@ def test_broken_files_are_problems_and_the_rest_opens(tmp_path: Path) -> None:
     assert "trial_started_at: not a time" in full
     assert "is_resolved: not true, false or null" in full
     assert find(results, "unknown", "fix-permissions").outcome in {"timed_out", "pass"}
+
+
+def test_a_fifo_named_results_json_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    copy = copy_of(TB_RUNS, tmp_path)
+    trial = next(copy.glob("*/*/*/results.json")).parent
+    (trial / "results.json").unlink()
+    os.mkfifo(trial / "results.json")
+    results = load(copy)
+    assert f"{trial / 'results.json'}: cannot read: not a regular file" in [str(p) for p in results.problems]
+    assert all(r.source.folder != trial for r in cells(results)) and cells(results)

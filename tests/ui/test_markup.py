@@ -274,3 +274,84 @@ async def test_the_search_screen_shows_markup_hits_as_text(
         await pilot.press("n", "N")
         await shown(pilot)
     assert app.return_code in (None, 0) and not parsed
+
+
+async def test_a_terminal_bench_trial_with_markup_everywhere_shows_it_as_text(
+    tmp_path: Path, parsed: list[str]
+) -> None:
+    """Terminal-Bench's names, instruction, parser results, commands and the tests' screen."""
+    import json
+    import shutil
+
+    from tests.data.harness_helpers import TB_RUNS
+
+    runs = tmp_path / "runs"
+    shutil.copytree(TB_RUNS, runs)
+    for meta in runs.glob("*/run_metadata.json"):
+        data = json.loads(meta.read_text())
+        data["agent_name"] = f"agent{LINK}"
+        data["model_name"] = f"model/{BROKEN}"
+        meta.write_text(json.dumps(data))
+    for result in runs.glob("*/*/*/results.json"):
+        data = json.loads(result.read_text())
+        data["task_id"] = f"task{CLICK}"
+        data["instruction"] = f"Do {CLICK}"
+        data["failure_mode"] = LINK
+        data["parser_results"] = {f"test_{BROKEN}": "failed"}
+        result.write_text(json.dumps(data))
+        (result.parent / "commands.txt").write_text(f"echo {CLICK}\n\x1b]0;{LINK}\x07\n")
+        (result.parent / "panes" / "post-test.txt").write_text(f"FAILED {BROKEN}\n\x1b[31m{CLICK}\x1b[0m\n")
+    app = make_app(runs)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("home", "enter")
+        screen = await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        text = await shown(pilot)
+        assert f"agent{LINK}" in text
+        screen.query_one("#cell-page").scroll_to_widget(screen.query_one("#title-harness"), animate=False, top=True)
+        text = await shown(pilot)
+        assert f"echo {CLICK}" in text
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "replay" in screen_text(app))
+    assert parsed == []
+
+
+async def test_an_inspect_log_with_markup_everywhere_shows_it_as_text(tmp_path: Path, parsed: list[str]) -> None:
+    """Inspect's solver, model, task, sample ids, errors and tracebacks come from the log."""
+    import orjson
+
+    from cabtui.data.results.readers.zip_members import list_members, read_member
+    from tests.data.test_inspect_reader import _logs, _rewrite
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    source = _logs("arith")[0]
+    members = list_members(source)
+    change: dict[str, bytes | None] = {}
+    for name, member in members.items():
+        if not name.endswith(".json"):
+            continue
+        data = orjson.loads(read_member(source, member, 1 << 30))
+        text = orjson.dumps(data).decode()
+        text = text.replace('"mockllm/model"', orjson.dumps(f"mockllm/{BROKEN}").decode())
+        change[name] = text.encode()
+    header = orjson.loads(change["header.json"] or b"{}")
+    header["eval"]["solver"] = f"solver{LINK}"
+    header["eval"]["task"] = f"arith{CLICK}"
+    change["header.json"] = orjson.dumps(header)
+    summaries = orjson.loads(change["summaries.json"] or b"[]")
+    for summary in summaries:
+        summary["error"] = {"message": f"boom {CLICK}", "traceback": f"Traceback\n  {BROKEN}\n"}
+    change["summaries.json"] = orjson.dumps(summaries)
+    _rewrite(source, logs / source.name, change)
+    app = make_app(logs)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        text = await shown(pilot)
+        assert f"solver{LINK}" in text
+        await pilot.press("home", "enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        await shown(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: "replay" in screen_text(app))
+    assert parsed == []

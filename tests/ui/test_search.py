@@ -185,6 +185,24 @@ async def test_a_bad_regex_says_so(sweep: Path) -> None:
         await wait_for(pilot, lambda: "not a regular expression" in screen_text(app))
 
 
+async def test_a_regex_that_backtracks_without_end_says_so_and_the_next_search_runs(sweep: Path) -> None:
+    import json
+
+    from tests.data.test_search import record
+
+    cells = sweep / "cells.jsonl"
+    cells.write_text(cells.read_text() + json.dumps(record("evil", status_detail="a" * 60 + "!")) + "\n")
+    app = make_app(sweep)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("g")
+        screen = await on_screen(pilot, SearchScreen)
+        await pilot.press(*"re:(a|a)+$")
+        await wait_for(pilot, lambda: "took too long" in screen_text(app) and not screen._searching, tries=1000)
+        await pilot.press(*["backspace"] * 10, *"lifetime")
+        await wait_for(pilot, lambda: "hits for lifetime" in screen_text(app), tries=1000)
+
+
 async def test_a_progress_bar_shows_while_recordings_are_indexed(sweep: Path) -> None:
     from textual.widgets import ProgressBar
 

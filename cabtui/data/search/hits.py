@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import regex as regex_lib
+
 from cabtui.data.results import CellRow
 from cabtui.data.search.sources import WHERE
 
@@ -14,7 +16,15 @@ _WHERE_ORDER = {where: i for i, where in enumerate(WHERE)}
 
 
 class BadPattern(ValueError):
-    """A `--regex` pattern that does not compile; the message says why."""
+    """A `--regex` pattern that does not compile, or backtracks past `LINE_BUDGET_S`; the
+    message says why."""
+
+
+LINE_BUDGET_S = 0.1
+"""The longest one line's match may take (`regex` checks its clock coarsely: it stops within
+about half a second). A line is at most 1,000 characters, which a sane pattern matches in
+microseconds; `(a|a)+$` takes 2^n steps. Python's `re` can neither be interrupted nor lets
+go of the GIL while it matches (the app would freeze); `regex` does both."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,20 +35,40 @@ class Pattern:
     ignore_case: bool = False
     regex: bool = False
 
-    def compiled(self) -> re.Pattern[str]:
-        """The pattern as a regular expression (a substring escaped).
+    def compiled(self) -> re.Pattern[str] | regex_lib.Pattern[str]:
+        """The pattern as a regular expression, Python's syntax: a substring escaped, on `re`
+        (it cannot backtrack, and `re` without a timeout is 8x quicker a line); a regex on
+        `regex`, which `search_line` bounds.
 
         Raises:
             BadPattern: an empty pattern, or a regex that does not compile.
         """
         if not self.text:
             raise BadPattern("empty pattern")
+        if not self.regex:
+            return re.compile(re.escape(self.text), re.IGNORECASE if self.ignore_case else 0)
         try:
-            return re.compile(
-                self.text if self.regex else re.escape(self.text), re.IGNORECASE if self.ignore_case else 0
-            )
-        except re.error as err:
+            return regex_lib.compile(self.text, regex_lib.IGNORECASE if self.ignore_case else 0)
+        except (regex_lib.error, ValueError, OverflowError, RecursionError) as err:
             raise BadPattern(f"not a regular expression: {err}") from None
+
+    def search_line(
+        self, compiled: re.Pattern[str] | regex_lib.Pattern[str], line: str
+    ) -> re.Match[str] | regex_lib.Match[str] | None:
+        """The first match in one line; a regex's within `LINE_BUDGET_S`.
+
+        Raises:
+            BadPattern: the pattern backtracked past the budget on this line.
+        """
+        if isinstance(compiled, re.Pattern):
+            return compiled.search(line)
+        try:
+            return compiled.search(line, timeout=LINE_BUDGET_S)
+        except TimeoutError:
+            raise BadPattern(
+                f"the regular expression took too long (over {LINE_BUDGET_S} s on one line): "
+                "a repeat of overlapping choices such as (a|a)+ backtracks without end"
+            ) from None
 
     @property
     def literal(self) -> str | None:

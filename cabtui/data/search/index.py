@@ -219,7 +219,7 @@ class SearchIndex:
         hits: list[Hit] = []
         seen: set[tuple[int, float, int]] = set()
         for doc in self.store.candidates(pattern.literal, rec=recording, cells=recording is None):
-            found = regex.search(doc.text)
+            found = pattern.search_line(regex, doc.text)
             if found is None:
                 continue
             span = found.span()

@@ -54,14 +54,24 @@ def shown_lines(text: str) -> list[str]:
     for raw in text.split("\n")[:MAX_FIELD_LINES]:
         line = _ESCAPES.sub("", raw)
         if "\r" in line:
-            shown = ""
-            for part in line.split("\r"):
-                shown = part + shown[len(part) :]
-            line = shown
+            line = _overwritten(line)
         line = visible(line, multiline=True).replace("\n", " ").rstrip()
         if line.strip():
             out.append(line[:MAX_LINE_CHARS])
     return out
+
+
+def _overwritten(line: str) -> str:
+    """What a terminal shows of `line` whose `\r`s return to column 0: read from the last
+    part back, each earlier part adds only the columns past the later ones (one pass; copying
+    the line at each `\r` took hours on a progress bar redrawn a million times)."""
+    shown = ""
+    for part in reversed(line.split("\r")):
+        if len(part) > len(shown):
+            shown += part[len(shown) :]
+            if len(shown) >= MAX_LINE_CHARS:
+                break
+    return shown
 
 
 def _field_docs(where: str, ref: str, at_s: float | None, value: str) -> Iterator[Doc]:

@@ -113,12 +113,19 @@ class Store:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.db = self._connect()
-        if self.db.execute("PRAGMA user_version").fetchone()[0] not in (0, SCHEMA_VERSION) and path is not None:
-            self.db.close()  # an index another cabtui version wrote: it is only a cache, built again
+        db: sqlite3.Connection | None = None
+        try:
+            db = self._connect()
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError:  # not a database (a crash mid-write, garbage): only a cache
+            version = None
+        if (version not in (0, SCHEMA_VERSION) and path is not None) or db is None:
+            if db is not None:
+                db.close()  # another cabtui version's index, or a damaged one: built again
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
-            self.db = self._connect()
+            db = self._connect()
+        self.db = db
         self.fts = fts5_available()
         with self.db:
             self.db.executescript(_SCHEMA + (_FTS if self.fts else ""))

@@ -219,6 +219,8 @@ class SearchScreen(Screen[None]):
                         return
                     self.post_message(self.Found(generation, found.hits, found.done, found.total))
                 self.post_message(self.Found(generation, [], 0, 0, final=True))
+        except BadPattern as err:  # a regex that backtracked past its bound on some line
+            self.post_message(self.Failed(generation, str(err)))
         except Exception as err:  # noqa: BLE001 - said on screen, never a dead worker
             self.post_message(self.Failed(generation, f"search failed: {type(err).__name__}: {err}"))
 

@@ -7,8 +7,10 @@ rest (test output, trajectories, recordings) when a cell is opened.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
+import stat
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -46,7 +48,7 @@ def read_object(path: Path) -> dict[str, Any]:
         Unreadable: missing, unreadable, not JSON (at its line), or not an object.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(str(path))
     except OSError as err:
         raise Unreadable(Problem(str(path), 0, f"cannot read: {err.strerror or err}")) from None
     return parse_object(raw, path)
@@ -96,9 +98,16 @@ def subfolder_paths(folder: Path) -> list[str]:
 
 def read_bytes(path: str) -> bytes:
     """A file's bytes, by `os.read` on a descriptor: half the cost of `Path.read_bytes` (no file
-    object, no buffer), which is most of indexing 10,000 small trial files."""
-    fd = os.open(path, os.O_RDONLY)
+    object, no buffer), which is most of indexing 10,000 small trial files.
+
+    Raises:
+        OSError: unreadable, or not a regular file (a FIFO would wait for a writer for ever:
+            it is opened without blocking, and refused).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
         first = os.read(fd, READ_CHUNK)
         if len(first) < READ_CHUNK:
             return first
@@ -139,12 +148,27 @@ def tail(text: str, limit: int = TAIL_CHARS) -> str:
     return f"[… {len(text) - limit:,} characters before]\n" + text[-limit:]
 
 
-def read_text(path: Path) -> str | None:
-    """A text file's content (bytes that are no UTF-8 replaced), None where it is absent or unreadable."""
+def read_tail(path: Path, limit: int = TAIL_CHARS) -> str | None:
+    """The last `limit` characters of a text file, as `tail` cuts them, reading only the file's
+    end (a 10 GB test log is not read whole); None where it is absent or unreadable."""
+    most = limit * 4  # bytes: a UTF-8 character takes at most four
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO would wait for a writer
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            if size <= most:
+                handle.seek(0)
+                return tail(handle.read(most).decode("utf-8", "replace"), limit)
+            handle.seek(size - most)
+            end = handle.read(most)
     except OSError:
         return None
+    text = end.decode("utf-8", "replace").lstrip("\ufffd")  # a character cut at the seek
+    text = text[-limit:]
+    return f"[… {size - len(text.encode()):,} bytes before]\n" + text
 
 
 def str_or(value: Any, default: str) -> str:

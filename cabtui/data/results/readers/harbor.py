@@ -325,12 +325,12 @@ def _fill_in(
         pass_rate["rewards"] = rewards
     if reward is not None and 0 < reward < 1:
         pass_rate["partial_score"] = reward
-    stdout = common.read_text(folder / "verifier" / "test-stdout.txt")
+    stdout = common.read_tail(folder / "verifier" / "test-stdout.txt")
     if stdout is not None:
-        pass_rate["stdout_tail"] = common.tail(stdout)
-    stderr = common.read_text(folder / "verifier" / "test-stderr.txt")
+        pass_rate["stdout_tail"] = stdout
+    stderr = common.read_tail(folder / "verifier" / "test-stderr.txt")
     if stderr:
-        pass_rate["stderr_tail"] = common.tail(stderr)
+        pass_rate["stderr_tail"] = stderr
     usage = common.obj(data.get("agent_result"))
     scores["tokens"]["cache_tokens"] = common.count(usage.get("n_cache_tokens"))
     phases = {name: _phase(data.get(name)) for name in PHASES}
@@ -353,10 +353,13 @@ def _fill_in(
         harness["exception_message"] = exception.get("exception_message")
         harness["occurred_at"] = exception.get("occurred_at")
         traceback = exception.get("exception_traceback")
-        if not isinstance(traceback, str) or not traceback:
-            traceback = common.read_text(folder / "exception.txt")
+        traceback = (
+            common.tail(traceback)
+            if isinstance(traceback, str) and traceback
+            else common.read_tail(folder / "exception.txt")
+        )
         if traceback:
-            harness["exception_traceback"] = common.tail(traceback)
+            harness["exception_traceback"] = traceback
     harness["reproduce"] = reproduce(data, head["tui"], head["model"], head["task"])
     head["harness"] = harness
     origin = started or next((s for s, _ in phases.values() if s is not None), None)

@@ -132,7 +132,7 @@ def _eval_head(path: Path, summaries: bool) -> LogHead:
             members = list_members(path)
         except MemberError as err:
             raise LogError(str(err)) from None
-        numbered = [(int(m.group(1)), name) for name in members if (m := JOURNAL_SUMMARY.fullmatch(name))]
+        numbered = [(_number_order(m.group(1)), name) for name in members if (m := JOURNAL_SUMMARY.fullmatch(name))]
         parts = [members[name] for _, name in sorted(numbered)]
     seen: dict[tuple[str, int], int] = {}
     for part in parts:
@@ -148,6 +148,12 @@ def _eval_head(path: Path, summaries: bool) -> LogHead:
         for summary in got:
             _add_summary(head, summary, name, seen)
     return head
+
+
+def _number_order(digits: str) -> tuple[int, str]:
+    """Digits in numeric order without making an int (Python refuses one of 5,000 digits)."""
+    digits = digits.lstrip("0")
+    return len(digits), digits
 
 
 def _add_summary(head: LogHead, summary: Any, where: str, seen: dict[tuple[str, int], int]) -> None:

@@ -104,16 +104,35 @@ def _id(value: Any) -> str | None:
     return raw.hex() if raw.strip(b"\0") else None  # all zeros: no parent
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+"""An `intValue`'s range: past it a value is kept as its text (JSON of it would not encode)."""
+MAX_NS = 2**64 - 1
+"""OTLP's times are fixed64 nanoseconds (year 2554 at most); past that no calendar of
+`datetime` holds them (a string of 24 nines is year 31 million)."""
+
+
 def _ns(value: Any) -> int | None:
+    """A time in Unix nanoseconds, or None for anything else (zero, negative, past `MAX_NS`)."""
     if isinstance(value, bool):
         return None
+    got: int | None = None
     if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.isdigit() and len(value) < 25:
-        return int(value) or None
-    if isinstance(value, float) and math.isfinite(value) and value > 0:
-        return int(value)
-    return None
+        got = value
+    elif (isinstance(value, str) and value.isdigit() and len(value) < 25) or (
+        isinstance(value, float) and math.isfinite(value)
+    ):
+        got = int(value)
+    return got if got is not None and 0 < got <= MAX_NS else None
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (a wrong type reads as absent)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """`value` if it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
 
 
 def any_value(value: Any) -> Any:
@@ -125,19 +144,19 @@ def any_value(value: Any) -> Any:
     if "intValue" in value:
         got = value["intValue"]
         try:
-            return int(got)
-        except (TypeError, ValueError):
+            number = int(got)
+        except (TypeError, ValueError, OverflowError):
             return None
+        return number if INT64_MIN <= number <= INT64_MAX else str(got)  # past int64: its digits
     if "doubleValue" in value:
         got = value["doubleValue"]
         return got if isinstance(got, int | float) and math.isfinite(got) else None
     if "boolValue" in value:
         return value["boolValue"] is True
     if "arrayValue" in value:
-        items = (value["arrayValue"] or {}).get("values") or []
-        return [any_value(v) for v in items] if isinstance(items, list) else []
+        return [any_value(v) for v in _list(_obj(value["arrayValue"]).get("values"))]
     if "kvlistValue" in value:
-        return attributes((value["kvlistValue"] or {}).get("values"))
+        return attributes(_obj(value["kvlistValue"]).get("values"))
     if "bytesValue" in value:
         return value["bytesValue"]
     return None
@@ -235,10 +254,11 @@ def messages_text(value: Any) -> str | None:
 
 def _indexed(attrs: dict[str, Any], prefix: str, content: str, role: str) -> str | None:
     """Messages flattened into `prefix.N.role` / `prefix.N.content` attributes (older GenAI, OpenInference)."""
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[tuple[int, str], dict[str, Any]] = {}
     for key, value in attrs.items():
         if key.startswith(prefix + ".") and (match := _INDEXED.fullmatch(key)) and match.group(1) == prefix:
-            found.setdefault(int(match.group(2)), {})[match.group(3)] = value
+            digits = match.group(2).lstrip("0")  # ordered as numbers without an int (5,000 digits: refused)
+            found.setdefault((len(digits), digits), {})[match.group(3)] = value
     if not found:
         return None
     return "\n".join(f"{found[i].get(role, '?')}: {found[i].get(content, '')}" for i in sorted(found))
@@ -317,8 +337,8 @@ def _spans_of(data: Any, where: tuple[str, int], out: list[_Raw], problems: list
     for resource in resources:
         if not isinstance(resource, dict):
             continue
-        service = attributes((resource.get("resource") or {}).get("attributes")).get("service.name")
-        for scope in resource.get("scopeSpans") or resource.get("instrumentationLibrarySpans") or ():
+        service = attributes(_obj(resource.get("resource")).get("attributes")).get("service.name")
+        for scope in _list(resource.get("scopeSpans") or resource.get("instrumentationLibrarySpans")):
             spans = scope.get("spans") if isinstance(scope, dict) else None
             for span in spans if isinstance(spans, list) else ():
                 if len(out) >= MAX_SPANS:
@@ -343,7 +363,7 @@ def _raw(span: Any, service: Any) -> _Raw | str:
         return f"span {name!r}: no startTimeUnixNano; skipped"
     events = [
         {"name": e.get("name"), "attrs": attributes(e.get("attributes")), "t": _ns(e.get("timeUnixNano"))}
-        for e in span.get("events") or ()
+        for e in _list(span.get("events"))
         if isinstance(e, dict)
     ]
     return _Raw(

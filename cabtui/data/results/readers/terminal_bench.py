@@ -110,7 +110,7 @@ class TerminalBenchReader:
     def _attempt(self, trial: Path, metadata: dict[str, Any], sweep_id: str) -> Facts | Problem:
         path = trial / RESULTS
         try:
-            raw = path.read_bytes()
+            raw = common.read_bytes(str(path))
         except FileNotFoundError:
             return Problem(str(trial), 0, "no results.json: a trial still running, or one that was interrupted")
         except OSError as err:
@@ -223,9 +223,9 @@ def _fill_in(head: dict[str, Any], data: dict[str, Any], folder: Path) -> None:
     pass_rate["failure_mode"] = data.get("failure_mode")
     if isinstance(data.get("parser_results"), dict):
         pass_rate["parser_results"] = data["parser_results"]
-    screen = common.read_text(folder / "panes" / "post-test.txt")
+    screen = common.read_tail(folder / "panes" / "post-test.txt")
     if screen is not None:
-        pass_rate["stdout_tail"] = common.tail(screen)
+        pass_rate["stdout_tail"] = screen
     phases = {
         "agent": (common.as_time(data.get("agent_started_at")), common.as_time(data.get("agent_ended_at"))),
         "tests": (common.as_time(data.get("test_started_at")), common.as_time(data.get("test_ended_at"))),
@@ -233,7 +233,7 @@ def _fill_in(head: dict[str, Any], data: dict[str, Any], folder: Path) -> None:
     for name, (start, end) in phases.items():
         head["scores"]["latency"][f"{name}_ms"] = common.ms_between(start, end)
     head["usage"]["source"] = "Terminal-Bench total_input_tokens / total_output_tokens"
-    commands = common.read_text(folder / "commands.txt")
+    commands = common.read_tail(folder / "commands.txt")
     head["harness"] = {
         "harness": "terminal-bench",
         "trial_name": data.get("trial_name"),
@@ -242,7 +242,7 @@ def _fill_in(head: dict[str, Any], data: dict[str, Any], folder: Path) -> None:
         "failure_mode": data.get("failure_mode"),
         "recording_path": data.get("recording_path"),
         "tests_recording": TESTS_CAST if (folder / TESTS_CAST).is_file() else None,
-        "commands": common.tail(commands) if commands else None,
+        "commands": commands or None,
         "reproduce": reproduce(_metadata_of(folder), head["tui"], head["model"], head["task"]),
     }
     origin = head.get("started_at") or phases["agent"][0]

@@ -92,7 +92,10 @@ class ZipDirectory:
             raise MemberError("not a readable zip: its central directory is cut short (truncated?)")
 
     def find(self, name: str) -> Member | None:
-        """The member called `name`, None if the archive has none."""
+        """The member called `name`, None if the archive has none.
+
+        Raises:
+            MemberError: its directory entry is broken."""
         wanted = name.encode()
         directory = self.directory
         at = directory.find(wanted)
@@ -111,11 +114,17 @@ class ZipDirectory:
 
 
 def _member(name: str, fields: tuple[int, ...], extra: bytes) -> Member:
-    """A central directory entry as a Member, its zip64 sizes and offset read where they overflow."""
+    """A central directory entry as a Member, its zip64 sizes and offset read where they overflow.
+
+    Raises:
+        MemberError: a zip64 extra field longer than the entry's extra bytes.
+    """
     method, compressed, size, offset = fields[4], fields[8], fields[9], fields[16]
     at = 0
     while at + 4 <= len(extra):
         kind, length = struct.unpack_from("<HH", extra, at)
+        if kind == 1 and at + 4 + length > len(extra):
+            raise MemberError(f"not a readable zip: {name}: a zip64 extra field cut short")
         if kind == 1:  # zip64: only the overflowing values, in this order
             values = list(struct.unpack_from(f"<{length // 8}Q", extra, at + 4))
             if size == _MAX32 and values:
