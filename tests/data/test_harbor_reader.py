@@ -248,6 +248,20 @@ def test_a_fifo_named_result_json_is_a_problem_not_a_hang(tmp_path: Path) -> Non
     assert all(r.source.folder != trial for r in cells(results)) and cells(results)
 
 
+def test_validating_a_trial_whose_result_json_became_a_fifo_says_so_and_returns(tmp_path: Path) -> None:
+    """The full check (`validate`, the Problems tab) reads the record file again: as opening does,
+    without waiting on a FIFO for a writer."""
+    import os
+
+    copy = copy_of(HARBOR_JOBS, tmp_path)
+    trial = trials(jobs(copy)[1], "regex-log")[0]
+    sweep = load(copy).sweeps[0]
+    (trial / "result.json").unlink()
+    os.mkfifo(trial / "result.json")
+    problems = [str(p) for p in check_fully(sweep)]
+    assert f"{trial / 'result.json'}: cannot read: not a regular file" in problems
+
+
 def test_a_fifo_named_test_stdout_is_left_out_not_waited_for(tmp_path: Path) -> None:
     import os
 

@@ -13,7 +13,7 @@ import os
 import stat
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from cabtui.data.results.fields import outcome_of
 from cabtui.data.results.index import CellRow, Source
 
 if TYPE_CHECKING:
+    from cabtui.data.results.artifacts import CellArtifacts
     from cabtui.data.results.loader import OpenedRecord
 
 READ_CHUNK = 1 << 16
@@ -391,6 +392,24 @@ class Shape:
             Problem(str(path), line_of(raw, field.rsplit(".", 1)[-1]), f"{field}: {message}")
             for field, message in self.wrong
         ]
+
+
+def check_record(
+    opened: OpenedRecord, row: CellRow, shape: Callable[[dict[str, Any]], Shape], artifacts: CellArtifacts | None
+) -> list[Problem]:
+    """What `validate` says of a trial: what opening it said, the fields of its record file of a
+    wrong type, and its artifacts' problems. The file is read as `open` reads it (`read_bytes`:
+    a FIFO is refused, not waited on)."""
+    problems = list(opened.problems)
+    path = row.source.path
+    try:
+        raw = read_bytes(str(path))
+        problems.extend(shape(parse_object(raw, path)).problems(path, raw))
+    except (OSError, Unreadable):
+        pass  # said by open
+    if artifacts is not None:
+        problems.extend(artifacts.problems)
+    return problems
 
 
 def opened_cell(data: dict[str, Any], row: CellRow) -> OpenedRecord:

@@ -171,14 +171,8 @@ class HarborReader:
         """What opening the cell would say, and the fields of result.json of a wrong type: its
         record, trajectory and artifact paths."""
         opened = self.open(row)
-        problems = list(opened.problems)
-        try:
-            raw = row.source.path.read_bytes()
-            problems.extend(shape(common.parse_object(raw, row.source.path)).problems(row.source.path, raw))
-        except (OSError, Unreadable):
-            pass  # said by open
-        if opened.cell is not None:
-            problems.extend(self.artifacts(opened.cell, row.source).problems)
+        arts = self.artifacts(opened.cell, row.source) if opened.cell is not None else None
+        problems = common.check_record(opened, row, shape, arts)
         trajectory = row.source.folder / TRAJECTORY
         if trajectory.is_file():
             problems.extend(trajectory_parts(trajectory, None, None)[2])

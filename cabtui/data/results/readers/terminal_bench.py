@@ -150,14 +150,8 @@ class TerminalBenchReader:
     def check(self, row: CellRow) -> list[Problem]:
         """What opening the cell would say, and the fields of results.json of a wrong type."""
         opened = self.open(row)
-        problems = list(opened.problems)
-        try:
-            raw = row.source.path.read_bytes()
-            problems.extend(shape(common.parse_object(raw, row.source.path)).problems(row.source.path, raw))
-        except (OSError, Unreadable):
-            pass  # said by open
-        if opened.cell is not None:
-            problems.extend(self.artifacts(opened.cell, row.source).problems)
+        arts = self.artifacts(opened.cell, row.source) if opened.cell is not None else None
+        problems = common.check_record(opened, row, shape, arts)
         return problems
 
 
