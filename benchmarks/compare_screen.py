@@ -24,18 +24,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
-import json
 import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # synth.py beside this script (benchmarks/ is not a package)
+
+import synth  # noqa: E402
+
 sys.path.insert(0, str(HERE.parent))
 
 from textual.app import App  # noqa: E402
@@ -44,25 +45,6 @@ from cabtui.data.results import Sweep, compare_sweeps, load, sweep_keys  # noqa:
 from cabtui.ui.app import make_app  # noqa: E402
 from cabtui.ui.screens.compare import CompareScreen  # noqa: E402
 from cabtui.ui.screens.sweeps import SweepsScreen  # noqa: E402
-
-
-def _synth() -> ModuleType:
-    """benchmarks/synth.py, imported by path (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("cabtui_bench_synth", HERE / "synth.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _write(synth: ModuleType, out: Path, count: int, sweep_id: str, seed: int) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "sweep.json").write_text(json.dumps({"format_version": 1, "sweep_id": sweep_id}))
-    with (out / "cells.jsonl").open("w") as f:
-        for rec in synth.records(count, sweep_id, seed=seed):
-            rec["started_at"] = "2026-06-01T00:00:00Z" if sweep_id.endswith("before") else "2026-06-10T00:00:00Z"
-            f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-
 
 FRAMES: list[tuple[float, str]] = []
 """Each frame handed to the driver (as benchmarks/ui_paint.py counts them): when, and what it showed."""
@@ -141,12 +123,11 @@ def main() -> None:
     parser.add_argument("--cells", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5, help="runs per timing (median)")
     args = parser.parse_args()
-    synth = _synth()
     with tempfile.TemporaryDirectory(prefix="cabtui-compare-") as tmp:
         root = Path(tmp)
         started = time.perf_counter()
-        _write(synth, root / "before", args.cells, "synthetic-before", seed=7)
-        _write(synth, root / "after", args.cells, "synthetic-after", seed=8)
+        synth.write_sweep(root / "before", args.cells, "synthetic-before", seed=7, started_at="2026-06-01T00:00:00Z")
+        synth.write_sweep(root / "after", args.cells, "synthetic-after", seed=8, started_at="2026-06-10T00:00:00Z")
         print(f"sweeps             2 x {args.cells:,} cells, written in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         results = load(root)

@@ -13,7 +13,6 @@ assertions.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import subprocess
@@ -21,27 +20,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # synth.py beside this script (benchmarks/ is not a package)
 
-
-def _synth() -> ModuleType:
-    """benchmarks/synth.py, imported by path (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("cabtui_bench_synth", HERE / "synth.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _write(synth: ModuleType, out: Path, count: int, sweep_id: str, seed: int) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "sweep.json").write_text(json.dumps({"format_version": 1, "sweep_id": sweep_id}))
-    with (out / "cells.jsonl").open("w") as f:
-        for rec in synth.records(count, sweep_id, seed=seed):
-            f.write(json.dumps(rec, separators=(",", ":")) + "\n")
-    return out
+import synth  # noqa: E402
 
 
 def _cabtui(*args: str) -> float:
@@ -61,11 +44,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (median)")
     args = parser.parse_args()
 
-    synth = _synth()
     with tempfile.TemporaryDirectory(prefix="cabtui-diff-") as tmp:
         started = time.perf_counter()
-        before = str(_write(synth, Path(tmp) / "before", args.cells, "synthetic-before", seed=7))
-        after = str(_write(synth, Path(tmp) / "after", args.cells, "synthetic-after", seed=8))
+        before = str(synth.write_sweep(Path(tmp) / "before", args.cells, "synthetic-before", seed=7).parent)
+        after = str(synth.write_sweep(Path(tmp) / "after", args.cells, "synthetic-after", seed=8).parent)
         print(f"sweeps           2 x {args.cells:,} cells, written in {time.perf_counter() - started:.1f} s")
         print(f"python           {sys.version.split()[0]}, median of {args.repeat} runs, each a fresh process")
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import statistics
@@ -26,9 +25,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # synth.py beside this script (benchmarks/ is not a package)
+
+import synth  # noqa: E402
 
 BARE = """
 import time, sys
@@ -90,14 +91,6 @@ import asyncio
 asyncio.run(main())
 print(seen["first"], seen["loaded"], seen["views"], seen["cells"], seen["rss_kb"], seen["loaded_cpu"], flush=True)
 """
-
-
-def _synth() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cabtui_bench_synth", HERE / "synth.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _env() -> dict[str, str]:
@@ -163,7 +156,6 @@ async def live_latency(folder: Path, appends: int) -> None:
     from cabtui.ui.screens.sweep import SweepScreen
     from cabtui.ui.widgets.table import VirtualTable
 
-    synth = _synth()
     template = next(synth.records(1, "live-sweep"))
     app = make_app(folder)
     latencies = []
@@ -211,7 +203,6 @@ async def idle_cpu(folder: Path, seconds: float) -> None:
 
 
 def _artifact_sweep(folder: Path, cells: int) -> None:
-    synth = _synth()
     synth.write_sweep(folder, cells, sweep_id="live-sweep")
     for i in range(cells):
         cell = folder / "cells" / f"cell-{i:03d}"
@@ -231,12 +222,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cabtui-live-") as tmp:
         if not args.skip_big:
-            path = args.sweep or _synth().write_sweep(Path(tmp) / "big", args.cells)
+            path = args.sweep or synth.write_sweep(Path(tmp) / "big", args.cells)
             big_sweep(path, sum(1 for _ in path.open("rb")))
         if args.big_only:
             return
         live = Path(tmp) / "live"
-        _synth().write_sweep(live, args.live_cells, sweep_id="live-sweep")
+        synth.write_sweep(live, args.live_cells, sweep_id="live-sweep")
         asyncio.run(live_latency(live, 50))
         idle = Path(tmp) / "idle"
         _artifact_sweep(idle, 500)

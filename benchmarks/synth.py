@@ -122,15 +122,21 @@ def records(count: int, sweep_id: str, seed: int = 7):
                     yield rec
 
 
-def write_sweep(out: Path, count: int, sweep_id: str = "synthetic-sweep") -> Path:
-    """Write `out/cells.jsonl` (and sweep.json) with `count` cells; return the jsonl path."""
+def write_sweep(
+    out: Path, count: int, sweep_id: str = "synthetic-sweep", *, seed: int = 7, started_at: str | None = None
+) -> Path:
+    """Write `out/cells.jsonl` (and sweep.json) with `count` cells; return the jsonl path.
+
+    `started_at`, when given, is every cell's start (two sweeps ordered in time)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "sweep.json").write_text(
         json.dumps({"format_version": 1, "sweep_id": sweep_id, "title": "Synthetic sweep (invented numbers)"})
     )
     path = out / "cells.jsonl"
     with path.open("w") as f:
-        for rec in records(count, sweep_id):
+        for rec in records(count, sweep_id, seed=seed):
+            if started_at is not None:
+                rec["started_at"] = started_at
             f.write(json.dumps(rec, separators=(",", ":")) + "\n")
     return path
 
