@@ -24,7 +24,8 @@ from pathlib import Path
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SweepSource, UnreadablePath, find_sources
 from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
-from cabtui.data.results.lines import BOM, Parsed, failure, parse_line, read_sweep_info
+from cabtui.data.results.lines import BOM, Parsed, parse_line, read_sweep_info
+from cabtui.data.results.reader_failure import reader_failure
 
 FIRST_CHUNK = 256 << 10
 """Bytes of the first read: about 130 cells, parsed in milliseconds, so a screen has data at once."""
@@ -299,7 +300,7 @@ class GrowingIndex:
                 tail.named.add(got.sweep_id)
                 self._add(got, None, chunk)
         except Exception as err:  # noqa: BLE001 - whatever one reader does, the other sweeps load
-            tail.pending.append(Problem(str(found.cells), 0, failure(err)))
+            tail.pending.append(reader_failure(err, found.cells))  # at the file it was reading
         self.done += tail.size
 
     def _read_into(self, tail: FileTail, limit: int, chunk: Chunk) -> None:
