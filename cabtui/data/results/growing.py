@@ -25,8 +25,7 @@ from typing import BinaryIO
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SweepSource, UnreadablePath, find_sources
 from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
-from cabtui.data.results.lines import BOM, Parsed, parse_line, read_sweep_info
-from cabtui.data.results.reader_failure import reader_failure
+from cabtui.data.results.lines import BOM, Parsed, failure, parse_line, read_sweep_info
 
 FIRST_CHUNK = 256 << 10
 """Bytes of the first read: about 130 cells, parsed in milliseconds, so a screen has data at once."""
@@ -300,8 +299,9 @@ class GrowingIndex:
                 tail.records += 1
                 tail.named.add(got.sweep_id)
                 self._add(got, None, chunk)
-        except Exception as err:  # noqa: BLE001 - whatever one reader does, the other sweeps load
-            tail.pending.append(reader_failure(err, found.cells))  # at the file it was reading
+        except Exception as err:  # noqa: BLE001 - a last resort: a reader catches what one of its files raises
+            which = "" if found.cells.is_file() else " (while reading this sweep; its reader did not say which file)"
+            tail.pending.append(Problem(str(found.cells), 0, failure(err) + which))
         self.done += tail.size
 
     def _read_into(self, tail: FileTail, limit: int, chunk: Chunk) -> None:

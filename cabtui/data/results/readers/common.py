@@ -1,5 +1,6 @@
 """What the readers of job folders (Harbor, Terminal-Bench) share: JSON files read into problems,
-times, attempt numbering, phases as spans, a recording's start, the full record validated.
+each file read behind its own error boundary, times, attempt numbering, phases as spans, a
+recording's start, the full record validated.
 
 Both harnesses leave one small JSON file per trial; the index reads those only, and the
 rest (test output, trajectories, recordings) when a cell is opened.
@@ -8,6 +9,7 @@ rest (test output, trajectories, recordings) when a cell is opened.
 from __future__ import annotations
 
 import errno
+import json
 import math
 import os
 import stat
@@ -17,13 +19,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import orjson
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.fields import outcome_of
 from cabtui.data.results.index import CellRow, Source
+from cabtui.data.results.lines import failure
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts
@@ -38,6 +41,30 @@ TRAJECTORY_LIMIT = 256 << 20
 """Bytes of an ATIF trajectory read at most (as an Inspect sample, `inspect_log.SAMPLE_LIMIT`)."""
 TAIL_CHARS = 64_000
 """Test output and tracebacks kept for the cell page: their last this many characters."""
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def per_file(path: str | Path, read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | Problem:
+    """`read(...)` of the one file `path`, or what it raised as that file's problem (`unforeseen`):
+    a case no check foresaw (a bug, or input no one imagined) loses that file, not the sweep."""
+    try:
+        return read(*args, **kwargs)
+    except Exception as err:  # noqa: BLE001 - the reader goes on with the next file
+        return unforeseen(err, path)
+
+
+def unforeseen(err: Exception, path: str | Path, line: int = 0) -> Problem:
+    """An unforeseen error while reading `path`, at the line a JSON error names (else `line`)."""
+    return Problem(str(path), err.lineno if isinstance(err, json.JSONDecodeError) else line, failure(err))
+
+
+def checked(row: CellRow, check: Callable[[CellRow], list[Problem]]) -> list[Problem]:
+    """What a reader's full `check` says of one row, behind that row's file's boundary (`per_file`)."""
+    got = per_file(row.source.path, check, row)
+    return [got] if isinstance(got, Problem) else got
 
 
 class Unreadable(Exception):
