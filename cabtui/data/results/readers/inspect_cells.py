@@ -235,12 +235,25 @@ def _total_tokens(model_usage: Any) -> int | None:
     return spent if seen else None
 
 
+def _tokens(model_usage: Any) -> int | None:
+    """`_total_tokens`, its usual case (one model, a total) without the loops."""
+    if model_usage.__class__ is dict and len(model_usage) == 1:
+        for usage in model_usage.values():
+            if usage.__class__ is dict:
+                total = usage.get("total_tokens")
+                if total.__class__ is int and total:
+                    return total
+    return _total_tokens(model_usage)
+
+
 class RowMaker:
     """The index rows of one log's summaries, built straight from them (the grid's hot path).
 
     What `sample_record` would give the index (`CellRow.from_head`), without building the
-    record and validating it again: 200,000 summaries must index in well under 2 s. The
-    tests check that both agree (tests/data/test_inspect_reader.py).
+    record and validating it again: 200,000 summaries must index in well under 2 s
+    (benchmarks/inspect_load.py). The usual summary (one scorer, a letter or number, one
+    model's usage, no error) takes the short way through `row`; the tests check that both
+    agree (tests/data/test_inspect_reader.py).
     """
 
     def __init__(self, head: LogHead, sweep_id: str, source: Source, intern: Callable[[str], str] = sys.intern) -> None:
@@ -256,32 +269,26 @@ class RowMaker:
         self.source = source
         self.header = header
         self.tasks: dict[str | int, str] = {}
-        self.outcomes = {
-            (status, passed): intern(outcome_of(status, passed)) for status in STATUSES for passed in (True, False)
-        }
-
-    def _task(self, sample_id: str | int) -> str:
-        """`<task>/<id>`, one string for all epochs of a sample."""
-        task = self.tasks.get(sample_id)
-        if task is None:
-            task = self.tasks[sample_id] = f"{self.task}/{sample_id}"
-        return task
+        self.passes = {status: intern(outcome_of(status, True)) for status in STATUSES}
+        self.fails = {status: intern(outcome_of(status, False)) for status in STATUSES}
 
     def row(self, line: int, summary: dict[str, Any]) -> CellRow:
         """The row of one summary (its id and epoch already checked)."""
-        scores = summary.get("scores")
+        get = summary.get
+        scores = get("scores")
         if scores.__class__ is not dict:
             scores = {}
-        if len(scores) == 1:
+        count = len(scores)
+        if count == 1:
             name: str | None = next(iter(scores))
         else:
-            name = headline_scorer(self.header, scores) if scores else None
-        error = summary.get("error")
+            name = headline_scorer(self.header, scores) if count else None
+        error = get("error")
         status = "ok"
         if error and _error_text(error):
             status = "error"
         else:
-            limit = summary.get("limit")
+            limit = get("limit")
             if limit.__class__ is dict and limit.get("type") in TIME_LIMITS:
                 status = "timed_out"
         passed_value: float | None = None
@@ -294,25 +301,31 @@ class RowMaker:
         elif status == "error":
             passed_value = 0.0
         extra: tuple[tuple[str, float | None], ...] = ()
-        if len(scores) > 1:
+        if count > 1:
             extra = tuple(
                 (f"score.{other}", score_value(score.get("value")))
                 for other, score in scores.items()
                 if other != name and isinstance(score, dict)
             )
-        total_time = summary.get("total_time")
+        total_time = get("total_time")
         wall = total_time * 1000 if total_time.__class__ in (int, float) and math.isfinite(total_time) else None
-        started, ended = _when(summary.get("started_at")), _when(summary.get("completed_at"))
+        started, ended = _when(get("started_at")), _when(get("completed_at"))
         if wall is None and started is not None and ended is not None and ended >= started:
             wall = (ended - started).total_seconds() * 1000
-        sample_id, epoch = summary["id"], summary.get("epoch", 1)
-        passed = status == "ok" and (passed_value or 0.0) >= 1.0
+        sample_id, epoch = summary["id"], get("epoch", 1)
+        task = self.tasks.get(sample_id)
+        if task is None:  # `<task>/<id>`, one string for all epochs of a sample
+            task = self.tasks[sample_id] = f"{self.task}/{sample_id}"
+        if status == "ok" and passed_value is not None and passed_value >= 1.0:
+            passed, outcome = True, self.passes[status]
+        else:
+            passed, outcome = False, self.fails[status]
         return CellRow(
             f"{self.prefix}{sample_id}#run{epoch}",
             self.sweep_id,
             self.tui,
             self.model,
-            self._task(sample_id),
+            task,
             epoch,
             status,
             None,
@@ -320,10 +333,10 @@ class RowMaker:
             ended,
             (passed_value, None, wall, None, None, None, None),
             extra,
-            _total_tokens(summary.get("model_usage")),
+            _tokens(get("model_usage")),
             self.source,
             line,
             0,
             passed,
-            self.outcomes[status, passed],
+            outcome,
         )

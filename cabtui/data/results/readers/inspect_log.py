@@ -94,7 +94,7 @@ def read_head(path: Path, *, summaries: bool = True) -> LogHead:
     return _json_head(path)
 
 
-def _json(data: bytes, what: str) -> Any:
+def _json(data: bytes | bytearray, what: str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as err:
@@ -134,7 +134,7 @@ def _eval_head(path: Path, summaries: bool) -> LogHead:
             raise LogError(str(err)) from None
         numbered = [(_number_order(m.group(1)), name) for name in members if (m := JOURNAL_SUMMARY.fullmatch(name))]
         parts = [members[name] for _, name in sorted(numbered)]
-    seen: dict[tuple[str, int], int] = {}
+    kept: dict[tuple[str, int], dict[str, Any]] = {}
     for part in parts:
         name = part.name
         try:
@@ -145,8 +145,9 @@ def _eval_head(path: Path, summaries: bool) -> LogHead:
         if not isinstance(got, list):
             head.notes.append(f"{name}: not a list of sample summaries")
             continue
-        for summary in got:
-            _add_summary(head, summary, name, seen)
+        _keep_summaries(head, got, name, kept)
+        del got
+    head.summaries = list(kept.values())
     return head
 
 
@@ -156,22 +157,30 @@ def _number_order(digits: str) -> tuple[int, str]:
     return len(digits), digits
 
 
-def _add_summary(head: LogHead, summary: Any, where: str, seen: dict[tuple[str, int], int]) -> None:
-    """Keep a summary; a later one of the same (id, epoch) replaces it, as Inspect's reader does."""
+def _keep_summaries(head: LogHead, got: list[Any], where: str, kept: dict[tuple[str, int], dict[str, Any]]) -> None:
+    """Keep each summary by (id, epoch): a later one of the same replaces it in its place, as
+    Inspect's reader does. One loop without a call per summary: a log has 200,000 of them."""
+    for summary in got:
+        if summary.__class__ is dict:
+            sample_id, epoch = summary.get("id"), summary.get("epoch", 1)
+            if epoch.__class__ is int and epoch >= 1:
+                if sample_id.__class__ is str:
+                    kept[sample_id, epoch] = summary
+                    continue
+                if sample_id.__class__ is int:
+                    kept[str(sample_id), epoch] = summary
+                    continue
+        _skipped(head, summary, where)
+
+
+def _skipped(head: LogHead, summary: Any, where: str) -> None:
+    """Why a summary is not kept: no id, or an epoch that is none."""
     sample_id = summary.get("id") if summary.__class__ is dict else None
     if sample_id.__class__ is not str and sample_id.__class__ is not int:
         head.notes.append(f"{where}: a sample summary without an id; skipped")
         return
     epoch = summary.get("epoch", 1)
-    if epoch.__class__ is not int or epoch < 1:
-        head.notes.append(f"{where}: sample {sample_id!r}: epoch {epoch!r} is no epoch (from 1); skipped")
-        return
-    key = (sample_id if sample_id.__class__ is str else str(sample_id), epoch)
-    if key in seen:
-        head.summaries[seen[key]] = summary
-    else:
-        seen[key] = len(head.summaries)
-        head.summaries.append(summary)
+    head.notes.append(f"{where}: sample {sample_id!r}: epoch {epoch!r} is no epoch (from 1); skipped")
 
 
 def _json_head(path: Path) -> LogHead:
@@ -181,10 +190,10 @@ def _json_head(path: Path) -> LogHead:
     if not isinstance(samples, list):
         head.notes.append("samples: not a list; no sample read")
         return head
-    seen: dict[tuple[str, int], int] = {}
-    for sample in samples:
-        summary = {k: sample[k] for k in SUMMARY_KEYS if k in sample} if isinstance(sample, dict) else sample
-        _add_summary(head, summary, "samples", seen)
+    kept: dict[tuple[str, int], dict[str, Any]] = {}
+    summaries = [{k: s[k] for k in SUMMARY_KEYS if k in s} if isinstance(s, dict) else s for s in samples]
+    _keep_summaries(head, summaries, "samples", kept)
+    head.summaries = list(kept.values())
     return head
 
 

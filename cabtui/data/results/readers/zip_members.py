@@ -155,7 +155,7 @@ def list_members(path: Path) -> dict[str, Member]:
         raise MemberError(f"not a readable zip: {err}") from None
 
 
-def read_member(path: Path, member: Member, limit: int) -> bytes:
+def read_member(path: Path, member: Member, limit: int) -> bytes | bytearray:
     """The member's decompressed bytes, at most `limit` of them.
 
     Raises:
@@ -181,7 +181,7 @@ def read_member(path: Path, member: Member, limit: int) -> bytes:
     if member.method == DEFLATED:
         return _inflate(member.name, raw, limit)
     if member.method == ZSTD:
-        return _unzstd(member.name, raw, limit)
+        return _unzstd(member.name, raw, limit, member.size)
     raise MemberError(f"{member.name}: compression method {member.method} is not supported")
 
 
@@ -200,18 +200,23 @@ def _inflate(name: str, raw: bytes, limit: int) -> bytes:
     return out
 
 
-def _unzstd(name: str, raw: bytes, limit: int) -> bytes:
+def _unzstd(name: str, raw: bytes, limit: int, size: int) -> bytes | bytearray:
+    """Decompressed into one buffer of the size the directory records (bounded by `limit`), then
+    on in chunks if it said too little: no copy of the whole (summaries.json is 100 MB at 200,000 samples)."""
     import zstandard  # only logs that need it pay for the import
 
-    parts: list[bytes] = []
-    got = 0
+    out = bytearray(min(size, limit))
     try:
         with zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True) as reader:
+            got = reader.readinto(out) if out else 0
+            if got < len(out):
+                del out[got:]
+                return out
             while chunk := reader.read(_CHUNK):
                 got += len(chunk)
                 if got > limit:
                     raise _too_big(name, limit)
-                parts.append(chunk)
+                out += chunk
     except zstandard.ZstdError as err:
         raise MemberError(f"{name}: corrupt zstd data ({err})") from None
-    return b"".join(parts)
+    return out
