@@ -13,12 +13,14 @@ message, not read (see zip_members.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import orjson
 
+from cabtui.data.results.readers.inspect_summaries import Summary, decode_summaries, summary_of
 from cabtui.data.results.readers.zip_members import Member, MemberError, ZipDirectory, list_members, read_member
 
 EVAL_SUFFIX: Final = ".eval"
@@ -34,22 +36,6 @@ SAMPLE_LIMIT: Final = 256 << 20
 """One sample's JSON; Inspect itself splits larger samples into chunks."""
 JSON_LOG_LIMIT: Final = 512 << 20
 SNIFF_BYTES: Final = 4096
-SUMMARY_KEYS: Final = (
-    "id",
-    "epoch",
-    "scores",
-    "error",
-    "limit",
-    "model_usage",
-    "total_time",
-    "working_time",
-    "started_at",
-    "completed_at",
-    "retries",
-    "message_count",
-    "uuid",
-)
-"""What a `.json` log's sample keeps for the grid (what `.eval`'s summaries.json holds)."""
 
 
 class LogError(Exception):
@@ -63,7 +49,8 @@ class LogHead:
     path: Path
     header: dict[str, Any]
     """The log without samples: `eval`, `plan`, `status`, `results`, `stats`."""
-    summaries: list[dict[str, Any]]
+    summaries: list[Summary]
+    """Only what the grid reads of each (inspect_summaries.py)."""
     running: bool = False
     """No header.json yet: `header` is the journal's start.json, the summaries those so far."""
     directory: ZipDirectory | None = None
@@ -108,6 +95,27 @@ def _member_json(path: Path, member: Member, limit: int) -> Any:
         raise LogError(str(err)) from None
 
 
+def _member_summaries(path: Path, member: Member) -> Sequence[Summary | None]:
+    """A summaries member: decoded to what the grid reads when it has the usual shape, else
+    parsed whole and each summary taken from its dict (None for one that is no object).
+
+    Raises:
+        LogError: unreadable, not JSON, or not a list.
+    """
+    try:
+        data = read_member(path, member, SUMMARIES_LIMIT)
+    except MemberError as err:
+        raise LogError(str(err)) from None
+    fast = decode_summaries(data)
+    if fast is not None:
+        return fast
+    got = _json(data, member.name)
+    del data
+    if not isinstance(got, list):
+        raise LogError(f"{member.name}: not a list of sample summaries")
+    return [summary_of(summary) for summary in got]
+
+
 def _eval_head(path: Path, summaries: bool) -> LogHead:
     """Header and summaries found by name in the central directory (not a listing of every member)."""
     try:
@@ -134,19 +142,14 @@ def _eval_head(path: Path, summaries: bool) -> LogHead:
             raise LogError(str(err)) from None
         numbered = [(_number_order(m.group(1)), name) for name in members if (m := JOURNAL_SUMMARY.fullmatch(name))]
         parts = [members[name] for _, name in sorted(numbered)]
-    kept: dict[tuple[str, int], dict[str, Any]] = {}
+    kept: dict[tuple[str, int], Summary] = {}
     for part in parts:
-        name = part.name
         try:
-            got = _member_json(path, part, SUMMARIES_LIMIT)
+            got = _member_summaries(path, part)
         except LogError as err:
             head.notes.append(str(err))
             continue
-        if not isinstance(got, list):
-            head.notes.append(f"{name}: not a list of sample summaries")
-            continue
-        _keep_summaries(head, got, name, kept)
-        del got
+        _keep_summaries(head, got, part.name, kept)
     head.summaries = list(kept.values())
     return head
 
@@ -157,12 +160,14 @@ def _number_order(digits: str) -> tuple[int, str]:
     return len(digits), digits
 
 
-def _keep_summaries(head: LogHead, got: list[Any], where: str, kept: dict[tuple[str, int], dict[str, Any]]) -> None:
+def _keep_summaries(
+    head: LogHead, got: Sequence[Summary | None], where: str, kept: dict[tuple[str, int], Summary]
+) -> None:
     """Keep each summary by (id, epoch): a later one of the same replaces it in its place, as
     Inspect's reader does. One loop without a call per summary: a log has 200,000 of them."""
     for summary in got:
-        if summary.__class__ is dict:
-            sample_id, epoch = summary.get("id"), summary.get("epoch", 1)
+        if summary is not None:
+            sample_id, epoch = summary.id, summary.epoch
             if epoch.__class__ is int and epoch >= 1:
                 if sample_id.__class__ is str:
                     kept[sample_id, epoch] = summary
@@ -173,14 +178,13 @@ def _keep_summaries(head: LogHead, got: list[Any], where: str, kept: dict[tuple[
         _skipped(head, summary, where)
 
 
-def _skipped(head: LogHead, summary: Any, where: str) -> None:
+def _skipped(head: LogHead, summary: Summary | None, where: str) -> None:
     """Why a summary is not kept: no id, or an epoch that is none."""
-    sample_id = summary.get("id") if summary.__class__ is dict else None
-    if sample_id.__class__ is not str and sample_id.__class__ is not int:
+    sample_id = summary.id if summary is not None else None
+    if summary is None or (sample_id.__class__ is not str and sample_id.__class__ is not int):
         head.notes.append(f"{where}: a sample summary without an id; skipped")
         return
-    epoch = summary.get("epoch", 1)
-    head.notes.append(f"{where}: sample {sample_id!r}: epoch {epoch!r} is no epoch (from 1); skipped")
+    head.notes.append(f"{where}: sample {sample_id!r}: epoch {summary.epoch!r} is no epoch (from 1); skipped")
 
 
 def _json_head(path: Path) -> LogHead:
@@ -190,9 +194,8 @@ def _json_head(path: Path) -> LogHead:
     if not isinstance(samples, list):
         head.notes.append("samples: not a list; no sample read")
         return head
-    kept: dict[tuple[str, int], dict[str, Any]] = {}
-    summaries = [{k: s[k] for k in SUMMARY_KEYS if k in s} if isinstance(s, dict) else s for s in samples]
-    _keep_summaries(head, summaries, "samples", kept)
+    kept: dict[tuple[str, int], Summary] = {}
+    _keep_summaries(head, [summary_of(sample) for sample in samples], "samples", kept)
     head.summaries = list(kept.values())
     return head
 
