@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import orjson
 
+from cabtui.data.results.readers.inspect_chunked import SHELL, ChunkedError, chunked_prefix, read_chunked
 from cabtui.data.results.readers.inspect_summaries import Summary, decode_summaries, summary_of
 from cabtui.data.results.readers.zip_members import Member, MemberError, ZipDirectory, list_members, read_member
 
@@ -33,7 +34,7 @@ HEADER_LIMIT: Final = 64 << 20
 SUMMARIES_LIMIT: Final = 1 << 30
 """summaries.json of 200,000 samples is about 150 MB."""
 SAMPLE_LIMIT: Final = 256 << 20
-"""One sample's JSON; Inspect itself splits larger samples into chunks."""
+"""One sample's JSON (a chunked sample's members together: the page holds it whole)."""
 JSON_LOG_LIMIT: Final = 512 << 20
 SNIFF_BYTES: Final = 4096
 
@@ -219,10 +220,11 @@ def sample_member(sample_id: str | int, epoch: int) -> str:
 
 
 def read_sample(path: Path, sample_id: str | int, epoch: int, directory: ZipDirectory | None = None) -> dict[str, Any]:
-    """The whole sample (messages, events, attachments) of one (id, epoch).
+    """The whole sample (messages, events, attachments) of one (id, epoch): a `.eval`'s single
+    member, or its chunked folder put back together (inspect_chunked.py).
 
     Raises:
-        LogError: the sample is not in the log, is chunked (not read yet), or cannot be read.
+        LogError: the sample is not in the log, or cannot be read.
     """
     if path.suffix != EVAL_SUFFIX:
         for sample in _whole_json_log(path).get("samples") or ():
@@ -233,11 +235,14 @@ def read_sample(path: Path, sample_id: str | int, epoch: int, directory: ZipDire
     try:
         directory = directory or ZipDirectory(path)
         member = directory.find(name)
-        chunked = None if member else directory.find(f"samples/{sample_id}_epoch_{epoch}/sample.json")
+        shell = None if member else directory.find(chunked_prefix(sample_id, epoch) + SHELL)
     except MemberError as err:
         raise LogError(str(err)) from None
-    if chunked is not None:
-        raise LogError(f"{chunked.name}: a chunked sample (Inspect's large-sample form) is not read yet")
+    if shell is not None:
+        try:
+            return read_chunked(path, directory, shell, SAMPLE_LIMIT, _json)
+        except ChunkedError as err:
+            raise LogError(str(err)) from None
     if member is None:
         raise LogError(f"{name}: not in the log (still running, or the log changed since it was loaded)")
     got = _member_json(path, member, SAMPLE_LIMIT)

@@ -108,6 +108,27 @@ class ZipDirectory:
             at = directory.find(wanted, at + 1)
         return None
 
+    def under(self, prefix: str) -> list[Member]:
+        """Every member whose name starts with `prefix`, in the directory's order.
+
+        Raises:
+            MemberError: one of their directory entries is broken."""
+        wanted = prefix.encode()
+        directory = self.directory
+        found: list[Member] = []
+        at = directory.find(wanted)
+        while at >= 0:
+            start = at - CENTRAL_ENTRY.size
+            if start >= 0 and directory[start : start + 4] == CENTRAL_MAGIC:
+                fields = CENTRAL_ENTRY.unpack_from(directory, start)
+                end = at + fields[10]
+                if fields[10] >= len(wanted) and end <= len(directory):
+                    name = directory[at:end].decode("utf-8", "replace")
+                    found.append(_member(name, fields, directory[end : end + fields[11]]))
+                    at = end
+            at = directory.find(wanted, at + 1)
+        return found
+
     def has_prefix(self, prefix: str) -> bool:
         """Whether some member's name starts with `prefix` (a cheap test; may say yes for a comment)."""
         return prefix.encode() in self.directory
