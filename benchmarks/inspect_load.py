@@ -45,18 +45,19 @@ def status(key):
 from cabtui.data.results import load, sweep_views
 import cabtui.data.results.readers.inspect_reader, zstandard, pydantic_core, msgspec  # imports outside the figure
 gc.collect(); before, peak_before = status("VmRSS:"), status("VmHWM:")
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 results = load(Path(sys.argv[1]))
 loaded = time.perf_counter()
 sweep_views(results.sweeps[0].cells)
-shown = time.perf_counter()
+shown, cpu = time.perf_counter(), time.process_time() - cpu
 gc.collect()
 cells = sum(len(s.cells) for s in results.sweeps)
 print(cells, (status("VmRSS:") - before) * 1024 / cells, (status("VmHWM:") - peak_before) * 1024 / cells,
-      loaded - start, shown - start)
+      loaded - start, shown - start, cpu)
 """
 """Run in a fresh process, as the app loads: the load and the views (the grid's first screen), the
-memory the index keeps (RSS after) and the most it took meanwhile (peak RSS), per sample."""
+memory the index keeps (RSS after) and the most it took meanwhile (peak RSS), per sample, and the
+CPU time of load + views (on a shared machine, the wall time also counts waiting for a core)."""
 
 
 class _ZstdCompressor:
@@ -209,12 +210,13 @@ def bench(samples: int, repeat: int, folder: Path) -> None:
     picks = iter(range(1, len(cells), max(len(cells) // (repeat + 1), 1)))
     open_s, _ = median_time(lambda: open_cell(next(picks)), repeat)
     fresh = [_fresh(logs) for _ in range(repeat)]
-    fresh_load, fresh_grid = (statistics.median(f[i] for f in fresh) for i in (2, 3))
+    fresh_load, fresh_grid, fresh_cpu = (statistics.median(f[i] for f in fresh) for i in (2, 3, 4))
     spread = f"{min(f[3] for f in fresh):.2f}-{max(f[3] for f in fresh):.2f}"
     print(
         f"{samples:>8,} samples  {log.stat().st_size / 1e6:7.1f} MB (written in {written:5.1f} s)\n"
         f"    in this process: load {load_s:5.2f} s + views {views_s:5.2f} s = grid {load_s + views_s:5.2f} s\n"
-        f"    fresh process:   load {fresh_load:5.2f} s, grid {fresh_grid:5.2f} s (median of {repeat}, {spread})\n"
+        f"    fresh process:   load {fresh_load:5.2f} s, grid {fresh_grid:5.2f} s (median of {repeat}, {spread}), "
+        f"CPU {fresh_cpu:5.2f} s\n"
         f"    members read {len(names) // repeat} ({bodies} sample bodies); "
         f"open the first cell {first_s * 1000:6.1f} ms, others {open_s * 1000:5.1f} ms "
         f"(members read: {sorted(set(opened_names))})\n"
@@ -223,11 +225,11 @@ def bench(samples: int, repeat: int, folder: Path) -> None:
     )
 
 
-def _fresh(logs: Path) -> tuple[float, float, float, float]:
-    """(RSS kept, peak RSS, per sample in bytes; load s; grid s) of a load in a new interpreter."""
+def _fresh(logs: Path) -> tuple[float, float, float, float, float]:
+    """(RSS kept, peak RSS, per sample in bytes; load s; grid s; grid CPU s) of a load in a new interpreter."""
     probe = subprocess.run([sys.executable, "-c", RSS_PROBE, str(logs)], capture_output=True, text=True, check=True)
-    _, kept, peak, load_s, grid_s = probe.stdout.split()
-    return float(kept), float(peak), float(load_s), float(grid_s)
+    _, kept, peak, load_s, grid_s, cpu_s = probe.stdout.split()
+    return float(kept), float(peak), float(load_s), float(grid_s), float(cpu_s)
 
 
 def main() -> None:
