@@ -135,7 +135,41 @@ def test_a_reader_that_raises_while_indexing_is_a_problem(tmp_path: Path, toy: T
     make_sweep(tmp_path / "mine", public_lines()[:2])
     results = load(tmp_path)
     assert sum(len(s.cells) for s in results.sweeps) == 2
-    assert any("cannot read this record" in p.message for p in results.problems)
+    said = [str(p) for p in results.problems if "cannot read this record" in p.message]
+    # FILE:LINE: at the file the reader was reading when it raised, not at the sweep's folder
+    assert len(said) == 1 and said[0].startswith(f"{folder / TOY_FILE}:1: cannot read this record: JSONDecodeError")
+
+
+def test_a_reader_that_raises_is_located_at_the_file_it_was_reading(
+    tmp_path: Path, toy: ToyReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def rows(found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
+        for name in ("a.json", "b.json"):
+            file = found.cells / name
+            if b"boom" in file.read_bytes():
+                raise RuntimeError("a case no one foresaw")
+        yield from ()
+
+    folder = toy_folder(tmp_path / "jobs", ITEMS[:1])
+    (folder / "a.json").write_text("{}")
+    (folder / "b.json").write_text('{"boom": 1}')
+    monkeypatch.setattr(toy, "rows", rows)
+    said = [str(p) for p in load(folder).problems]
+    assert said == [f"{folder / 'b.json'}: cannot read this record: RuntimeError: a case no one foresaw"]
+
+
+def test_a_reader_that_raises_outside_any_file_names_the_sweep(
+    tmp_path: Path, toy: ToyReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def rows(found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
+        raise ValueError("no file involved")
+        yield  # a generator, as readers are
+
+    folder = toy_folder(tmp_path / "jobs", ITEMS[:1])
+    monkeypatch.setattr(toy, "rows", rows)
+    said = [str(p) for p in load(folder).problems]
+    why = "cannot read this record: ValueError: no file involved (while reading this sweep's files)"
+    assert said == [f"{folder}: {why}"]
 
 
 def test_a_row_of_an_unknown_format_says_so(tmp_path: Path, toy: ToyReader, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,7 +43,7 @@ def trajectory_parts(
     """
     name = str(path)
     try:
-        data = common.read_object(path)
+        data = common.read_object(path, common.TRAJECTORY_LIMIT)
     except Unreadable as err:
         return [], [], [err.problem]
     steps = data.get("steps")

@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from cabtui.data.results.loader import OpenedRecord
 
 READ_CHUNK = 1 << 16
+RECORD_LIMIT = 64 << 20
+"""Bytes of a record file (a trial's result.json or results.json, a job's config) read at most, as
+Inspect's header (`inspect_log.HEADER_LIMIT`) and a recording (`MAX_CAST_BYTES`) are capped: a
+TrialResult is a few KB, and a larger file is refused with a problem rather than read whole."""
+TRAJECTORY_LIMIT = 256 << 20
+"""Bytes of an ATIF trajectory read at most (as an Inspect sample, `inspect_log.SAMPLE_LIMIT`)."""
 TAIL_CHARS = 64_000
 """Test output and tracebacks kept for the cell page: their last this many characters."""
 
@@ -42,14 +48,14 @@ class Unreadable(Exception):
         self.problem = problem
 
 
-def read_object(path: Path) -> dict[str, Any]:
-    """A JSON file that must hold an object.
+def read_object(path: Path, limit: int = RECORD_LIMIT) -> dict[str, Any]:
+    """A JSON file that must hold an object, of `limit` bytes at most.
 
     Raises:
-        Unreadable: missing, unreadable, not JSON (at its line), or not an object.
+        Unreadable: missing, unreadable, larger than `limit`, not JSON (at its line), or not an object.
     """
     try:
-        raw = read_bytes(str(path))
+        raw = read_bytes(str(path), limit)
     except OSError as err:
         raise Unreadable(Problem(str(path), 0, f"cannot read: {err.strerror or err}")) from None
     return parse_object(raw, path)
@@ -97,27 +103,39 @@ def subfolder_paths(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def read_bytes(path: str) -> bytes:
+def read_bytes(path: str, limit: int = RECORD_LIMIT) -> bytes:
     """A file's bytes, by `os.read` on a descriptor: half the cost of `Path.read_bytes` (no file
     object, no buffer), which is most of indexing 10,000 small trial files.
 
     Raises:
-        OSError: unreadable, or not a regular file (a FIFO would wait for a writer for ever:
-            it is opened without blocking, and refused).
+        OSError: unreadable, not a regular file (a FIFO would wait for a writer for ever: it is
+            opened without blocking, and refused), or larger than `limit` bytes (`too_large`).
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", path)
+        if info.st_size > limit:
+            raise too_large(info.st_size, limit, path)
         first = os.read(fd, READ_CHUNK)
         if len(first) < READ_CHUNK:
             return first
         chunks = [first]
+        done = len(first)
         while chunk := os.read(fd, READ_CHUNK):
             chunks.append(chunk)
+            done += len(chunk)
+            if done > limit:  # it grew while it was read
+                raise too_large(done, limit, path)
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def too_large(size: int, limit: int, path: str) -> OSError:
+    """The error of a file over its cap; its text is the problem's (`cannot read: ...`)."""
+    return OSError(errno.EFBIG, f"{size:,} bytes, more than the {limit:,} a file of this kind may be; not read", path)
 
 
 def as_time(value: Any, *, naive_is_local: bool = False) -> datetime | None:
