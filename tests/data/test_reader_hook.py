@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -210,3 +211,24 @@ def test_a_row_of_an_unknown_format_says_so(tmp_path: Path, toy: ToyReader, monk
     row = load(tmp_path / "jobs").sweeps[0].cells[0]
     monkeypatch.setattr(readers_module, "READERS", ())
     assert "no reader for the format" in str(open_record(row).problems[0])
+
+
+def test_one_inspect_log_that_raises_loses_that_log_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cabtui.data.results.readers import inspect_reader
+
+    logs = Path(__file__).resolve().parents[1] / "fixtures" / "harness" / "inspect-logs"
+    every = load(logs)
+    bad = sorted(logs.glob("*.eval"))[1]
+    real = inspect_reader.read_head
+
+    def read_head(log: Path, **kwargs: Any) -> Any:
+        if log == bad:
+            raise RuntimeError("unforeseen")
+        return real(log, **kwargs)
+
+    monkeypatch.setattr(inspect_reader, "read_head", read_head)
+    got = load(logs)
+    assert [str(p) for p in got.problems] == [f"{bad}: cannot read this record: RuntimeError: unforeseen"]
+    lost = {c.cell_id for s in every.sweeps for c in s.cells} - {c.cell_id for s in got.sweeps for c in s.cells}
+    assert lost and all(c.source.path == bad for s in every.sweeps for c in s.cells if c.cell_id in lost)
+    assert len(got.sweeps) == len(every.sweeps)  # the json/ folder's sweep is still there

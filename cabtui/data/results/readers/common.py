@@ -45,6 +45,7 @@ TAIL_CHARS = 64_000
 
 P = ParamSpec("P")
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def per_file(path: str | Path, read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | Problem:
@@ -54,6 +55,15 @@ def per_file(path: str | Path, read: Callable[P, T], *args: P.args, **kwargs: P.
         return read(*args, **kwargs)
     except Exception as err:  # noqa: BLE001 - the reader goes on with the next file
         return unforeseen(err, path)
+
+
+def per_file_rows(path: str | Path, rows: Iterator[R]) -> Iterator[R | Problem]:
+    """The rows of the one file `path`, then what reading it raised as its problem (`unforeseen`):
+    the rows before the error are kept, and the reader goes on with its next file."""
+    try:
+        yield from rows
+    except Exception as err:  # noqa: BLE001 - the reader goes on with the next file
+        yield unforeseen(err, path)
 
 
 def unforeseen(err: Exception, path: str | Path, line: int = 0) -> Problem:
