@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cabtui.data.results import load, open_record
-from cabtui.data.results.readers import harbor, otlp, terminal_bench
+from cabtui.data.results.readers import atif, harbor, otlp, terminal_bench
 
 from .harness_helpers import HARBOR_JOBS, TB_RUNS, cells, find, trials
 
@@ -85,20 +85,48 @@ def test_a_full_check_that_raises_for_one_trial_is_its_problem_and_the_others_ar
     assert [str(p) for p in results.problems] == [f"{bad / 'result.json'}: cannot read this record: KeyError: 'spans'"]
 
 
-def test_an_atif_trajectory_that_cannot_be_mapped_is_its_problem_and_the_cell_still_opens(tmp_path: Path) -> None:
+def test_an_atif_trajectory_that_cannot_be_mapped_is_its_problem_and_the_cell_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sweep = _one_job(HARBOR_JOBS, CLAUDE_JOB, tmp_path)
+    trial = trials(sweep / CLAUDE_JOB, "hello-world")[0]
+    trajectory = trial / "agent" / "trajectory.json"
+
+    real = atif.common.read_object
+
+    def read_object(path: Path, *args: Any) -> Any:
+        if path == trajectory:
+            raise TypeError("a case no one foresaw")
+        return real(path, *args)
+
+    monkeypatch.setattr(atif.common, "read_object", read_object)
+    results = load(sweep)
+    assert results.problems == []  # the index reads result.json only
+    opened = open_record(find(results, "claude-code", "hello-world"))
+    said = f"{trajectory}: cannot read this record: TypeError: a case no one foresaw"
+    assert opened.cell is not None and [str(p) for p in opened.problems] == [said]
+    assert opened.cell.spans and not [s for s in opened.cell.spans if s.kind == "model_call"]  # the phases stay
+    assert [str(p) for p in load(sweep, full=True).problems] == [said]  # validate says it once
+
+
+def test_atif_tool_calls_of_the_wrong_shape_are_named_and_the_steps_still_read(tmp_path: Path) -> None:
     sweep = _one_job(HARBOR_JOBS, CLAUDE_JOB, tmp_path)
     trial = trials(sweep / CLAUDE_JOB, "hello-world")[0]
     trajectory = trial / "agent" / "trajectory.json"
     data = json.loads(trajectory.read_text())
-    data["steps"][1]["tool_calls"] = 5  # a number where a list belongs: no check foresaw it
+    agent = [i for i, step in enumerate(data["steps"]) if step.get("source") == "agent"]
+    data["steps"][agent[0]]["tool_calls"] = 5  # a number where a list belongs
+    for step in data["steps"][agent[0] + 1 :]:
+        for call in step.get("tool_calls") or ():
+            call["tool_call_id"] = {"not": "hashable"}  # an object where an id belongs
+        for result in (step.get("observation") or {}).get("results") or ():
+            result["source_call_id"] = ["nor", "this"]
     trajectory.write_text(json.dumps(data))
-    results = load(sweep)
-    assert results.problems == []  # the index reads result.json only
-    opened = open_record(find(results, "claude-code", "hello-world"))
-    said = f"{trajectory}: cannot read this record: TypeError: 'int' object is not iterable"
-    assert opened.cell is not None and [str(p) for p in opened.problems] == [said]
-    assert opened.cell.spans and not [s for s in opened.cell.spans if s.kind == "model_call"]  # the phases stay
-    assert [str(p) for p in load(sweep, full=True).problems] == [said]  # validate says it once
+    opened = open_record(find(load(sweep), "claude-code", "hello-world"))
+    assert opened.cell is not None
+    assert [str(p) for p in opened.problems] == [f"{trajectory}: steps[{agent[0]}].tool_calls: not a list; ignored"]
+    steps = [s for s in opened.cell.spans if s.kind == "model_call"]
+    assert len(steps) == len(agent)  # every agent step is on the timeline still
 
 
 def test_an_otlp_line_that_raises_is_its_problem_and_the_other_lines_are_read(monkeypatch: pytest.MonkeyPatch) -> None:

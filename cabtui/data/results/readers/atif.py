@@ -84,7 +84,10 @@ def _parts(
         length = common.ms_between(at, following) or 0.0
         step_id = f"step-{step.get('step_id', i + 1)}"
         metrics = common.obj(step.get("metrics"))
-        tool_calls = [c for c in step.get("tool_calls") or () if isinstance(c, dict)]
+        listed = step.get("tool_calls")
+        if listed is not None and not isinstance(listed, list):
+            problems.append(Problem(name, 0, f"steps[{i}].tool_calls: not a list; ignored"))
+        tool_calls = [c for c in listed if isinstance(c, dict)] if isinstance(listed, list) else []
         attrs: dict[str, Any] = {"model": step.get("model_name"), "message": one_line(message or "", 300)}
         for key in ("prompt_tokens", "completion_tokens", "cached_tokens", "cost_usd"):
             if metrics.get(key) is not None:
@@ -102,7 +105,8 @@ def _parts(
         )
         outputs = _observations(step)
         for j, call in enumerate(tool_calls):
-            call_id = call.get("tool_call_id")
+            call_id = _call_id(call.get("tool_call_id"))
+            output = None if call_id is None else outputs.get(call_id)
             spans.append(
                 {
                     "span_id": f"{step_id}-tool-{j}",
@@ -111,7 +115,10 @@ def _parts(
                     "name": common.str_or(call.get("function_name"), "tool"),
                     "start_ms": start,
                     "duration_ms": length,
-                    "attrs": {"arguments": call.get("arguments"), "output": outputs.get(call_id)},
+                    "attrs": {
+                        "arguments": call.get("arguments"),
+                        "output": output,
+                    },
                 }
             )
         calls.append(
@@ -130,14 +137,21 @@ def _parts(
     return spans, calls, problems
 
 
-def _observations(step: dict[str, Any]) -> dict[Any, str | None]:
+def _observations(step: dict[str, Any]) -> dict[str | int, str | None]:
     observation = step.get("observation")
     results = observation.get("results") if isinstance(observation, dict) else None
-    out: dict[Any, str | None] = {}
+    out: dict[str | int, str | None] = {}
     for result in results if isinstance(results, list) else ():
         if isinstance(result, dict):
-            out[result.get("source_call_id")] = _text(result.get("content"))
+            call_id = _call_id(result.get("source_call_id"))
+            if call_id is not None:
+                out[call_id] = _text(result.get("content"))
     return out
+
+
+def _call_id(value: Any) -> str | int | None:
+    """A tool call's id as a key: a string or a whole number (anything else matches nothing)."""
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
 def _completion(message: str | None, tool_calls: list[dict[str, Any]]) -> str | None:
