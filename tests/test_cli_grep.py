@@ -105,12 +105,12 @@ def test_nothing_is_written_in_the_results_and_the_second_run_reuses_the_index(
     before = listing(folder)
     first = run(capsys, "grep", "--json", "Traceback", str(folder))
     index_file = private_cache / "cabtui" / "search-index.sqlite3"
-    rows = sqlite3.connect(index_file).execute("SELECT max(id), count(*) FROM docs").fetchone()
+    rows = sqlite3.connect(index_file).execute("SELECT max(id), count(*) FROM cell_lines").fetchone()
     second = run(capsys, "grep", "--json", "Traceback", str(folder))
     assert first == second
     assert listing(folder) == before
     # nothing changed, so nothing was read again: the same lines, under the same ids
-    assert sqlite3.connect(index_file).execute("SELECT max(id), count(*) FROM docs").fetchone() == rows
+    assert sqlite3.connect(index_file).execute("SELECT max(id), count(*) FROM cell_lines").fetchone() == rows
 
 
 def test_the_installed_command_runs(tmp_path: Path, private_cache: Path) -> None:

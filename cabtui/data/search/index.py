@@ -42,6 +42,14 @@ class Scope:
     """Recordings not indexed yet (or changed since), in the results' order."""
     problems: list[Problem] = field(default_factory=list)
     """Cells that could not be read, recordings that could not be played or were cut short."""
+    paths: dict[str, Path] = field(default_factory=dict)
+    """Each recording's `Path`, made once (a query may find thousands of its lines)."""
+
+    def path_of(self, recording: str) -> Path:
+        found = self.paths.get(recording)
+        if found is None:
+            found = self.paths[recording] = Path(recording)
+        return found
 
 
 def _deps(row: CellRow, named: dict[str, str | None]) -> tuple[tuple[str, Identity], ...]:
@@ -214,29 +222,60 @@ class SearchIndex:
 
     def search(self, scope: Scope, pattern: Pattern, *, recording: int | None = None) -> list[Hit]:
         """Every hit of `pattern` in `scope` (only in recording `recording`, if given), in the
-        results' order of cells; within a cell: record, tails, spans, calls, then the screen."""
+        results' order of cells; within a cell: record, tails, spans, calls, then the screen.
+        Each distinct text is checked once, then the lines showing it are looked up."""
         regex = pattern.compiled()
+        search_line = pattern.search_line
+        matched: dict[int, tuple[str, tuple[int, int]]] = {}
+        if recording is not None:
+            shown = []
+            for line_id, at_s, runs, text_id, text in self.store.recording_lines(recording):
+                found = search_line(regex, text)
+                if found is not None:
+                    matched[text_id] = (text, found.span())
+                    shown.append((line_id, recording, at_s, runs, text_id))
+            return order_hits(scope, self._screen_hits(scope, shown, matched))
+        for text_id, text in self.store.texts(pattern.literal):
+            found = search_line(regex, text)
+            if found is not None:
+                matched[text_id] = (text, found.span())
+        if not matched:
+            return []
+        ids = list(matched)
+        rows = scope.rows
+        hits: list[Hit] = []
+        for _, line, text_id in self.store.cell_lines(ids):
+            if line.cell in rows:
+                text, span = matched[text_id]
+                hits.append(Hit(rows[line.cell], line.kind, line.at_s, text, span, line.ref))
+        hits += self._screen_hits(scope, self.store.shown_lines(ids), matched)
+        return order_hits(scope, hits)
+
+    @staticmethod
+    def _screen_hits(
+        scope: Scope,
+        shown: list[tuple[int, int, float, bytes | None, int]],
+        matched: dict[int, tuple[str, tuple[int, int]]],
+    ) -> list[Hit]:
+        """Recording lines' hits, once for each cell that has the recording."""
         hits: list[Hit] = []
         seen: set[tuple[int, float, int]] = set()
-        for doc in self.store.candidates(pattern.literal, rec=recording, cells=recording is None):
-            found = pattern.search_line(regex, doc.text)
-            if found is None:
+        indexed, recordings, rows = scope.indexed, scope.recordings, scope.rows
+        for _, rec, at_s, runs, text_id in shown:
+            path = indexed.get(rec)
+            if path is None:
                 continue
-            span = found.span()
-            if doc.rec is not None:
-                path = scope.indexed.get(doc.rec)
-                if path is None:
+            text, span = matched[text_id]
+            at = _time_of(runs, text, span) if runs else at_s
+            file = scope.path_of(path)
+            moment = round(at, 6)
+            for key in recordings.get(path, ()):
+                mark = (key, moment, span[0])
+                if mark in seen:  # a spinner or clock beside it: the same moment again
                     continue
-                at = _time_of(doc.runs, doc.text, span) if doc.runs else doc.at_s or 0.0
-                for key in scope.recordings.get(path, ()):
-                    mark = (key, round(at, 6), span[0])
-                    if mark in seen:  # a spinner or clock beside it: the same moment again
-                        continue
-                    seen.add(mark)
-                    hits.append(Hit(scope.rows[key], "recording", at, doc.text, span, "", Path(path)))
-            elif doc.cell is not None and doc.cell in scope.rows:
-                hits.append(Hit(scope.rows[doc.cell], doc.kind, doc.at_s, doc.text, span, doc.ref))
-        return order_hits(scope, hits)
+                seen.add(mark)
+                hits.append(Hit(rows[key], "recording", at, text, span, "", file))
+        return hits
 
 
 def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:

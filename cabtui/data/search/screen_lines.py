@@ -89,19 +89,21 @@ class ScreenText:
 class _Line:
     """A row's text as last seen, with one time per character."""
 
-    __slots__ = ("chars", "text", "times")
+    __slots__ = ("cells", "text", "times")
 
-    def __init__(self, text: str, times: list[float], chars: tuple[str, ...]) -> None:
+    def __init__(self, text: str, times: list[float], cells: list[str]) -> None:
         self.text = text
         self.times = times
-        self.chars = chars
-        """The row's cells as last seen (compared before any string is built)."""
+        self.cells = cells
+        """A copy of the row's cells as last seen (compared before any string is built)."""
 
 
 def _common_prefix(a: str, b: str, limit: int) -> int:
     """Length of the common prefix of `a` and `b`, at most `limit` (a bisection of slice
     comparisons: a few C-speed compares instead of a Python loop over every column)."""
-    lo, hi = 0, limit
+    if not limit or a[0] != b[0]:
+        return 0
+    lo, hi = 1, limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if a[lo:mid] == b[lo:mid]:
@@ -112,8 +114,10 @@ def _common_prefix(a: str, b: str, limit: int) -> int:
 
 
 def _common_suffix(a: str, b: str, limit: int) -> int:
+    if not limit or a[-1] != b[-1]:
+        return 0
     la, lb = len(a), len(b)
-    lo, hi = 0, limit
+    lo, hi = 1, limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
@@ -131,12 +135,14 @@ def _letters(text: str) -> str:
     return _NOT_LETTERS.sub("", text)
 
 
-def _ticks(old: str, new: str) -> bool:
+def _ticks(gone: str, came: str) -> bool:
     """A clock, counter or spinner moving in place: the row's letters are the same, in the same
     order, and its length changed by at most a few characters (`9s` -> `10s`). Such a line is
     kept once (its last state); its other characters keep the time they first appeared, so
-    one line per tick does not fill the index."""
-    return abs(len(old) - len(new)) <= MAX_TICK_CHARS and _letters(old) == _letters(new)
+    one line per tick does not fill the index. Given the part that changed (`gone` became
+    `came`, between a common prefix and suffix): letters are a filter, so the rows' letters
+    agree exactly when those of the changed parts do."""
+    return abs(len(gone) - len(came)) <= MAX_TICK_CHARS and _letters(gone) == _letters(came)
 
 
 def _carried(times: list[float], gone: str, came: str, t: float) -> list[float]:
@@ -160,38 +166,46 @@ class _Tracker:
         self.done: list[ScreenLine] = []
         self.flooded = False
 
-    def check(self, rows: list[Row], t: float) -> None:
-        """Compare every row written since the last check with its line."""
+    def check(self, written: dict[Row, None], t: float) -> None:
+        """Compare every row written since the last check with its line, and forget them."""
         live = self.live
-        for row in [r for r in rows if r.frozen is None]:
-            chars = row.freeze()[0]  # clean again: the next check skips it unless it is written
+        for row in written:
+            cells = row.chars
             line = live.get(row)
             if line is None:
-                text = "".join(chars)
+                text = "".join(cells)
                 if text.strip(" "):
-                    live[row] = _Line(text, [t] * len(text), chars)
+                    live[row] = _Line(text, [t] * len(text), cells[:])
                 continue
-            if chars == line.chars:  # redrawn as it was (a full-screen redraw): no string built
+            if cells == line.cells:  # redrawn as it was (a full-screen redraw): no string built
                 continue
-            line.chars = chars
-            text = "".join(chars)
+            line.cells = cells[:]
+            text = "".join(cells)
             old = line.text
             if text == old:
                 continue
             limit = min(len(old), len(text))
             a = _common_prefix(old, text, limit)
             c = _common_suffix(old, text, limit - a)
-            gone = old[a : len(old) - c]
+            end = len(old) - c
+            gone = old[a:end]
             came = text[a : len(text) - c]
-            overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
+            # `gone[0]` differs from `came[0]` (or `came` is empty): shown and not blank is overwritten
+            if not gone:
+                overwritten = False
+            elif gone[0] != " ":
+                overwritten = True
+            else:
+                overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
             times = line.times
-            if overwritten and _ticks(old, text):  # a tick: unchanged characters keep their times
-                times[a : len(old) - c] = _carried(times[a : len(old) - c], gone, came, t)
+            if overwritten and _ticks(gone, came):  # a tick: unchanged characters keep their times
+                times[a:end] = _carried(times[a:end], gone, came, t)
             else:
                 if overwritten:
                     self.finish(line)  # something shown was overwritten or erased: that text ends here
-                times[a : len(old) - c] = [t] * len(came)
+                times[a:end] = [t] * len(came)
             line.text = text
+        written.clear()
 
     def finish(self, line: _Line) -> None:
         """Keep a line's current text (once per distinct text)."""
@@ -251,8 +265,10 @@ def screen_lines(
 ) -> ScreenText:
     """Play `recording` once and return every distinct line its screen showed, with times."""
     store = Events.of(recording.events)
-    term = Terminal(recording.cols, recording.rows)
+    term = Terminal(recording.cols, recording.rows, styles=False)  # the text alone is wanted
     screen = term.screen
+    written: dict[Row, None] = {}
+    screen.written = written
     tracker = _Tracker(max_lines)
     complete = True
     for i in range(len(store)):
@@ -264,7 +280,7 @@ def screen_lines(
             if data.count("\n", 0, len(data)) > half:
                 for piece in _pieces(data, half):
                     term.feed(piece)
-                    tracker.check(screen.lines, t)
+                    tracker.check(written, t)
                     if len(tracker.live) > 4 * screen.rows + 16:
                         tracker.forget(_on_screen(screen.lines, screen.main_lines))
                 continue
@@ -276,7 +292,7 @@ def screen_lines(
             term.resize(*size)
         else:
             continue
-        tracker.check(screen.lines, t)
+        tracker.check(written, t)
         if len(tracker.live) > 4 * screen.rows + 16:
             tracker.forget(_on_screen(screen.lines, screen.main_lines))
         if tracker.flooded:

@@ -23,6 +23,10 @@ class Screen(CursorOps, EditingOps):
     def __init__(self, cols: int, rows: int) -> None:
         self.state = ScreenState.power_on(max(1, min(cols, MAX_COLS)), max(1, min(rows, MAX_ROWS)))
         self.work = 0
+        self.written: dict[Row, None] | None = None
+        """When a dict (set by whoever wants it, e.g. the search's line tracker): every row
+        written since its owner last emptied it, in the order first written. None (the
+        player's case) records nothing."""
         self._stops_of: frozenset[int] | None = None
         self._stops_sorted: list[int] = []
         self.reset()
@@ -95,6 +99,8 @@ class Screen(CursorOps, EditingOps):
             n = min(end - i, cols - x)
             row = self.lines[s.y]
             row.segs = row.frozen = None
+            if self.written is not None:
+                self.written[row] = None
             self._clear_split(row, x, x + n)
             row.chars[x : x + n] = text[i : i + n] if n < end else text
             row.styles[x : x + n] = [pen] * n
@@ -146,6 +152,8 @@ class Screen(CursorOps, EditingOps):
             return
         row = self.lines[s.y]
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
         self._clear_split(row, x, x + width)
         row.chars[x] = ch
         row.styles[x] = s.pen
@@ -168,6 +176,8 @@ class Screen(CursorOps, EditingOps):
             return
         row.chars[px] += ch
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
 
     def after_joiner(self) -> bool:
         """Whether the cell before the cursor ends in a zero-width joiner: the next non-ASCII
@@ -239,6 +249,8 @@ class Screen(CursorOps, EditingOps):
 
     def _resize_row(self, row: Row, old_cols: int) -> None:
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
         cols = self.state.cols
         if cols < old_cols:
             if row.chars[cols] == WIDE_TAIL:
