@@ -25,6 +25,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from difflib import SequenceMatcher
 
 from cabtui.data.term.asciicast import Recording, parse_resize
@@ -89,13 +90,22 @@ class ScreenText:
 class _Line:
     """A row's text as last seen, with one time per character."""
 
-    __slots__ = ("cells", "text", "times")
+    __slots__ = ("cells", "code", "text", "times")
 
     def __init__(self, text: str, times: list[float], cells: list[str]) -> None:
         self.text = text
         self.times = times
         self.cells = cells
         """A copy of the row's cells as last seen (compared before any string is built)."""
+        self.code: int | None = None
+        """`text` as one integer (see `_code`), once made."""
+
+
+def _code(text: str) -> int:
+    """`text` as an integer, 32 bits a character from the lowest: the XOR of two of these,
+    for texts of one length, has its lowest and highest set bits in the first and last
+    characters that differ (two C-speed conversions instead of comparing slices)."""
+    return int.from_bytes(text.encode("utf-32-le", "surrogatepass"), "little")
 
 
 def _common_prefix(a: str, b: str, limit: int) -> int:
@@ -117,7 +127,11 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
     if not limit or a[-1] != b[-1]:
         return 0
     la, lb = len(a), len(b)
-    lo, hi = 1, limit
+    # Rows end in blanks: count them at C speed, then bisect only what precedes them.
+    blank_a, blank_b = la - len(a.rstrip(" ")), lb - len(b.rstrip(" "))
+    if blank_a != blank_b:
+        return min(blank_a, blank_b, limit)
+    lo, hi = max(1, min(blank_a, limit)), limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
@@ -130,9 +144,8 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
-def _letters(text: str) -> str:
-    """`text`'s letters alone (a regex: C speed, this runs on every tick of a clock)."""
-    return _NOT_LETTERS.sub("", text)
+_letters: Callable[[str], str] = partial(_NOT_LETTERS.sub, "")
+"""`text`'s letters alone (a regex: C speed, this runs on every tick of a clock)."""
 
 
 def _ticks(gone: str, came: str) -> bool:
@@ -169,6 +182,7 @@ class _Tracker:
     def check(self, written: dict[Row, None], t: float) -> None:
         """Compare every row written since the last check with its line, and forget them."""
         live = self.live
+        letters = _letters
         for row in written:
             cells = row.chars
             line = live.get(row)
@@ -184,12 +198,22 @@ class _Tracker:
             old = line.text
             if text == old:
                 continue
-            limit = min(len(old), len(text))
-            a = _common_prefix(old, text, limit)
-            c = _common_suffix(old, text, limit - a)
-            end = len(old) - c
-            gone = old[a:end]
-            came = text[a : len(text) - c]
+            if len(text) == len(old):  # the usual case: the row's width in characters is the same
+                code = _code(text)
+                diff = code ^ (line.code if line.code is not None else _code(old))
+                line.code = code
+                a = ((diff & -diff).bit_length() - 1) >> 5
+                end = ((diff.bit_length() - 1) >> 5) + 1
+                gone = old[a:end]
+                came = text[a:end]
+            else:
+                line.code = None
+                limit = min(len(old), len(text))
+                a = _common_prefix(old, text, limit)
+                c = _common_suffix(old, text, limit - a)
+                end = len(old) - c
+                gone = old[a:end]
+                came = text[a : len(text) - c]
             # `gone[0]` differs from `came[0]` (or `came` is empty): shown and not blank is overwritten
             if not gone:
                 overwritten = False
@@ -198,8 +222,17 @@ class _Tracker:
             else:
                 overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
             times = line.times
-            if overwritten and _ticks(gone, came):  # a tick: unchanged characters keep their times
-                times[a:end] = _carried(times[a:end], gone, came, t)
+            # A tick (see `_ticks`, inlined: this runs on every tick of every clock): unchanged
+            # characters keep their times.
+            if (
+                overwritten
+                and abs(len(gone) - len(came)) <= MAX_TICK_CHARS
+                and letters(gone) == letters(came)
+            ):
+                if len(gone) == len(came):
+                    times[a:end] = [was if o == n else t for was, o, n in zip(times[a:end], gone, came, strict=True)]
+                else:
+                    times[a:end] = _carried(times[a:end], gone, came, t)
             else:
                 if overwritten:
                     self.finish(line)  # something shown was overwritten or erased: that text ends here
@@ -271,32 +304,35 @@ def screen_lines(
     screen.written = written
     tracker = _Tracker(max_lines)
     complete = True
+    times, feed, check = store.times, term.feed, tracker.check
+    half, crowd = max(1, screen.rows // 2), 4 * screen.rows + 16
+    """Lines per check in a burst; live lines past which rows off the screen are forgotten."""
     for i in range(len(store)):
         code = store.code(i)
-        t = store.times[i]
         if code == "o":
             data = store.data(i)
-            half = max(1, screen.rows // 2)
-            if data.count("\n", 0, len(data)) > half:
+            if data.count("\n") > half:
                 for piece in _pieces(data, half):
-                    term.feed(piece)
-                    tracker.check(written, t)
-                    if len(tracker.live) > 4 * screen.rows + 16:
+                    feed(piece)
+                    check(written, times[i])
+                    if len(tracker.live) > crowd:
                         tracker.forget(_on_screen(screen.lines, screen.main_lines))
                 continue
-            term.feed(data)
+            feed(data)
         elif code == "r":
             size = parse_resize(store.data(i))
             if size is None:
                 continue
             term.resize(*size)
+            half, crowd = max(1, screen.rows // 2), 4 * screen.rows + 16
         else:
             continue
-        tracker.check(written, t)
-        if len(tracker.live) > 4 * screen.rows + 16:
-            tracker.forget(_on_screen(screen.lines, screen.main_lines))
-        if tracker.flooded:
-            break
+        if written:  # an event that only moved the cursor (or drew nothing) has nothing to compare
+            check(written, times[i])
+            if len(tracker.live) > crowd:
+                tracker.forget(_on_screen(screen.lines, screen.main_lines))
+            if tracker.flooded:
+                break
         if should_stop is not None and i % 512 == 0 and should_stop():
             complete = False
             break
