@@ -45,6 +45,15 @@ class Scope:
     paths: dict[str, Path] = field(default_factory=dict)
     """Each recording's `Path`, made once (a query may find thousands of its lines)."""
 
+    _by_row: tuple[int, dict[int, int]] = field(default=(-1, {}), init=False, repr=False, compare=False)
+
+    def row_position(self) -> dict[int, int]:
+        """Each row's place in the results' order, by the row's id (made again only when
+        `position` grew: a progressive search sorts once per recording)."""
+        if self._by_row[0] != len(self.position):
+            self._by_row = (len(self.position), {id(self.rows[k]): p for k, p in self.position.items()})
+        return self._by_row[1]
+
     def path_of(self, recording: str) -> Path:
         found = self.paths.get(recording)
         if found is None:
@@ -280,7 +289,9 @@ class SearchIndex:
 
 def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
     """`hits` in the results' order of cells, each cell's grouped (see `Hit.sort_key`)."""
-    position = {id(scope.rows[k]): p for k, p in scope.position.items()}
+    if len(hits) < 2:
+        return list(hits)
+    position = scope.row_position()
     return sorted(hits, key=lambda h: h.sort_key(position.get(id(h.row), 0)))
 
 
@@ -316,15 +327,18 @@ def search_progressively(
     batch: list[Hit] = []
     done = 0
     last = time.monotonic()
-    for path in list(scope.pending):
-        if should_stop is not None and should_stop():
-            return
-        file_id = index.index_recording(scope, path, should_stop=should_stop)
-        done += 1
-        if file_id is not None:
-            batch.extend(index.search(scope, pattern, recording=file_id))
-        if time.monotonic() - last >= min_interval_s:
-            yield Found(batch, done, total)
-            batch, last = [], time.monotonic()
+    try:
+        for path in list(scope.pending):
+            if should_stop is not None and should_stop():
+                return
+            file_id = index.index_recording(scope, path, should_stop=should_stop)
+            done += 1
+            if file_id is not None:
+                batch.extend(index.search(scope, pattern, recording=file_id))
+            if time.monotonic() - last >= min_interval_s:
+                yield Found(batch, done, total)
+                batch, last = [], time.monotonic()
+    finally:
+        index.store.flush()  # the last batch of recordings, even when stopped or abandoned
     if batch or done:
         yield Found(batch, done, total)
