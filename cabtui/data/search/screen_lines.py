@@ -198,6 +198,7 @@ class _Tracker:
             old = line.text
             if text == old:
                 continue
+            times = line.times
             if len(text) == len(old):  # the usual case: the row's width in characters is the same
                 code = _code(text)
                 diff = code ^ (line.code if line.code is not None else _code(old))
@@ -208,6 +209,7 @@ class _Tracker:
                 came = text[a:end]
             else:
                 line.code = None
+                diff = 0
                 limit = min(len(old), len(text))
                 a = _common_prefix(old, text, limit)
                 c = _common_suffix(old, text, limit - a)
@@ -215,13 +217,12 @@ class _Tracker:
                 gone = old[a:end]
                 came = text[a : len(text) - c]
             # `gone[0]` differs from `came[0]` (or `came` is empty): shown and not blank is overwritten
-            if not gone:
+            if not gone or gone[0] != " ":
+                overwritten = bool(gone)
+            elif not gone.strip(" "):  # only blanks were drawn over (a word typed, a line drawn)
                 overwritten = False
-            elif gone[0] != " ":
-                overwritten = True
             else:
                 overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
-            times = line.times
             # A tick (see `_ticks`, inlined: this runs on every tick of every clock): unchanged
             # characters keep their times.
             if (
@@ -229,8 +230,15 @@ class _Tracker:
                 and abs(len(gone) - len(came)) <= MAX_TICK_CHARS
                 and letters(gone) == letters(came)
             ):
-                if len(gone) == len(came):
-                    times[a:end] = [was if o == n else t for was, o, n in zip(times[a:end], gone, came, strict=True)]
+                if diff:  # the characters that differ are the XOR's nonzero 32-bit words
+                    diff >>= a << 5
+                    j = a
+                    while diff:
+                        skip = ((diff & -diff).bit_length() - 1) >> 5
+                        j += skip
+                        times[j] = t
+                        diff >>= (skip + 1) << 5
+                        j += 1
                 else:
                     times[a:end] = _carried(times[a:end], gone, came, t)
             else:

@@ -50,10 +50,10 @@ MISSING: Final[Identity] = (-1, -1)
 CHUNK: Final = 500
 """Parameters per `IN (...)` list (old SQLite builds allow 999)."""
 
-BATCH_S: Final = 0.25
+BATCH_S: Final = 1.0
 """Recordings' lines are committed together once this long has passed since the first of
-them (or at `flush`): a commit per recording (and the FTS segment each commit writes) was a
-third of the store's time. The write lock is held no longer than this plus one recording."""
+them (or at `flush`): a commit per recording (and the FTS segment each commit writes) was
+half of the store's time. The write lock is held no longer than this plus one recording."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(
@@ -316,20 +316,20 @@ class Store:
     # --- recordings -------------------------------------------------------------------
 
     def put_recording(self, path: str, ident: Identity, text: ScreenText | None, note: str | None) -> int:
-        """Replace what is kept of a recording by its screen lines: all of it or none (a
-        savepoint), committed with the batch (`BATCH_S`); this connection sees it at once."""
+        """Replace what is kept of a recording by its screen lines, committed with the batch
+        (`BATCH_S`); this connection sees them at once. A failure rolls the whole batch back
+        (its recordings are not marked read: the next run indexes them again); no savepoint
+        per recording, as FTS5 writes a segment at each (a quarter of the store's time)."""
         db = self.db
         if self.batch_since is None:
             db.execute("BEGIN IMMEDIATE")
             self.batch_since = time.monotonic()
-        db.execute("SAVEPOINT recording")
         try:
             file_id = self._put_recording(path, ident, text, note)
         except BaseException:
-            db.execute("ROLLBACK TO recording")
-            db.execute("RELEASE recording")
+            self.batch_since = None
+            db.rollback()
             raise
-        db.execute("RELEASE recording")
         if time.monotonic() - self.batch_since >= BATCH_S:
             self.flush()
         return file_id
@@ -349,7 +349,8 @@ class Store:
                     for line in text.lines
                 ),
             )
-        self._forget_texts(old)
+        if old:
+            self._forget_texts(old)
         return file_id
 
     # --- queries ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ class EditingOps:
     state: ScreenState
     lines: list[Row]
     written: dict[Row, None] | None
+    styled: bool
     work: int
     """Units of work done beyond reading the input (see cells.CELLS_PER_UNIT): the keyframe
     cost model adds it, so an erase of a 1000x1000 screen is not priced as 4 characters."""
@@ -81,7 +82,8 @@ class EditingOps:
         self.work += (b - a) // CELLS_PER_UNIT
         self._clear_split(row, a, b)
         row.chars[a:b] = [" "] * (b - a)
-        row.styles[a:b] = [bg_only(self.state.pen)] * (b - a)
+        if self.styled:
+            row.styles[a:b] = [bg_only(self.state.pen)] * (b - a)
 
     def erase_line(self, mode: int) -> None:
         """EL: 0 from the cursor, 1 up to it, 2 the whole line."""

@@ -112,10 +112,10 @@ class Terminal:
 
     def __init__(self, cols: int, rows: int, *, styles: bool = True) -> None:
         self.screen = screen = Screen(cols, rows)
-        self.styles = styles
-        """False: SGR is read but not applied (every cell keeps the default style): for
-        callers that want the text alone, such as the search index. Characters, cursor and
-        REP are the same either way; the pen only ever colours cells."""
+        screen.styled = self.styles = styles
+        """False: SGR is read but not applied (every cell keeps the default style, which is
+        then not stored again): for callers that want the text alone, such as the search
+        index. Characters, cursor and REP are the same either way; the pen only colours."""
         self.state = ParserState()
         self._sgr_memo = BoundedCache[tuple[CellStyle, str], CellStyle](4096)
         self._csi_ops = BoundedCache[str, Callable[[], object]](16384)

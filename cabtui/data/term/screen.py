@@ -27,6 +27,9 @@ class Screen(CursorOps, EditingOps):
         """When a dict (set by whoever wants it, e.g. the search's line tracker): every row
         written since its owner last emptied it, in the order first written. None (the
         player's case) records nothing."""
+        self.styled = True
+        """False (a text-only `Terminal`): the pen never changes, so every cell's style is the
+        default already and writing text or erasing skips storing it again."""
         self._stops_of: frozenset[int] | None = None
         self._stops_sorted: list[int] = []
         self.reset()
@@ -91,6 +94,7 @@ class Screen(CursorOps, EditingOps):
         s = self.state
         cols = s.cols
         pen = s.pen
+        styled = self.styled
         i, end = 0, len(text)
         while i < end:
             if s.x >= cols:
@@ -103,7 +107,8 @@ class Screen(CursorOps, EditingOps):
                 self.written[row] = None
             self._clear_split(row, x, x + n)
             row.chars[x : x + n] = text[i : i + n] if n < end else text
-            row.styles[x : x + n] = [pen] * n
+            if styled:
+                row.styles[x : x + n] = [pen] * n
             i += n
             if s.autowrap:
                 s.x = x + n
