@@ -118,7 +118,9 @@ def kept(index_file: Path) -> list[tuple[int, int]]:
     """(largest id, rows) of each table of lines, as another process sees them."""
     db = sqlite3.connect(index_file)
     try:
-        return [db.execute(f"SELECT max(id), count(*) FROM {t}").fetchone() for t in ("texts", "cell_lines", "screen_lines")]
+        return [
+            db.execute(f"SELECT max(id), count(*) FROM {t}").fetchone() for t in ("texts", "cell_lines", "screen_lines")
+        ]
     finally:
         db.close()
 

@@ -9,16 +9,19 @@ UI shows the cells' hits at once and each recording's as soon as it is indexed.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex as regex_lib
+
 from cabtui.data.problems import Problem
 from cabtui.data.results import CellRow, Results, open_record
 from cabtui.data.search.cache import INDEX_FILE, CacheRefused, cache_folder, ensure_private, inside
-from cabtui.data.search.hits import Hit, Pattern
-from cabtui.data.search.screen_lines import MAX_LINES, ScreenLine, screen_lines
+from cabtui.data.search.hits import WHERE_ORDER, Hit, Pattern
+from cabtui.data.search.screen_lines import MAX_LINES, screen_lines
 from cabtui.data.search.sources import Doc, artifact_docs, record_docs
 from cabtui.data.search.store import Identity, Store, identity, runs_of
 from cabtui.data.term import CastError, load_cast
@@ -234,7 +237,9 @@ class SearchIndex:
         results' order of cells; within a cell: record, tails, spans, calls, then the screen.
         Each distinct text is checked once, then the lines showing it are looked up."""
         regex = pattern.compiled()
-        search_line = pattern.search_line
+        search_line: Callable[[re.Pattern[str] | regex_lib.Pattern[str], str], _Match | None] = pattern.search_line
+        if isinstance(regex, re.Pattern):  # a substring: `re` has no budget to keep, call it directly
+            search_line = _plain_search
         matched: dict[int, tuple[str, tuple[int, int]]] = {}
         if recording is not None:
             shown = []
@@ -266,25 +271,40 @@ class SearchIndex:
         shown: list[tuple[int, int, float, bytes | None, int]],
         matched: dict[int, tuple[str, tuple[int, int]]],
     ) -> list[Hit]:
-        """Recording lines' hits, once for each cell that has the recording."""
+        """Recording lines' hits, once for each cell that has the recording (a query may find
+        a hundred thousand: what is per recording is looked up once)."""
         hits: list[Hit] = []
         seen: set[tuple[int, float, int]] = set()
-        indexed, recordings, rows = scope.indexed, scope.recordings, scope.rows
+        rows = scope.rows
+        per_rec: dict[int, tuple[Path, list[CellRow]] | None] = {}
         for _, rec, at_s, runs, text_id in shown:
-            path = indexed.get(rec)
-            if path is None:
+            if rec in per_rec:
+                known = per_rec[rec]
+            else:
+                path = scope.indexed.get(rec)
+                known = per_rec[rec] = (
+                    None if path is None else (scope.path_of(path), [rows[k] for k in scope.recordings.get(path, ())])
+                )
+            if known is None:
                 continue
+            file, cells = known
             text, span = matched[text_id]
-            at = _time_of(runs, text, span) if runs else at_s
-            file = scope.path_of(path)
-            moment = round(at, 6)
-            for key in recordings.get(path, ()):
-                mark = (key, moment, span[0])
+            at = _time_of(runs, len(text), span) if runs else at_s
+            for row in cells:
+                # times are copied from the recording's events, so one moment is one float
+                mark = (id(row), at, span[0])
                 if mark in seen:  # a spinner or clock beside it: the same moment again
                     continue
                 seen.add(mark)
-                hits.append(Hit(rows[key], "recording", at, text, span, "", file))
+                hits.append(Hit(row, "recording", at, text, span, "", file))
         return hits
+
+
+_Match = re.Match[str] | regex_lib.Match[str]
+
+
+def _plain_search(regex: re.Pattern[str] | regex_lib.Pattern[str], text: str) -> _Match | None:
+    return regex.search(text)
 
 
 def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
@@ -292,15 +312,35 @@ def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return list(hits)
     position = scope.row_position()
-    return sorted(hits, key=lambda h: h.sort_key(position.get(id(h.row), 0)))
+    where = WHERE_ORDER
+    # `Hit.sort_key`, inlined: this sorts every hit of a query
+    return sorted(
+        hits,
+        key=lambda h: (
+            position.get(id(h.row), 0),
+            where.get(h.where, 99),
+            -1.0 if h.at_s is None else h.at_s,
+        ),
+    )
 
 
-def _time_of(blob: bytes | None, text: str, span: tuple[int, int]) -> float:
+def _time_of(blob: bytes, length: int, span: tuple[int, int]) -> float:
+    """When characters `span` of a line of `length` characters were all on screen, from its
+    stored runs: `ScreenLine.time_of` without building the line (this runs once a hit)."""
     runs = runs_of(blob)
-    if not runs:
-        return 0.0
-    end = max(span[1], span[0] + 1)
-    return ScreenLine(text, runs).time_of(span[0], end)
+    start, end = span[0], max(span[1], span[0] + 1)
+    n = len(runs)
+    latest = runs[1] if n >= 2 else 0.0
+    found = False
+    for i in range(0, n, 2):
+        if runs[i] >= end:  # offsets only grow
+            break
+        if (runs[i + 2] if i + 2 < n else length) <= start:
+            continue
+        when = runs[i + 1]
+        if not found or when > latest:
+            latest, found = when, True
+    return latest
 
 
 @dataclass(frozen=True)

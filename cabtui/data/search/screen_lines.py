@@ -25,8 +25,8 @@ import re
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from difflib import SequenceMatcher
+from functools import partial
 
 from cabtui.data.term.asciicast import Recording, parse_resize
 from cabtui.data.term.cells import Row
@@ -225,11 +225,7 @@ class _Tracker:
                 overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
             # A tick (see `_ticks`, inlined: this runs on every tick of every clock): unchanged
             # characters keep their times.
-            if (
-                overwritten
-                and abs(len(gone) - len(came)) <= MAX_TICK_CHARS
-                and letters(gone) == letters(came)
-            ):
+            if overwritten and abs(len(gone) - len(came)) <= MAX_TICK_CHARS and letters(gone) == letters(came):
                 if diff:  # the characters that differ are the XOR's nonzero 32-bit words
                     diff >>= a << 5
                     j = a

@@ -276,7 +276,9 @@ class Store:
         for i in range(0, len(keys), CHUNK):
             chunk = keys[i : i + CHUNK]
             marks = ",".join("?" * len(chunk))
-            texts.update(row[0] for row in self.db.execute(f"SELECT text FROM cell_lines WHERE cell IN ({marks})", chunk))
+            texts.update(
+                row[0] for row in self.db.execute(f"SELECT text FROM cell_lines WHERE cell IN ({marks})", chunk)
+            )
             self.db.execute(f"DELETE FROM cell_lines WHERE cell IN ({marks})", chunk)
             self.db.execute(f"DELETE FROM cells WHERE id IN ({marks})", chunk)
         self._forget_texts(texts)
@@ -355,15 +357,14 @@ class Store:
 
     # --- queries ----------------------------------------------------------------------
 
-    def texts(self, literal: str | None) -> Iterator[tuple[int, str]]:
+    def texts(self, literal: str | None) -> Iterable[tuple[int, str]]:
         """Distinct texts that may hold `literal` (all of its trigrams), or every text (None, a
         literal shorter than a trigram, or no FTS5): the caller checks each exactly."""
         if self.fts and literal is not None and len(literal) >= 3:
-            yield from self.db.execute(
+            return self.db.execute(
                 "SELECT rowid, text FROM texts_fts WHERE texts_fts MATCH ?", (trigram_query(literal),)
             )
-        else:
-            yield from self.db.execute("SELECT id, text FROM texts")
+        return self.db.execute("SELECT id, text FROM texts")
 
     def recording_lines(self, rec: int) -> Iterator[tuple[int, float, bytes | None, int, str]]:
         """Every line of one recording (a few thousand: the index would not narrow it) as
@@ -387,7 +388,7 @@ class Store:
                 chunk,
             ):
                 found.append((line_id, CellLine(cell, kind, ref, at_s), text_id))
-        found.sort(key=_first)
+        found.sort(key=_first)  # ids are unique: the line objects are never compared
         return found
 
     def shown_lines(self, text_ids: list[int]) -> list[tuple[int, int, float, bytes | None, int]]:
@@ -401,7 +402,7 @@ class Store:
             found.extend(
                 self.db.execute(f"SELECT id, rec, at_s, runs, text FROM screen_lines WHERE text IN ({marks})", chunk)
             )
-        found.sort(key=_first)
+        found.sort()  # by id (unique): tuples compare at C speed
         return found
 
     def size_bytes(self) -> int:
@@ -415,7 +416,7 @@ class Store:
         return total
 
 
-def _first(item: tuple[int, ...] | tuple[int, CellLine, int]) -> int:
+def _first(item: tuple[int, CellLine, int]) -> int:
     return item[0]
 
 
