@@ -2,8 +2,10 @@
 
 grep cannot see a full-screen agent's words: they are drawn with cursor moves in the
 alternate screen, a character or a cell at a time, so they are not contiguous in the bytes.
-Here the recording is played once through cabtui's own emulator; after every output event
-each row written since the last check is compared with what it showed before:
+Here the recording is played once through cabtui's own emulator, text only (SGR read, not
+applied: styles are not needed); after every output event each row the emulator reports
+written (`Screen.written`) is compared with what it showed before, on screen or not (a row
+drawn, then scrolled out of a scroll region in the same event, was shown):
 
 - characters added where the row was blank extend the *same* line (a word typed or drawn
   char by char), each character keeping the time of the event that put it there;
@@ -13,7 +15,9 @@ each row written since the last check is compared with what it showed before:
   which keeps only the line's last state, or every tick of `12s` would be a line.
 
 So a match's time is the latest time among its characters: the event that completed it.
-Rows are followed as objects, so a line that scrolls keeps its times. Output that scrolls
+Rows are followed as objects, so a line that scrolls keeps its times. This runs after every
+event of every recording, so it is written for speed: a row is compared as a list of cells,
+and a changed one's first and last changed characters come from one XOR of two integers. Output that scrolls
 more than half a screen in one event is checked every half screen of lines, so a burst
 (`cat`, a test run) is seen, not only its last screen. Bounded: at most `max_lines`
 distinct lines per recording (a flood says so and stops there).
