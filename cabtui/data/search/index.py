@@ -327,17 +327,17 @@ def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
 def _time_of(blob: bytes, length: int, span: tuple[int, int]) -> float:
     """When characters `span` of a line of `length` characters were all on screen, from its
     stored runs: `ScreenLine.time_of` without building the line (this runs once a hit)."""
-    runs = runs_of(blob)
+    offsets, times = runs_of(blob)
     start, end = span[0], max(span[1], span[0] + 1)
-    n = len(runs)
-    latest = runs[1] if n >= 2 else 0.0
+    n = len(offsets)
+    latest = times[0] if n else 0.0
     found = False
-    for i in range(0, n, 2):
-        if runs[i] >= end:  # offsets only grow
+    for i in range(n):
+        if offsets[i] >= end:  # offsets only grow
             break
-        if (runs[i + 2] if i + 2 < n else length) <= start:
+        if (offsets[i + 1] if i + 1 < n else length) <= start:
             continue
-        when = runs[i + 1]
+        when = times[i]
         if not found or when > latest:
             latest, found = when, True
     return latest
