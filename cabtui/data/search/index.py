@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import regex as regex_lib
@@ -237,20 +238,21 @@ class SearchIndex:
         results' order of cells; within a cell: record, tails, spans, calls, then the screen.
         Each distinct text is checked once, then the lines showing it are looked up."""
         regex = pattern.compiled()
-        search_line: Callable[[re.Pattern[str] | regex_lib.Pattern[str], str], _Match | None] = pattern.search_line
-        if isinstance(regex, re.Pattern):  # a substring: `re` has no budget to keep, call it directly
-            search_line = _plain_search
+        # A substring is matched by `re`, which has no time budget to keep: call it directly.
+        search_line: Callable[[str], _Match | None] = (
+            regex.search if isinstance(regex, re.Pattern) else partial(pattern.search_line, regex)
+        )
         matched: dict[int, tuple[str, tuple[int, int]]] = {}
         if recording is not None:
             shown = []
             for line_id, at_s, runs, text_id, text in self.store.recording_lines(recording):
-                found = search_line(regex, text)
+                found = search_line(text)
                 if found is not None:
                     matched[text_id] = (text, found.span())
                     shown.append((line_id, recording, at_s, runs, text_id))
             return order_hits(scope, self._screen_hits(scope, shown, matched))
         for text_id, text in self.store.texts(pattern.literal):
-            found = search_line(regex, text)
+            found = search_line(text)
             if found is not None:
                 matched[text_id] = (text, found.span())
         if not matched:
@@ -303,10 +305,6 @@ class SearchIndex:
 _Match = re.Match[str] | regex_lib.Match[str]
 
 
-def _plain_search(regex: re.Pattern[str] | regex_lib.Pattern[str], text: str) -> _Match | None:
-    return regex.search(text)
-
-
 def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
     """`hits` in the results' order of cells, each cell's grouped (see `Hit.sort_key`)."""
     if len(hits) < 2:
@@ -314,14 +312,15 @@ def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
     position = scope.row_position()
     where = WHERE_ORDER
     # `Hit.sort_key`, inlined: this sorts every hit of a query
-    return sorted(
-        hits,
+    hits = list(hits)
+    hits.sort(
         key=lambda h: (
             position.get(id(h.row), 0),
             where.get(h.where, 99),
             -1.0 if h.at_s is None else h.at_s,
         ),
     )
+    return hits
 
 
 def _time_of(blob: bytes, length: int, span: tuple[int, int]) -> float:
