@@ -180,3 +180,33 @@ def test_the_event_waiter_sees_an_append(tmp_path: Path) -> None:
     thread.join(6)
     waiter.close()
     assert seen and any(p.name == "cells.jsonl" for p in seen[0])
+
+
+def test_a_line_longer_than_a_chunk_is_gathered_part_by_part_up_to_its_newline() -> None:
+    import io
+
+    from cabtui.data.results.growing import _rest_of_line
+
+    class Counted(io.BytesIO):
+        reads = 0
+
+        def read(self, size: int | None = -1, /) -> bytes:
+            Counted.reads += 1
+            return super().read(size)
+
+    long_line = b"x" * 1005 + b"\n" + b"next line\n" * 50
+    handle = Counted(long_line)
+    first = handle.read(10)
+    got = _rest_of_line(handle, first, len(long_line), 10)
+    assert got == long_line[:1010]  # up to the part holding the newline, not one part more
+    assert Counted.reads == 101
+    shrunk = Counted(b"y" * 35)  # the file was cut while it was read: what is there, and no endless wait
+    assert _rest_of_line(shrunk, shrunk.read(10), 1000, 10) == b"y" * 35
+
+
+def test_a_cell_line_of_many_chunks_is_one_row(tmp_path: Path) -> None:
+    lines = public_lines()
+    path = _sweep(tmp_path, [lines[0].rstrip(b"\n")[:-1] + b', "padding": "' + b"p" * 5000 + b'"}\n', lines[1]])
+    index = GrowingIndex(path.parent)
+    rows = [row for chunk in index.chunks(first=64, size=64) for row in chunk.rows]
+    assert [r.line for r in rows] == [1, 2] and index.results.problems == []

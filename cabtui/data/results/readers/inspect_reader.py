@@ -20,6 +20,7 @@ from pydantic_core import ValidationError
 from cabtui.data.memory import BoundedCache
 from cabtui.data.problems import Problem
 from cabtui.data.results.index import CellRow, Source
+from cabtui.data.results.readers import common
 from cabtui.data.results.readers.inspect_cells import RowMaker, sample_record, task_of
 from cabtui.data.results.readers.inspect_log import EVAL_SUFFIX, LogError, LogHead, is_json_log, read_head, read_sample
 from cabtui.data.text import one_line
@@ -70,7 +71,7 @@ class InspectReader:
     def rows(self, found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
         """Every sample of every log below the sweep's folder (or of the one log given)."""
         for log, sweep_id in _logs(found.cells, found.folder_name):
-            yield from self._log_rows(log, sweep_id, full)
+            yield from common.per_file_rows(log, self._log_rows(log, sweep_id, full))
 
     def _log_rows(self, log: Path, sweep_id: str, full: bool) -> Iterator[CellRow | Problem]:
         name = str(log)
@@ -87,7 +88,7 @@ class InspectReader:
             try:
                 row = make(line, summary)
             except (ValueError, TypeError, KeyError, AttributeError) as err:
-                yield Problem(name, line, f"sample {one_line(repr(summary.get('id')), 60)}: {_why(err)}")
+                yield Problem(name, line, f"sample {one_line(repr(summary.id), 60)}: {_why(err)}")
                 continue
             yield row
             if full:
