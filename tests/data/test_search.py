@@ -320,3 +320,73 @@ def test_a_line_of_millions_of_overwrites_is_read_in_one_pass() -> None:
 
     line = "A" * 2_000_000 + "\rB" * 2_000_000 + "\rdone"
     assert shown_lines(line) == [("done" + "A" * 1_999_996)[:MAX_LINE_CHARS]]
+
+
+def test_lines_drawn_and_scrolled_out_of_a_region_within_one_event_are_found() -> None:
+    """A log pane inside a scroll region (DECSTBM) that scrolls several lines in one event:
+    the rows that left the region were shown, and are found with that event's time."""
+    pane = "\x1b[2;4r\x1b[4;1H" + "".join(f"pane line {i}\r\n" for i in range(6)) + "\x1b[r"
+    events = [Event(0.5, "o", ALT_ON), Event(1.5, "o", pane), Event(3.0, "o", ALT_OFF)]
+    texts = {line.text: line.first_s for line in screen_lines(recording(events)).lines}
+    assert {f"pane line {i}" for i in range(6)} <= set(texts)
+    assert texts["pane line 0"] == pytest.approx(1.5)
+
+
+def test_a_line_shown_in_many_cells_is_kept_once_and_found_in_each(tmp_path: Path) -> None:
+    import sqlite3
+
+    folder = make_sweep(tmp_path)
+    cache = tmp_path / "cache"
+    hits = search(folder, cache, "most recent call")
+    assert sorted((h.row.task, h.where) for h in hits) == [
+        ("polyglot/c", "stderr_tail"),
+        ("polyglot/rust", "stderr_tail"),
+    ]
+    db = sqlite3.connect(cache / "search-index.sqlite3")
+    try:
+        count = db.execute("SELECT count(*) FROM texts WHERE text = 'Traceback (most recent call last):'").fetchone()
+    finally:
+        db.close()
+    assert count == (1,)  # the two cells' tails hold one text
+
+
+def test_a_batch_of_recordings_that_fails_is_indexed_again_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that fails part-way through a batch keeps none of the batch: the recordings are
+    not taken as read, so the next search indexes them and finds what they show."""
+    folder = make_sweep(tmp_path)
+    cells = folder / "cells.jsonl"
+    other = record("polyglot/go", artifacts={"recording": "cells/go/recording.cast"})
+    cells.write_text(cells.read_text() + json.dumps(other) + "\n")
+    write_cast(folder / "cells/go/recording.cast", [Event(0.2, "o", "go vet: Traceback here\r\n")])
+    cache = tmp_path / "cache"
+    real = store_module.Store._put_recording
+    calls: list[str] = []
+
+    def failing(self: store_module.Store, path: str, *args: Any) -> int:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(self, path, *args)
+
+    monkeypatch.setattr(store_module.Store, "_put_recording", failing)
+    with pytest.raises(OSError, match="disk full"):
+        search(folder, cache, "Traceback")
+    monkeypatch.setattr(store_module.Store, "_put_recording", real)
+    results = load(folder)
+    index = SearchIndex.open(folder, folder=cache)
+    assert len(index.scope(results).pending) == 2  # the first one went with the batch
+    index.close()
+    hits = search(folder, cache, "Traceback")
+    assert {h.row.task for h in hits if h.where == "recording"} == {"polyglot/rust", "polyglot/go"}
+
+
+@pytest.mark.parametrize("outside", [False, True])
+def test_a_cells_artifact_paths_are_kept_compactly_and_read_back(tmp_path: Path, outside: bool) -> None:
+    base = str(tmp_path / "sweep")
+    where = str(tmp_path / "elsewhere") if outside else base + "/cells/rust"
+    deps = ((where + "/trace.jsonl", (12, 34)), (where + "/recording.cast", (-1, -1)), (base + "/x.jsonl", (5, 6)))
+    kept = store_module._dump_deps(deps, base)
+    assert kept.count("cells/rust") <= 1 and kept.count("elsewhere") <= 1
+    assert store_module._parse_deps(kept, base) == deps

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cabtui.data.term import FramePlayer, Terminal
 from cabtui.data.term.asciicast import parse_cast_lines
+from cabtui.data.term.frames import DEFAULT_STYLE
 
 E = "\x1b"
 
@@ -169,3 +170,34 @@ def test_v3_intervals_and_v2_times_agree_and_are_monotone(intervals: list[float]
             assert t - previous <= limit + 1e-9
             previous = t
     assert rec3.duration == (t3[-1] if t3 else 0.0)
+
+
+@given(fragments)
+def test_a_text_only_terminal_shows_the_same_text_and_cursor_in_the_default_style(parts: list[str]) -> None:
+    """What the search index emulates: SGR read but not applied, styles never stored. After
+    every fragment the characters, cursor and screen are those of the full emulator."""
+    full, text_only = Terminal(12, 6), Terminal(12, 6, styles=False)
+    for part in parts:
+        full.feed(part)
+        text_only.feed(part)
+        want, got = full.frame(0), text_only.frame(0)
+        assert got.text_lines() == want.text_lines()
+        assert (got.cursor, got.cursor_visible, got.alt_screen) == (want.cursor, want.cursor_visible, want.alt_screen)
+        assert all(seg.style == DEFAULT_STYLE for line in got.lines for seg in line)
+
+
+@given(fragments, fragments)
+def test_every_row_whose_cells_changed_is_reported_written(before: list[str], parts: list[str]) -> None:
+    """`Screen.written` (what the search's line tracker compares) misses no change: a row not
+    in it after a feed has the cells it had before."""
+    term = feed_all(before)
+    screen = term.screen
+    screen.written = {}
+    for part in parts:
+        rows = [*screen.lines, *(screen.main_lines or [])]
+        was = {id(row): list(row.chars) for row in rows}
+        screen.written.clear()
+        term.feed(part)
+        for row in rows:
+            if row not in screen.written:
+                assert row.chars == was[id(row)]

@@ -12,7 +12,8 @@ import regex as regex_lib
 from cabtui.data.results import CellRow
 from cabtui.data.search.sources import WHERE
 
-_WHERE_ORDER = {where: i for i, where in enumerate(WHERE)}
+WHERE_ORDER = {where: i for i, where in enumerate(WHERE)}
+"""Each place's rank in a cell's hits (`Hit.sort_key`)."""
 
 
 class BadPattern(ValueError):
@@ -111,4 +112,4 @@ class Hit:
     def sort_key(self, position: int) -> tuple[int, int, float]:
         """Cells in the results' order; in a cell, by `WHERE`, then by time (a stable sort
         keeps a field's lines in order)."""
-        return (position, _WHERE_ORDER.get(self.where, 99), -1.0 if self.at_s is None else self.at_s)
+        return (position, WHERE_ORDER.get(self.where, 99), -1.0 if self.at_s is None else self.at_s)

@@ -9,16 +9,20 @@ UI shows the cells' hits at once and each recording's as soon as it is indexed.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+
+import regex as regex_lib
 
 from cabtui.data.problems import Problem
 from cabtui.data.results import CellRow, Results, open_record
 from cabtui.data.search.cache import INDEX_FILE, CacheRefused, cache_folder, ensure_private, inside
-from cabtui.data.search.hits import Hit, Pattern
-from cabtui.data.search.screen_lines import MAX_LINES, ScreenLine, screen_lines
+from cabtui.data.search.hits import WHERE_ORDER, Hit, Pattern
+from cabtui.data.search.screen_lines import MAX_LINES, screen_lines
 from cabtui.data.search.sources import Doc, artifact_docs, record_docs
 from cabtui.data.search.store import Identity, Store, identity, runs_of
 from cabtui.data.term import CastError, load_cast
@@ -42,6 +46,23 @@ class Scope:
     """Recordings not indexed yet (or changed since), in the results' order."""
     problems: list[Problem] = field(default_factory=list)
     """Cells that could not be read, recordings that could not be played or were cut short."""
+    paths: dict[str, Path] = field(default_factory=dict)
+    """Each recording's `Path`, made once (a query may find thousands of its lines)."""
+
+    _by_row: tuple[int, dict[int, int]] = field(default=(-1, {}), init=False, repr=False, compare=False)
+
+    def row_position(self) -> dict[int, int]:
+        """Each row's place in the results' order, by the row's id (made again only when
+        `position` grew: a progressive search sorts once per recording)."""
+        if self._by_row[0] != len(self.position):
+            self._by_row = (len(self.position), {id(self.rows[k]): p for k, p in self.position.items()})
+        return self._by_row[1]
+
+    def path_of(self, recording: str) -> Path:
+        found = self.paths.get(recording)
+        if found is None:
+            found = self.paths[recording] = Path(recording)
+        return found
 
 
 def _deps(row: CellRow, named: dict[str, str | None]) -> tuple[tuple[str, Identity], ...]:
@@ -214,43 +235,111 @@ class SearchIndex:
 
     def search(self, scope: Scope, pattern: Pattern, *, recording: int | None = None) -> list[Hit]:
         """Every hit of `pattern` in `scope` (only in recording `recording`, if given), in the
-        results' order of cells; within a cell: record, tails, spans, calls, then the screen."""
+        results' order of cells; within a cell: record, tails, spans, calls, then the screen.
+        Each distinct text is checked once, then the lines showing it are looked up."""
         regex = pattern.compiled()
+        # A substring is matched by `re`, which has no time budget to keep: call it directly.
+        search_line: Callable[[str], _Match | None] = (
+            regex.search if isinstance(regex, re.Pattern) else partial(pattern.search_line, regex)
+        )
+        matched: dict[int, tuple[str, tuple[int, int]]] = {}
+        if recording is not None:
+            shown = []
+            for line_id, at_s, runs, text_id, text in self.store.recording_lines(recording):
+                found = search_line(text)
+                if found is not None:
+                    matched[text_id] = (text, found.span())
+                    shown.append((line_id, recording, at_s, runs, text_id))
+            return order_hits(scope, self._screen_hits(scope, shown, matched))
+        for text_id, text in self.store.texts(pattern.literal):
+            found = search_line(text)
+            if found is not None:
+                matched[text_id] = (text, found.span())
+        if not matched:
+            return []
+        ids = list(matched)
+        rows = scope.rows
+        hits: list[Hit] = []
+        for _, line, text_id in self.store.cell_lines(ids):
+            if line.cell in rows:
+                text, span = matched[text_id]
+                hits.append(Hit(rows[line.cell], line.kind, line.at_s, text, span, line.ref))
+        hits += self._screen_hits(scope, self.store.shown_lines(ids), matched)
+        return order_hits(scope, hits)
+
+    @staticmethod
+    def _screen_hits(
+        scope: Scope,
+        shown: list[tuple[int, int, float, bytes | None, int]],
+        matched: dict[int, tuple[str, tuple[int, int]]],
+    ) -> list[Hit]:
+        """Recording lines' hits, once for each cell that has the recording (a query may find
+        a hundred thousand: what is per recording is looked up once)."""
         hits: list[Hit] = []
         seen: set[tuple[int, float, int]] = set()
-        for doc in self.store.candidates(pattern.literal, rec=recording, cells=recording is None):
-            found = pattern.search_line(regex, doc.text)
-            if found is None:
+        rows = scope.rows
+        per_rec: dict[int, tuple[Path, list[CellRow]] | None] = {}
+        for _, rec, at_s, runs, text_id in shown:
+            if rec in per_rec:
+                known = per_rec[rec]
+            else:
+                path = scope.indexed.get(rec)
+                known = per_rec[rec] = (
+                    None if path is None else (scope.path_of(path), [rows[k] for k in scope.recordings.get(path, ())])
+                )
+            if known is None:
                 continue
-            span = found.span()
-            if doc.rec is not None:
-                path = scope.indexed.get(doc.rec)
-                if path is None:
+            file, cells = known
+            text, span = matched[text_id]
+            at = _time_of(runs, len(text), span) if runs else at_s
+            for row in cells:
+                # times are copied from the recording's events, so one moment is one float
+                mark = (id(row), at, span[0])
+                if mark in seen:  # a spinner or clock beside it: the same moment again
                     continue
-                at = _time_of(doc.runs, doc.text, span) if doc.runs else doc.at_s or 0.0
-                for key in scope.recordings.get(path, ()):
-                    mark = (key, round(at, 6), span[0])
-                    if mark in seen:  # a spinner or clock beside it: the same moment again
-                        continue
-                    seen.add(mark)
-                    hits.append(Hit(scope.rows[key], "recording", at, doc.text, span, "", Path(path)))
-            elif doc.cell is not None and doc.cell in scope.rows:
-                hits.append(Hit(scope.rows[doc.cell], doc.kind, doc.at_s, doc.text, span, doc.ref))
-        return order_hits(scope, hits)
+                seen.add(mark)
+                hits.append(Hit(row, "recording", at, text, span, "", file))
+        return hits
+
+
+_Match = re.Match[str] | regex_lib.Match[str]
 
 
 def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
     """`hits` in the results' order of cells, each cell's grouped (see `Hit.sort_key`)."""
-    position = {id(scope.rows[k]): p for k, p in scope.position.items()}
-    return sorted(hits, key=lambda h: h.sort_key(position.get(id(h.row), 0)))
+    if len(hits) < 2:
+        return list(hits)
+    position = scope.row_position()
+    where = WHERE_ORDER
+    # `Hit.sort_key`, inlined: this sorts every hit of a query
+    hits = list(hits)
+    hits.sort(
+        key=lambda h: (
+            position.get(id(h.row), 0),
+            where.get(h.where, 99),
+            -1.0 if h.at_s is None else h.at_s,
+        ),
+    )
+    return hits
 
 
-def _time_of(blob: bytes | None, text: str, span: tuple[int, int]) -> float:
-    runs = runs_of(blob)
-    if not runs:
-        return 0.0
-    end = max(span[1], span[0] + 1)
-    return ScreenLine(text, runs).time_of(span[0], end)
+def _time_of(blob: bytes, length: int, span: tuple[int, int]) -> float:
+    """When characters `span` of a line of `length` characters were all on screen, from its
+    stored runs: `ScreenLine.time_of` without building the line (this runs once a hit)."""
+    offsets, times = runs_of(blob)
+    start, end = span[0], max(span[1], span[0] + 1)
+    n = len(offsets)
+    latest = times[0] if n else 0.0
+    found = False
+    for i in range(n):
+        if offsets[i] >= end:  # offsets only grow
+            break
+        if (offsets[i + 1] if i + 1 < n else length) <= start:
+            continue
+        when = times[i]
+        if not found or when > latest:
+            latest, found = when, True
+    return latest
 
 
 @dataclass(frozen=True)
@@ -277,15 +366,18 @@ def search_progressively(
     batch: list[Hit] = []
     done = 0
     last = time.monotonic()
-    for path in list(scope.pending):
-        if should_stop is not None and should_stop():
-            return
-        file_id = index.index_recording(scope, path, should_stop=should_stop)
-        done += 1
-        if file_id is not None:
-            batch.extend(index.search(scope, pattern, recording=file_id))
-        if time.monotonic() - last >= min_interval_s:
-            yield Found(batch, done, total)
-            batch, last = [], time.monotonic()
+    try:
+        for path in list(scope.pending):
+            if should_stop is not None and should_stop():
+                return
+            file_id = index.index_recording(scope, path, should_stop=should_stop)
+            done += 1
+            if file_id is not None:
+                batch.extend(index.search(scope, pattern, recording=file_id))
+            if time.monotonic() - last >= min_interval_s:
+                yield Found(batch, done, total)
+                batch, last = [], time.monotonic()
+    finally:
+        index.store.flush()  # the last batch of recordings, even when stopped or abandoned
     if batch or done:
         yield Found(batch, done, total)

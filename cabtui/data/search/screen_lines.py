@@ -2,8 +2,10 @@
 
 grep cannot see a full-screen agent's words: they are drawn with cursor moves in the
 alternate screen, a character or a cell at a time, so they are not contiguous in the bytes.
-Here the recording is played once through cabtui's own emulator; after every output event
-each row written since the last check is compared with what it showed before:
+Here the recording is played once through cabtui's own emulator, text only (SGR read, not
+applied: styles are not needed); after every output event each row the emulator reports
+written (`Screen.written`) is compared with what it showed before, on screen or not (a row
+drawn, then scrolled out of a scroll region in the same event, was shown):
 
 - characters added where the row was blank extend the *same* line (a word typed or drawn
   char by char), each character keeping the time of the event that put it there;
@@ -13,7 +15,9 @@ each row written since the last check is compared with what it showed before:
   which keeps only the line's last state, or every tick of `12s` would be a line.
 
 So a match's time is the latest time among its characters: the event that completed it.
-Rows are followed as objects, so a line that scrolls keeps its times. Output that scrolls
+Rows are followed as objects, so a line that scrolls keeps its times. This runs after every
+event of every recording, so it is written for speed: a row is compared as a list of cells,
+and a changed one's first and last changed characters come from one XOR of two integers. Output that scrolls
 more than half a screen in one event is checked every half screen of lines, so a burst
 (`cat`, a test run) is seen, not only its last screen. Bounded: at most `max_lines`
 distinct lines per recording (a flood says so and stops there).
@@ -26,6 +30,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import partial
 
 from cabtui.data.term.asciicast import Recording, parse_resize
 from cabtui.data.term.cells import Row
@@ -89,19 +94,30 @@ class ScreenText:
 class _Line:
     """A row's text as last seen, with one time per character."""
 
-    __slots__ = ("chars", "text", "times")
+    __slots__ = ("cells", "code", "text", "times")
 
-    def __init__(self, text: str, times: list[float], chars: tuple[str, ...]) -> None:
+    def __init__(self, text: str, times: list[float], cells: list[str]) -> None:
         self.text = text
         self.times = times
-        self.chars = chars
-        """The row's cells as last seen (compared before any string is built)."""
+        self.cells = cells
+        """A copy of the row's cells as last seen (compared before any string is built)."""
+        self.code: int | None = None
+        """`text` as one integer (see `_code`), once made."""
+
+
+def _code(text: str) -> int:
+    """`text` as an integer, 32 bits a character from the lowest: the XOR of two of these,
+    for texts of one length, has its lowest and highest set bits in the first and last
+    characters that differ (two C-speed conversions instead of comparing slices)."""
+    return int.from_bytes(text.encode("utf-32-le", "surrogatepass"), "little")
 
 
 def _common_prefix(a: str, b: str, limit: int) -> int:
     """Length of the common prefix of `a` and `b`, at most `limit` (a bisection of slice
     comparisons: a few C-speed compares instead of a Python loop over every column)."""
-    lo, hi = 0, limit
+    if not limit or a[0] != b[0]:
+        return 0
+    lo, hi = 1, limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if a[lo:mid] == b[lo:mid]:
@@ -112,8 +128,14 @@ def _common_prefix(a: str, b: str, limit: int) -> int:
 
 
 def _common_suffix(a: str, b: str, limit: int) -> int:
+    if not limit or a[-1] != b[-1]:
+        return 0
     la, lb = len(a), len(b)
-    lo, hi = 0, limit
+    # Rows end in blanks: count them at C speed, then bisect only what precedes them.
+    blank_a, blank_b = la - len(a.rstrip(" ")), lb - len(b.rstrip(" "))
+    if blank_a != blank_b:
+        return min(blank_a, blank_b, limit)
+    lo, hi = max(1, min(blank_a, limit)), limit
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
@@ -126,17 +148,18 @@ def _common_suffix(a: str, b: str, limit: int) -> int:
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
-def _letters(text: str) -> str:
-    """`text`'s letters alone (a regex: C speed, this runs on every tick of a clock)."""
-    return _NOT_LETTERS.sub("", text)
+_letters: Callable[[str], str] = partial(_NOT_LETTERS.sub, "")
+"""`text`'s letters alone (a regex: C speed, this runs on every tick of a clock)."""
 
 
-def _ticks(old: str, new: str) -> bool:
+def _ticks(gone: str, came: str) -> bool:
     """A clock, counter or spinner moving in place: the row's letters are the same, in the same
     order, and its length changed by at most a few characters (`9s` -> `10s`). Such a line is
     kept once (its last state); its other characters keep the time they first appeared, so
-    one line per tick does not fill the index."""
-    return abs(len(old) - len(new)) <= MAX_TICK_CHARS and _letters(old) == _letters(new)
+    one line per tick does not fill the index. Given the part that changed (`gone` became
+    `came`, between a common prefix and suffix): letters are a filter, so the rows' letters
+    agree exactly when those of the changed parts do."""
+    return abs(len(gone) - len(came)) <= MAX_TICK_CHARS and _letters(gone) == _letters(came)
 
 
 def _carried(times: list[float], gone: str, came: str, t: float) -> list[float]:
@@ -160,38 +183,70 @@ class _Tracker:
         self.done: list[ScreenLine] = []
         self.flooded = False
 
-    def check(self, rows: list[Row], t: float) -> None:
-        """Compare every row written since the last check with its line."""
+    def check(self, written: dict[Row, None], t: float) -> None:
+        """Compare every row written since the last check with its line, and forget them."""
         live = self.live
-        for row in [r for r in rows if r.frozen is None]:
-            chars = row.freeze()[0]  # clean again: the next check skips it unless it is written
+        letters = _letters
+        for row in written:
+            cells = row.chars
             line = live.get(row)
             if line is None:
-                text = "".join(chars)
+                text = "".join(cells)
                 if text.strip(" "):
-                    live[row] = _Line(text, [t] * len(text), chars)
+                    live[row] = _Line(text, [t] * len(text), cells[:])
                 continue
-            if chars == line.chars:  # redrawn as it was (a full-screen redraw): no string built
+            if cells == line.cells:  # redrawn as it was (a full-screen redraw): no string built
                 continue
-            line.chars = chars
-            text = "".join(chars)
+            line.cells = cells[:]
+            text = "".join(cells)
             old = line.text
             if text == old:
                 continue
-            limit = min(len(old), len(text))
-            a = _common_prefix(old, text, limit)
-            c = _common_suffix(old, text, limit - a)
-            gone = old[a : len(old) - c]
-            came = text[a : len(text) - c]
-            overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
             times = line.times
-            if overwritten and _ticks(old, text):  # a tick: unchanged characters keep their times
-                times[a : len(old) - c] = _carried(times[a : len(old) - c], gone, came, t)
+            if len(text) == len(old):  # the usual case: the row's width in characters is the same
+                code = _code(text)
+                diff = code ^ (line.code if line.code is not None else _code(old))
+                line.code = code
+                a = ((diff & -diff).bit_length() - 1) >> 5
+                end = ((diff.bit_length() - 1) >> 5) + 1
+                gone = old[a:end]
+                came = text[a:end]
+            else:
+                line.code = None
+                diff = 0
+                limit = min(len(old), len(text))
+                a = _common_prefix(old, text, limit)
+                c = _common_suffix(old, text, limit - a)
+                end = len(old) - c
+                gone = old[a:end]
+                came = text[a : len(text) - c]
+            # `gone[0]` differs from `came[0]` (or `came` is empty): shown and not blank is overwritten
+            if not gone or gone[0] != " ":
+                overwritten = bool(gone)
+            elif not gone.strip(" "):  # only blanks were drawn over (a word typed, a line drawn)
+                overwritten = False
+            else:
+                overwritten = any(o != " " and (j >= len(came) or came[j] != o) for j, o in enumerate(gone))
+            # A tick (see `_ticks`, inlined: this runs on every tick of every clock): unchanged
+            # characters keep their times.
+            if overwritten and abs(len(gone) - len(came)) <= MAX_TICK_CHARS and letters(gone) == letters(came):
+                if diff:  # the characters that differ are the XOR's nonzero 32-bit words
+                    diff >>= a << 5
+                    j = a
+                    while diff:
+                        skip = ((diff & -diff).bit_length() - 1) >> 5
+                        j += skip
+                        times[j] = t
+                        diff >>= (skip + 1) << 5
+                        j += 1
+                else:
+                    times[a:end] = _carried(times[a:end], gone, came, t)
             else:
                 if overwritten:
                     self.finish(line)  # something shown was overwritten or erased: that text ends here
-                times[a : len(old) - c] = [t] * len(came)
+                times[a:end] = [t] * len(came)
             line.text = text
+        written.clear()
 
     def finish(self, line: _Line) -> None:
         """Keep a line's current text (once per distinct text)."""
@@ -251,36 +306,41 @@ def screen_lines(
 ) -> ScreenText:
     """Play `recording` once and return every distinct line its screen showed, with times."""
     store = Events.of(recording.events)
-    term = Terminal(recording.cols, recording.rows)
+    term = Terminal(recording.cols, recording.rows, styles=False)  # the text alone is wanted
     screen = term.screen
+    written: dict[Row, None] = {}
+    screen.written = written
     tracker = _Tracker(max_lines)
     complete = True
+    times, feed, check = store.times, term.feed, tracker.check
+    half, crowd = max(1, screen.rows // 2), 4 * screen.rows + 16
+    """Lines per check in a burst; live lines past which rows off the screen are forgotten."""
     for i in range(len(store)):
         code = store.code(i)
-        t = store.times[i]
         if code == "o":
             data = store.data(i)
-            half = max(1, screen.rows // 2)
-            if data.count("\n", 0, len(data)) > half:
+            if data.count("\n") > half:
                 for piece in _pieces(data, half):
-                    term.feed(piece)
-                    tracker.check(screen.lines, t)
-                    if len(tracker.live) > 4 * screen.rows + 16:
+                    feed(piece)
+                    check(written, times[i])
+                    if len(tracker.live) > crowd:
                         tracker.forget(_on_screen(screen.lines, screen.main_lines))
                 continue
-            term.feed(data)
+            feed(data)
         elif code == "r":
             size = parse_resize(store.data(i))
             if size is None:
                 continue
             term.resize(*size)
+            half, crowd = max(1, screen.rows // 2), 4 * screen.rows + 16
         else:
             continue
-        tracker.check(screen.lines, t)
-        if len(tracker.live) > 4 * screen.rows + 16:
-            tracker.forget(_on_screen(screen.lines, screen.main_lines))
-        if tracker.flooded:
-            break
+        if written:  # an event that only moved the cursor (or drew nothing) has nothing to compare
+            check(written, times[i])
+            if len(tracker.live) > crowd:
+                tracker.forget(_on_screen(screen.lines, screen.main_lines))
+            if tracker.flooded:
+                break
         if should_stop is not None and i % 512 == 0 and should_stop():
             complete = False
             break

@@ -13,6 +13,8 @@ class EditingOps:
 
     state: ScreenState
     lines: list[Row]
+    written: dict[Row, None] | None
+    styled: bool
     work: int
     """Units of work done beyond reading the input (see cells.CELLS_PER_UNIT): the keyframe
     cost model adds it, so an erase of a 1000x1000 screen is not priced as 4 characters."""
@@ -75,10 +77,13 @@ class EditingOps:
             return
         row = self.lines[y]
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
         self.work += (b - a) // CELLS_PER_UNIT
         self._clear_split(row, a, b)
         row.chars[a:b] = [" "] * (b - a)
-        row.styles[a:b] = [bg_only(self.state.pen)] * (b - a)
+        if self.styled:
+            row.styles[a:b] = [bg_only(self.state.pen)] * (b - a)
 
     def erase_line(self, mode: int) -> None:
         """EL: 0 from the cursor, 1 up to it, 2 the whole line."""
@@ -119,6 +124,8 @@ class EditingOps:
         n = min(n, cols - x)
         row = self.lines[s.y]
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
         self.work += cols // CELLS_PER_UNIT
         self._clear_split(row, x, x)
         style = bg_only(s.pen)
@@ -136,6 +143,8 @@ class EditingOps:
         n = min(n, cols - x)
         row = self.lines[s.y]
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
         self.work += cols // CELLS_PER_UNIT
         self._clear_split(row, x, x + n)
         style = bg_only(s.pen)
@@ -147,6 +156,8 @@ class EditingOps:
         """DECALN: fill the screen with E, home the cursor, reset the region."""
         s = self.state
         self.lines = [Row(["E"] * s.cols, [DEFAULT_STYLE] * s.cols) for _ in range(s.rows)]
+        if self.written is not None:
+            self.written.update(dict.fromkeys(self.lines))
         self.work += s.rows * s.cols // CELLS_PER_UNIT
         s.top, s.bottom = 0, s.rows - 1
         s.x = s.y = 0

@@ -110,8 +110,12 @@ class Terminal:
     had never stopped.
     """
 
-    def __init__(self, cols: int, rows: int) -> None:
+    def __init__(self, cols: int, rows: int, *, styles: bool = True) -> None:
         self.screen = screen = Screen(cols, rows)
+        screen.styled = self.styles = styles
+        """False: SGR is read but not applied (every cell keeps the default style, which is
+        then not stored again): for callers that want the text alone, such as the search
+        index. Characters, cursor and REP are the same either way; the pen only colours."""
         self.state = ParserState()
         self._sgr_memo = BoundedCache[tuple[CellStyle, str], CellStyle](4096)
         self._csi_ops = BoundedCache[str, Callable[[], object]](16384)
@@ -310,7 +314,7 @@ class Terminal:
                 return self._soft_reset
             return self._forget_last  # replies, cursor shape, key modes...: nothing to show
         if final == "m":
-            return lambda: self._sgr(params)
+            return (lambda: self._sgr(params)) if self.styles else self._forget_last
         if private:
             return self._private_modes_op([csi_number(p) for p in params[1:].split(";")], final == "h")
         args = [csi_number(p) for p in params.split(";")] if params else [0]

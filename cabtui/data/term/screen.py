@@ -23,6 +23,13 @@ class Screen(CursorOps, EditingOps):
     def __init__(self, cols: int, rows: int) -> None:
         self.state = ScreenState.power_on(max(1, min(cols, MAX_COLS)), max(1, min(rows, MAX_ROWS)))
         self.work = 0
+        self.written: dict[Row, None] | None = None
+        """When a dict (set by whoever wants it, e.g. the search's line tracker): every row
+        written since its owner last emptied it, in the order first written. None (the
+        player's case) records nothing."""
+        self.styled = True
+        """False (a text-only `Terminal`): the pen never changes, so every cell's style is the
+        default already and writing text or erasing skips storing it again."""
         self._stops_of: frozenset[int] | None = None
         self._stops_sorted: list[int] = []
         self.reset()
@@ -87,6 +94,7 @@ class Screen(CursorOps, EditingOps):
         s = self.state
         cols = s.cols
         pen = s.pen
+        styled = self.styled
         i, end = 0, len(text)
         while i < end:
             if s.x >= cols:
@@ -95,9 +103,12 @@ class Screen(CursorOps, EditingOps):
             n = min(end - i, cols - x)
             row = self.lines[s.y]
             row.segs = row.frozen = None
+            if self.written is not None:
+                self.written[row] = None
             self._clear_split(row, x, x + n)
             row.chars[x : x + n] = text[i : i + n] if n < end else text
-            row.styles[x : x + n] = [pen] * n
+            if styled:
+                row.styles[x : x + n] = [pen] * n
             i += n
             if s.autowrap:
                 s.x = x + n
@@ -146,6 +157,8 @@ class Screen(CursorOps, EditingOps):
             return
         row = self.lines[s.y]
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
         self._clear_split(row, x, x + width)
         row.chars[x] = ch
         row.styles[x] = s.pen
@@ -168,6 +181,8 @@ class Screen(CursorOps, EditingOps):
             return
         row.chars[px] += ch
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
 
     def after_joiner(self) -> bool:
         """Whether the cell before the cursor ends in a zero-width joiner: the next non-ASCII
@@ -239,6 +254,8 @@ class Screen(CursorOps, EditingOps):
 
     def _resize_row(self, row: Row, old_cols: int) -> None:
         row.segs = row.frozen = None
+        if self.written is not None:
+            self.written[row] = None
         cols = self.state.cols
         if cols < old_cols:
             if row.chars[cols] == WIDE_TAIL:
