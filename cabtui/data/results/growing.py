@@ -16,6 +16,7 @@ that yields chunks of the same `CellRow`s.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,14 +24,19 @@ from pathlib import Path
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SweepSource, UnreadablePath, find_sources
+from cabtui.data.results.duplicates import Seen, duplicate_message
 from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
-from cabtui.data.results.lines import BOM, Parsed, failure, parse_line, read_sweep_info
+from cabtui.data.results.lines import BOM, Parsed, failure, index_row, parse_line, read_sweep_info
 
 FIRST_CHUNK = 256 << 10
 """Bytes of the first read: about 130 cells, parsed in milliseconds, so a screen has data at once."""
 
 CHUNK = 4 << 20
 """Bytes of every later read: large enough that a chunk's overhead is nothing, small enough to show progress."""
+
+READ_BUFFER = 1 << 20
+"""The file's read buffer: its lines are taken one by one from it (at 8 KiB, the reads cost a tenth
+of the load; cutting 4 MiB blocks into lines with `bytes.split` cost more)."""
 
 QUIET_S = 10.0
 """A last line without its newline is reported once its file has not grown for this long."""
@@ -126,7 +132,7 @@ class GrowingIndex:
         self.by_id: dict[str, Sweep] = {}
         self.tails: dict[Path, FileTail] = {}
         self.done = 0
-        self._seen: dict[str, dict[object, CellRow]] = {}
+        self._seen: dict[str, Seen] = {}
         """Per sweep, the first row of each cell id and of each (tui, model, task, run)."""
         self._orphans: list[OSError] = []
         if sources is None:
@@ -204,20 +210,17 @@ class GrowingIndex:
         sweep = self.sweep(sweep_id, title)
         seen = self._seen.get(sweep_id)
         if seen is None:
-            seen = self._seen[sweep_id] = _seen_of(sweep.cells)
-        identity = (row.tui, row.model, row.task, row.run)
-        first = seen.get(row.cell_id) or seen.get(identity)
+            seen = self._seen[sweep_id] = Seen(sweep.cells)
+        first = seen.first(row)
         chunk.sweeps.add(sweep_id)
         if first is None:
-            seen[row.cell_id] = seen[identity] = row
             sweep.cells.append(row)
             chunk.rows.append(row)
             return
-        message = f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
-        self._problem(Problem(str(row.source.path), row.line, message), sweep_id, None, chunk)
+        self._problem(Problem(str(row.source.path), row.line, duplicate_message(row, first)), sweep_id, None, chunk)
 
     def forget_seen(self) -> None:
-        """Drop the duplicate-check tables (two keys a cell, a sixth of the index's memory).
+        """Drop the duplicate-check tables (two entries a cell).
 
         Called once the first read is done: the views built next reuse the memory, and a
         sweep that grows again builds its table anew from its cells, once.
@@ -303,51 +306,43 @@ class GrowingIndex:
         self.done += tail.size
 
     def _read_into(self, tail: FileTail, limit: int, chunk: Chunk) -> None:
-        """Take the whole lines of the next `limit` bytes; hold back a last line still being written."""
+        """Take the whole lines of the next `limit` bytes (at least one line); hold back a last
+        line still being written."""
         file = tail.source.path
         name = str(file)
         if not file.is_file():  # a FIFO or device named cells.jsonl would block the read
             tail.pending.append(Problem(name, 0, "not a regular file; skipped"))
             tail.dead = True
             return
+        rest = b""
         try:
-            with file.open("rb") as handle:
+            with io.BufferedReader(io.FileIO(file), READ_BUFFER) as handle:
                 size = os.fstat(handle.fileno()).st_size
                 if size < tail.offset:
                     tail.pending.append(Problem(name, 0, "the file shrank since it was read; reload to read it again"))
                     tail.dead = True
                     return
                 handle.seek(tail.offset)
-                block = handle.read(limit)
-                while b"\n" not in block and tail.offset + len(block) < size:  # one line longer than a chunk
-                    block += handle.read(limit)
+                if tail.open_line and handle.peek(1)[:1] == b"\n":  # the newline of the line taken without it
+                    handle.read(1)
+                    tail.offset += 1
+                    self.done += 1
+                tail.open_line = False
+                rest = self._lines(tail, handle, limit, chunk)
         except OSError as err:
             tail.pending.append(Problem(name, 0, f"cannot read: {err.strerror or err}"))
             tail.dead = True
             return
         grown = size > tail.size
-        tail.size = max(size, tail.offset + len(block))
-        if tail.open_line and block.startswith(b"\n"):  # the newline of the line taken without it
-            block = block[1:]
-            tail.offset += 1
-            self.done += 1
-        tail.open_line = False
-        if not block:
-            return
-        at_eof = tail.offset + len(block) >= size
-        end = block.rfind(b"\n") + 1
-        rest = block[end:]
-        lines = block[:end].split(b"\n")
-        lines.pop()  # what follows the last newline: `rest`
-        self._lines(tail, lines, chunk)
-        self.done += end
-        if rest and at_eof:
+        tail.size = max(size, tail.offset + len(rest))
+        if rest:  # the file ends in a line without its newline
             self._last_line(tail, rest, grown, chunk)
-        else:  # no last line, or one cut by the chunk's end: read whole with the next chunk
+        else:
             tail.held, tail.held_bytes = None, 0
 
-    def _lines(self, tail: FileTail, lines: list[bytes], chunk: Chunk) -> None:
-        """Take whole lines (newlines cut off) from the tail's offset on: the loop every cell goes through.
+    def _lines(self, tail: FileTail, handle: io.BufferedReader[io.FileIO], limit: int, chunk: Chunk) -> bytes:
+        """Take whole lines from the tail's offset on until `limit` bytes are taken: the loop every
+        cell goes through. Returns a last line without its newline (the file's end), else b"".
 
         Written out in one function, names bound locally: a call per line costs a tenth of the load.
         """
@@ -355,26 +350,41 @@ class GrowingIndex:
         name = str(source.path)
         pending, named = tail.pending, tail.named
         offset, lineno, records = tail.offset, tail.lineno, tail.records
+        stop = offset + limit
         add = self._add
-        for raw in lines:
-            lineno += 1
-            start = offset
-            offset += len(raw) + 1
-            if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line
-                continue
-            records += 1
-            if lineno == 1 and raw.startswith(BOM):  # as the recording reader does
-                raw = raw[len(BOM) :]
-            got = parse_line(raw, name, lineno, start, source, default_id, full)
-            if isinstance(got, list):
-                pending.extend(got)
-                continue
-            row, notes = got
-            if notes:
-                pending.extend(notes)
-            named.add(row.sweep_id)
-            add(row, title if row.sweep_id == default_id else None, chunk)
-        tail.offset, tail.lineno, tail.records = offset, lineno, records
+        try:
+            for raw in handle:
+                if raw[-1] != 10:  # no newline: the end of the file, maybe a line still being written
+                    return raw
+                lineno += 1
+                start = offset
+                offset += len(raw)
+                if len(raw) < 9 and not raw.strip():  # short lines only: strip() copies the line
+                    if offset >= stop:
+                        break
+                    continue
+                records += 1
+                if lineno == 1 and raw.startswith(BOM):  # as the recording reader does
+                    raw = raw[len(BOM) :]
+                if full:
+                    got = parse_line(raw, name, lineno, start, source, default_id, True)
+                    if isinstance(got, list):
+                        pending.extend(got)
+                        row = None
+                    else:
+                        row = got[0]
+                        pending.extend(got[1])
+                else:
+                    row = index_row(raw, name, lineno, start, source, default_id, pending)
+                if row is not None:
+                    named.add(row.sweep_id)
+                    add(row, title if row.sweep_id == default_id else None, chunk)
+                if offset >= stop:
+                    break
+        finally:
+            self.done += offset - tail.offset
+            tail.offset, tail.lineno, tail.records = offset, lineno, records
+        return b""
 
     def _last_line(self, tail: FileTail, rest: bytes, grown: bool, chunk: Chunk) -> None:
         """A last line without its newline: a whole record is taken; a part of one is held back."""
@@ -486,26 +496,15 @@ class GrowingIndex:
         if self.eager:
             return self.results
         for sweep in self.results.sweeps:
-            seen: dict[object, CellRow] = {}
+            seen = Seen()
             kept: list[CellRow] = []
             for row in sweep.cells:
-                keys = (row.cell_id, (row.tui, row.model, row.task, row.run))
-                first = next((seen[k] for k in keys if k in seen), None)
+                first = seen.first(row)
                 if first is None:
-                    seen.update(dict.fromkeys(keys, row))
                     kept.append(row)
                     continue
-                message = f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
-                problem = Problem(str(row.source.path), row.line, message)
+                problem = Problem(str(row.source.path), row.line, duplicate_message(row, first))
                 self.results.problems.append(problem)
                 sweep.problems.append(problem)
             sweep.cells = kept
         return self.results
-
-
-def _seen_of(cells: list[CellRow]) -> dict[object, CellRow]:
-    """The duplicate-check table of cells already checked: each one's id and (tui, model, task, run)."""
-    seen: dict[object, CellRow] = {}
-    for row in cells:
-        seen[row.cell_id] = seen[(row.tui, row.model, row.task, row.run)] = row
-    return seen

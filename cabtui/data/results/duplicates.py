@@ -1,0 +1,65 @@
+"""The duplicate check of a sweep's cells: the first row of each cell id and of each (tui, model, task, run).
+
+Two records for the same cell (the same id, or the same tui, model, task and run) keep
+the first; the later one is a problem (`duplicate_message`). The identities are kept
+in dicts nested by tui, model and task, not under a tuple of the four: a tuple a row
+(72 bytes) made the table a sixth of the index's memory, and the holes the tuples left
+when the table was dropped stayed in the process's resident memory. Nested, the table
+only refers to strings and rows that exist anyway (one small dict of runs per task
+that has several).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cabtui.data.results.index import CellRow
+
+Runs = dict[int, CellRow]
+
+
+class Seen:
+    """The rows already kept of one sweep, by id and by identity."""
+
+    __slots__ = ("ids", "cells")
+
+    def __init__(self, rows: Iterable[CellRow] = ()) -> None:
+        self.ids: dict[str, CellRow] = {}
+        self.cells: dict[str, dict[str, dict[str, CellRow | Runs]]] = {}
+        """tui -> model -> task -> the row of its only run so far, or its rows by run."""
+        for row in rows:
+            self.first(row)
+
+    def first(self, row: CellRow) -> CellRow | None:
+        """The row kept before that this one repeats, else None (and this one is kept)."""
+        ids = self.ids
+        cell_id = row.cell_id
+        earlier = ids.get(cell_id)
+        if earlier is not None:
+            return earlier
+        models = self.cells.get(row.tui)
+        if models is None:
+            models = self.cells[row.tui] = {}
+        tasks = models.get(row.model)
+        if tasks is None:
+            tasks = models[row.model] = {}
+        task, run = row.task, row.run
+        got = tasks.get(task)
+        if got is None:
+            tasks[task] = row
+        elif isinstance(got, dict):
+            earlier = got.get(run)
+            if earlier is not None:
+                return earlier
+            got[run] = row
+        elif got.run == run:
+            return got
+        else:
+            tasks[task] = {got.run: got, run: row}
+        ids[cell_id] = row
+        return None
+
+
+def duplicate_message(row: CellRow, first: CellRow) -> str:
+    """The problem of a row that repeats a cell kept before (said at the row's line)."""
+    return f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
