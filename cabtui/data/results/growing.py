@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SweepSource, UnreadablePath, find_sources
-from cabtui.data.results.duplicates import Seen, duplicate_message
+from cabtui.data.results.duplicates import Seen, duplicate_message, without_repeats
 from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
 from cabtui.data.results.lines import BOM, Parsed, failure, index_row, parse_line, read_sweep_info
 
@@ -109,7 +109,8 @@ class GrowingIndex:
     without it they are given when their file has been read to its end, so a bad line
     goes to the sweep its file's records name (`load`). `full` checks every field of
     every record, as `cabtui validate` does; `strict` reports a last line without its
-    newline at once.
+    newline at once. With `check_at_end` (or without `eager`), repeated cells of the first
+    read are found once at its end (`end_first_read`, `finish`), row by row after it.
 
     Raises:
         UnreadablePath: PATH does not exist or holds no sweep.
@@ -122,6 +123,7 @@ class GrowingIndex:
         full: bool = False,
         strict: bool = False,
         eager: bool = True,
+        check_at_end: bool = False,
         sources: list[SweepSource] | None = None,
     ) -> None:
         self.path = path
@@ -134,6 +136,8 @@ class GrowingIndex:
         self.done = 0
         self._seen: dict[str, Seen] = {}
         """Per sweep, the first row of each cell id and of each (tui, model, task, run)."""
+        self._unchecked = check_at_end or not eager
+        """Rows are added unchecked, their repeats found in bulk at the end of the first read."""
         self._orphans: list[OSError] = []
         if sources is None:
             found = find_sources(path)
@@ -202,7 +206,7 @@ class GrowingIndex:
     def _add(self, row: CellRow, title: str | None, chunk: Chunk) -> None:
         """Add a row to its sweep unless it repeats a cell already there (then it is a problem)."""
         sweep_id = row.sweep_id
-        if not self.eager:  # checked once at the end (`finish`): a dict built then is freed whole
+        if self._unchecked:  # checked once at the end (`end_first_read`, `finish`)
             self.sweep(sweep_id, title).cells.append(row)
             chunk.sweeps.add(sweep_id)
             chunk.rows.append(row)
@@ -218,6 +222,29 @@ class GrowingIndex:
             chunk.rows.append(row)
             return
         self._problem(Problem(str(row.source.path), row.line, duplicate_message(row, first)), sweep_id, None, chunk)
+
+    def end_first_read(self) -> Chunk:
+        """The first read is done: its repeated cells are left out and said (in the chunk given
+        back), and cells that come from now on are checked as they come."""
+        chunk = self._chunk()
+        self._drop_repeats(chunk)
+        self._unchecked = not self.eager
+        self.forget_seen()
+        return chunk
+
+    def _drop_repeats(self, chunk: Chunk | None) -> None:
+        """Each sweep's cells less those that repeat an earlier one (the first is kept), said last."""
+        if not self._unchecked:
+            return
+        for sweep in self.results.sweeps:
+            kept, repeats = without_repeats(sweep.cells)
+            if not repeats:
+                continue
+            sweep.cells = kept
+            for row, first in repeats:
+                self._problem(
+                    Problem(str(row.source.path), row.line, duplicate_message(row, first)), sweep.sweep_id, None, chunk
+                )
 
     def forget_seen(self) -> None:
         """Drop the duplicate-check tables (two entries a cell).
@@ -352,6 +379,10 @@ class GrowingIndex:
         offset, lineno, records = tail.offset, tail.lineno, tail.records
         stop = offset + limit
         add = self._add
+        # The rows of the file's own sweep, unchecked (the first read): appended here, not in `_add`.
+        home = self.by_id.get(default_id) if self._unchecked else None
+        cells = home.cells if home is not None else None
+        taken, homed = chunk.rows, False
         try:
             for raw in handle:
                 if raw[-1] != 10:  # no newline: the end of the file, maybe a line still being written
@@ -376,12 +407,23 @@ class GrowingIndex:
                         pending.extend(got[1])
                 else:
                     row = index_row(raw, name, lineno, start, source, default_id, pending)
-                if row is not None:
+                if row is None:
+                    pass
+                elif cells is not None and row.sweep_id == default_id:
+                    cells.append(row)
+                    taken.append(row)
+                    homed = True
+                else:
                     named.add(row.sweep_id)
                     add(row, title if row.sweep_id == default_id else None, chunk)
+                    if self._unchecked and row.sweep_id == default_id:  # the file's own sweep is made now
+                        cells = self.by_id[default_id].cells
                 if offset >= stop:
                     break
         finally:
+            if homed:
+                named.add(default_id)
+                chunk.sweeps.add(default_id)
             self.done += offset - tail.offset
             tail.offset, tail.lineno, tail.records = offset, lineno, records
         return b""
@@ -487,24 +529,11 @@ class GrowingIndex:
         return any(t.held is not None for t in self.tails.values())
 
     def finish(self) -> Results:
-        """The results, with duplicate cells left out and said last (as `load` always has).
+        """The results, with repeated cells left out and said last (as `load` always has).
 
         Two records for the same cell (id, or tui, model, task and run): the first is kept.
-        Checked here, not per row, when `eager` is off: a dict built after the index is freed
-        whole, where one grown beside it would leave the memory it took scattered among the rows.
+        Checked here, not per row, when `eager` is off (`without_repeats`).
         """
-        if self.eager:
-            return self.results
-        for sweep in self.results.sweeps:
-            seen = Seen()
-            kept: list[CellRow] = []
-            for row in sweep.cells:
-                first = seen.first(row)
-                if first is None:
-                    kept.append(row)
-                    continue
-                problem = Problem(str(row.source.path), row.line, duplicate_message(row, first))
-                self.results.problems.append(problem)
-                sweep.problems.append(problem)
-            sweep.cells = kept
+        if not self.eager:
+            self._drop_repeats(None)
         return self.results
