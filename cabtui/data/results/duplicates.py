@@ -21,23 +21,20 @@ Repeat = tuple[CellRow, CellRow]
 """A row that repeats a cell, and the first row of that cell."""
 
 _ids = attrgetter("cell_id")
-_tuis, _models, _tasks, _runs = attrgetter("tui"), attrgetter("model"), attrgetter("task"), attrgetter("run")
 
 
 def without_repeats(rows: list[CellRow]) -> tuple[list[CellRow], list[Repeat]]:
     """The rows less those that repeat a cell of an earlier row, and each of those with its first.
 
-    Checked once over a whole read: that every id and every identity is distinct (the usual
-    case) is seen from two sets built by C loops, and `rows` itself is given back; only a
-    sweep with repeats is walked row by row. Built after the rows, the sets' tuples are
-    freed whole. Checked row by row as the rows came, the same took a sixth of a big load.
+    Checked once over a whole read, without a table of identities: the ids are all
+    distinct (a set of the rows' own strings), and every id is the row's default one,
+    all of one form (`one_form`), so that no two rows share (tui, model, task, run) either.
+    Only a sweep where that does not hold is walked row by row (`Seen`). Checked row by
+    row as the rows came, the same took a sixth of a big load; a set of (tui, model, task,
+    run) tuples built at the end cost 50 bytes a cell of resident memory once freed.
     """
-    count = len(rows)
-    if len(set(map(_ids, rows))) == count:
-        identities = set(zip(map(_tuis, rows), map(_models, rows), map(_tasks, rows), map(_runs, rows), strict=True))
-        if len(identities) == count:
-            return rows, []
-        del identities
+    if len(set(map(_ids, rows))) == len(rows) and one_form(rows):
+        return rows, []
     seen = Seen()
     kept: list[CellRow] = []
     repeats: list[Repeat] = []
@@ -48,6 +45,18 @@ def without_repeats(rows: list[CellRow]) -> tuple[list[CellRow], list[Repeat]]:
         else:
             repeats.append((row, first))
     return kept, repeats
+
+
+def one_form(rows: list[CellRow]) -> bool:
+    """Whether every id is `<sweep>/<tui>/<model>/<task>#run<run>`, or every id is the same without
+    `#run<run>` (the format's default): an id is then a function of the row's identity, and two
+    rows of one identity have one id."""
+    for row in rows:
+        if row.cell_id != f"{row.sweep_id}/{row.tui}/{row.model}/{row.task}#run{row.run}":
+            break
+    else:
+        return True
+    return all(row.cell_id == f"{row.sweep_id}/{row.tui}/{row.model}/{row.task}" for row in rows)
 
 
 class Seen:
