@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,7 +163,8 @@ class GrowingIndex:
         info = read_sweep_info(folder, problems, full=self.full) if found.sweep_json and cells else None
         default_id = (info.get("sweep_id") if info else None) or found.folder_name
         title = info.get("title") if info else None
-        source = Source(path=found.cells, folder=folder, info=info, sweep_id=default_id)
+        offsets = array("q") if cells else None  # where each line starts (`Source.line_offsets`)
+        source = Source(path=found.cells, folder=folder, info=info, sweep_id=default_id, line_offsets=offsets)
         tail = self.tails[found.cells] = FileTail(found, source, title, found.size, pending=problems)
         return tail
 
@@ -383,6 +385,8 @@ class GrowingIndex:
         home = self.by_id.get(default_id) if self._unchecked else None
         cells = home.cells if home is not None else None
         taken, homed = chunk.rows, False
+        starts = source.line_offsets.append if source.line_offsets is not None else None
+        kept = -1 if starts is not None else None  # the rows' offset: in `line_offsets`
         try:
             for raw in handle:
                 if raw[-1] != 10:  # no newline: the end of the file, maybe a line still being written
@@ -390,6 +394,8 @@ class GrowingIndex:
                 lineno += 1
                 start = offset
                 offset += len(raw)
+                if starts is not None:
+                    starts(start)
                 if len(raw) < 9 and not raw.strip():  # short lines only: strip() copies the line
                     if offset >= stop:
                         break
@@ -406,7 +412,7 @@ class GrowingIndex:
                         row = got[0]
                         pending.extend(got[1])
                 else:
-                    row = index_row(raw, name, lineno, start, source, default_id, pending)
+                    row = index_row(raw, name, lineno, start if kept is None else kept, source, default_id, pending)
                 if row is None:
                     pass
                 elif cells is not None and row.sweep_id == default_id:
@@ -451,12 +457,19 @@ class GrowingIndex:
         if tail.held is None:
             return
         tail.pending.append(tail.held)
+        self._line_starts(tail, tail.offset)
         tail.lineno += 1
         tail.records += 1
         tail.offset += tail.held_bytes
         self.done += tail.held_bytes
         tail.held, tail.held_bytes, tail.held_since = None, 0, None
         tail.open_line = True
+
+    @staticmethod
+    def _line_starts(tail: FileTail, offset: int) -> None:
+        """The next line (`tail.lineno + 1`) starts at `offset` (`Source.line_offsets`)."""
+        if tail.source.line_offsets is not None:
+            tail.source.line_offsets.append(offset)
 
     def _parse(self, tail: FileTail, raw: bytes, lineno: int, offset: int) -> Parsed:
         """One line (its newline cut off) as a row and its problems, or why it is no record."""
@@ -473,6 +486,7 @@ class GrowingIndex:
         chunk: Chunk,
         parsed: Parsed | None = None,
     ) -> None:
+        self._line_starts(tail, offset)
         tail.lineno += 1
         if parsed is None:
             if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line

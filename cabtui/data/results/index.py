@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -53,6 +54,9 @@ class Source:
     """The sweep of records that name none: sweep.json's id, else the folder's name."""
     format: str = CELLS_FORMAT
     """Who reads the full record and artifacts: the loader ("cells"), else the reader of that name."""
+    line_offsets: array[int] | None = field(default=None, compare=False, repr=False)
+    """Where each line of a cells file starts, line 1 first, for the rows that keep no offset of
+    their own (the growing index's): 8 bytes a line, where an int object a row took 32."""
 
 
 def with_wall(headlines: tuple[float | None, ...], started: datetime, ended: datetime) -> tuple[float | None, ...]:
@@ -94,7 +98,8 @@ class CellRow:
     recorded any, else the CLI's own `usage` (prompt + completion), else None."""
     source: Source
     line: int
-    offset: int
+    _offset: int
+    """Where the line starts in the file; -1: in `source.line_offsets` (`offset`)."""
     passed: bool
     """The task's tests passed and the harness finished normally."""
     outcome: str
@@ -164,6 +169,14 @@ class CellRow:
             passed,
             ("pass" if passed else "fail") if status == "ok" else intern(outcome_of(status, passed)),
         )
+
+    @property
+    def offset(self) -> int:
+        """Where the row's line starts in its file (its record is read again from there)."""
+        at = self._offset
+        if at >= 0 or self.source.line_offsets is None:
+            return at
+        return self.source.line_offsets[self.line - 1]
 
     def headline(self, axis: str) -> float | None:
         """The headline of `axis` (known or extra), None where the cell has none."""
