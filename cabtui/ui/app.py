@@ -273,9 +273,10 @@ class CabApp(SearchActions):
         else:
             feed.paused.set()
             self.notify("Watching paused: w resumes, ctrl+r reads everything again.", timeout=3)
-        for screen in self.screen_stack:
-            if isinstance(screen, SweepScreen | SweepsScreen) and screen.is_mounted:
-                screen.watching_changed(feed.watching)
+        for screen in self.screen_stack:  # the sweep screens' bar, a live replay's mark
+            changed = getattr(screen, "watching_changed", None)
+            if screen.is_mounted and callable(changed):
+                changed(feed.watching)
 
     def action_reload(self) -> None:
         """Read PATH again from scratch (a file rewritten, not appended to): back to its first screen."""

@@ -203,3 +203,11 @@ def test_every_row_opens_at_its_own_line_whatever_came_before_it(tmp_path: Path)
     for row, line in zip(rows, [first, lines[1], lines[2], lines[3], lines[4]], strict=True):
         assert data[row.offset : row.offset + len(line)] == line
         assert read_cell(row).cell_id == row.cell_id  # type: ignore[union-attr]
+
+
+def test_a_cell_line_of_many_chunks_is_one_row(tmp_path: Path) -> None:
+    lines = public_lines()
+    path = _sweep(tmp_path, [lines[0].rstrip(b"\n")[:-1] + b', "padding": "' + b"p" * 5000 + b'"}\n', lines[1]])
+    index = GrowingIndex(path.parent)
+    rows = [row for chunk in index.chunks(first=64, size=64) for row in chunk.rows]
+    assert [r.line for r in rows] == [1, 2] and index.results.problems == []

@@ -161,6 +161,19 @@ def test_malformed_and_missing_trial_files_are_problems_and_the_rest_opens(tmp_p
     assert len(cells(results)) == 11 - 3
 
 
+def test_an_oversize_result_json_is_refused_unread_with_a_problem(tmp_path: Path) -> None:
+    from cabtui.data.results.readers.common import RECORD_LIMIT
+
+    copy = copy_of(HARBOR_JOBS, tmp_path)
+    huge = trials(jobs(copy)[0], "hello-world")[0] / "result.json"
+    with huge.open("r+b") as handle:  # sparse past the cap: nothing is written to the disk
+        handle.truncate(RECORD_LIMIT + 1)
+    results = load(copy)
+    cap = f"{RECORD_LIMIT + 1:,} bytes, more than the {RECORD_LIMIT:,} a file of this kind may be; not read"
+    assert [str(p) for p in results.problems] == [f"{huge}: cannot read: {cap}"]
+    assert len(cells(results)) == 11 - 1
+
+
 def test_wrong_types_and_huge_values_still_give_a_cell_and_validate_says_what_is_wrong(tmp_path: Path) -> None:
     copy = copy_of(HARBOR_JOBS, tmp_path)
     trial = trials(jobs(copy)[1], "regex-log")[0]

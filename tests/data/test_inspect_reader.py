@@ -245,7 +245,7 @@ def test_a_running_log_shows_what_its_journal_has(tmp_path: Path) -> None:
     running = _rewrite(source, tmp_path / "running.eval", dropped)
     head = read_head(running)
     assert head.running and head.notes == []
-    assert [(s["id"], s["epoch"]) for s in head.summaries] == [("sum-1", 1), ("sum-2", 1), (3, 1), ("boom", 1)]
+    assert [(s.id, s.epoch) for s in head.summaries] == [("sum-1", 1), ("sum-2", 1), (3, 1), ("boom", 1)]
     results = load(running)
     assert results.problems == [] and len(results.sweeps[0].cells) == 4
 
@@ -269,7 +269,8 @@ def test_not_an_inspect_log(tmp_path: Path) -> None:
 
 
 def test_the_fast_rows_agree_with_the_records() -> None:
-    """The grid's rows (RowMaker) say what the full records say, field by field."""
+    """The grid's rows (RowMaker, from the summaries decoded to what the grid reads) say what
+    the full records (from each sample's body, as opening the cell reads it) say, field by field."""
     from dataclasses import astuple
 
     from cabtui.data.results.head import CELL_HEAD
@@ -282,7 +283,7 @@ def test_the_fast_rows_agree_with_the_records() -> None:
         source = Source(path=log, folder=log.parent, sweep_id="s", format="inspect")
         make = RowMaker(head, "s", source)
         for line, summary in enumerate(head.summaries, 1):
-            record = sample_record(head, summary, "s")
+            record = sample_record(head, read_sample(log, summary.id, summary.epoch), "s")
             extra = {k: v for k, v in record["scores"].items() if k.startswith("score.")} or None
             slow = CellRow.from_head(CELL_HEAD.validate_python(record), "s", source, line, 0, extra)
             assert astuple(make.row(line, summary)) == astuple(slow)
@@ -323,5 +324,5 @@ def test_a_journal_member_numbered_past_any_int_is_read_in_order_not_a_crash(tmp
     dropped[f"_journal/summaries/{'9' * 5000}.json"] = first
     running = _rewrite(source, tmp_path / "running.eval", dropped)
     head = read_head(running)
-    assert [(s["id"], s["epoch"]) for s in head.summaries] == [("sum-1", 1), ("sum-2", 1), (3, 1), ("boom", 1)]
+    assert [(s.id, s.epoch) for s in head.summaries] == [("sum-1", 1), ("sum-2", 1), (3, 1), ("boom", 1)]
     assert len(load(running).sweeps[0].cells) == 4

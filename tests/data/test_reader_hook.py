@@ -16,6 +16,7 @@ from cabtui.data.results.discovery import SweepSource, find_sources
 from cabtui.data.results.index import CellRow, Source
 from cabtui.data.results.loader import OpenedRecord, check_fully
 from cabtui.data.results.models import Cell, Span
+from cabtui.data.results.readers import common
 
 from .loader_helpers import make_sweep, public_lines
 
@@ -128,14 +129,80 @@ def test_validate_reads_in_full_and_a_file_path_is_claimed_too(tmp_path: Path, t
     assert len(load(single).sweeps[0].cells) == 2
 
 
-def test_a_reader_that_raises_while_indexing_is_a_problem(tmp_path: Path, toy: ToyReader) -> None:
+LAST_RESORT = " (while reading this sweep; its reader did not say which file)"
+
+
+def test_a_reader_that_raises_while_indexing_is_a_problem_and_the_other_sweeps_load(
+    tmp_path: Path, toy: ToyReader
+) -> None:
     folder = tmp_path / "jobs"
     folder.mkdir()
-    (folder / TOY_FILE).write_bytes(b"{not json")
+    (folder / TOY_FILE).write_bytes(b"{not json")  # the toy reads it with no boundary of its own
     make_sweep(tmp_path / "mine", public_lines()[:2])
     results = load(tmp_path)
     assert sum(len(s.cells) for s in results.sweeps) == 2
-    assert any("cannot read this record" in p.message for p in results.problems)
+    said = [str(p) for p in results.problems if "cannot read this record" in p.message]
+    # the loader's last resort: at the sweep's folder (a JSON error's line is some file's, not the folder's)
+    assert len(said) == 1 and said[0].startswith(f"{folder}: cannot read this record: JSONDecodeError")
+    assert said[0].endswith(LAST_RESORT)
+
+
+def test_a_reader_that_reads_each_file_behind_its_boundary_loses_only_the_file_that_raised(
+    tmp_path: Path, toy: ToyReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def row_of(file: Path, found: SweepSource) -> CellRow:
+        item = orjson.loads(file.read_bytes())
+        if "boom" in item:
+            raise RuntimeError("a case no one foresaw \x1b[2J")
+        head = {"tui": "a", "model": "m", "task": file.stem, "scores": {"pass_rate": {"pass": 1.0}}}
+        source = Source(file, file.parent, None, found.folder_name, "toy")
+        return CellRow.from_head(head, found.folder_name, source, 1, 0)  # type: ignore[arg-type]
+
+    def rows(found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
+        for name in ("a.json", "b.json", "c.json", "d.json"):
+            yield common.per_file(found.cells / name, row_of, found.cells / name, found)
+
+    folder = toy_folder(tmp_path / "jobs", ITEMS[:1])
+    for name, text in (("a", "{}"), ("b", '{"boom": 1}'), ("c", '{\n\n  "x": oops}'), ("d", "{}")):
+        (folder / f"{name}.json").write_text(text)
+    monkeypatch.setattr(toy, "rows", rows)
+    results = load(folder)
+    assert [row.task for row in results.sweeps[0].cells] == ["a", "d"]
+    said = [str(p) for p in results.problems]
+    assert said[0] == f"{folder / 'b.json'}: cannot read this record: RuntimeError: a case no one foresaw ␛[2J"
+    assert said[1].startswith(f"{folder / 'c.json'}:3: cannot read this record: JSONDecodeError: ")  # its line
+    assert len(said) == 2
+
+
+def test_a_reader_that_raises_outside_any_file_names_the_sweep(
+    tmp_path: Path, toy: ToyReader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def rows(found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
+        raise ValueError("no file involved")
+        yield  # a generator, as readers are
+
+    folder = toy_folder(tmp_path / "jobs", ITEMS[:1])
+    monkeypatch.setattr(toy, "rows", rows)
+    said = [str(p) for p in load(folder).problems]
+    assert said == [f"{folder}: cannot read this record: ValueError: no file involved{LAST_RESORT}"]
+    single = tmp_path / "one.toy"  # a sweep that is one file: that file, with nothing more to say
+    single.write_bytes(b"[]")
+    said = [str(p) for p in load(single).problems]
+    assert said == [f"{single}: cannot read this record: ValueError: no file involved"]
+
+
+def test_an_inspect_log_opened_alone_whose_reader_raises_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cabtui.data.results.readers.inspect_reader import READER as INSPECT
+
+    def rows(found: SweepSource, full: bool) -> Iterator[CellRow | Problem]:
+        raise RuntimeError("unforeseen")
+        yield
+
+    log = next((Path(__file__).resolve().parents[1] / "fixtures" / "harness" / "inspect-logs").glob("*.eval"))
+    monkeypatch.setattr(INSPECT, "rows", rows)
+    assert [str(p) for p in load(log).problems] == [f"{log}: cannot read this record: RuntimeError: unforeseen"]
 
 
 def test_a_row_of_an_unknown_format_says_so(tmp_path: Path, toy: ToyReader, monkeypatch: pytest.MonkeyPatch) -> None:

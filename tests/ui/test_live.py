@@ -210,3 +210,87 @@ async def test_a_recording_being_written_plays_to_its_current_end_and_follows_it
             handle.write('[4.0, "o", "more"]\n')
         await wait_for(pilot, lambda: screen.clock.duration_ms == 4000)
         assert screen.clock.position == 0  # not at the end: the playhead stays where it was
+
+
+async def test_a_trace_being_written_grows_in_the_replay_and_the_end_follows_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cabtui.ui.screens import replay_live
+    from cabtui.ui.screens.cell import CellScreen
+    from cabtui.ui.screens.replay import ReplayScreen
+    from cabtui.ui.widgets.waterfall import Waterfall
+
+    monkeypatch.setattr(replay_live, "GROWTH_CHECK_S", 0.02)
+    folder = write_sweep(tmp_path / "live", [cell("aider", "m/x", "polyglot/running", passed=False)])
+    trace = folder / "cells" / "aider" / "m" / "x" / "polyglot" / "running" / "trace.jsonl"
+    trace.parent.mkdir(parents=True)
+
+    def span(span_id: str, start_ms: float, name: str) -> str:
+        record = {"span_id": span_id, "kind": "tool_call", "name": name, "start_ms": start_ms, "duration_ms": 100}
+        return json.dumps(record) + "\n"
+
+    trace.write_text(span("s1", 0, "first-step") + span("s2", 400, "second-step"))
+    app = make_app(folder, **FAST)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await on_screen(pilot, SweepScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, CellScreen, ready=lambda s: s.opened is not None)
+        await pilot.press("t")
+        screen = await on_screen(pilot, ReplayScreen)
+        waterfall = screen.query_one(Waterfall)
+        assert screen.timeline.duration_ms == 500 and "t = 0 ms / 0.50 s" in screen_text(app)
+        assert "live" not in screen_text(app)
+        await pilot.press("end")  # at the live edge
+
+        late = span("s3", 900, "third-step")
+        with trace.open("a") as handle:  # a whole span, and the next one half written
+            handle.write(span("s4", 600, "late-step") + late[:25])
+        await wait_for(pilot, lambda: "late-step" in screen_text(app))
+        assert [s.span_id for s, _ in waterfall.rows] == ["s1", "s2", "s4"]  # the half line is no span
+        assert screen.timeline.duration_ms == 700 and screen.clock.position == 700  # it followed the end
+        text = screen_text(app)
+        assert "t = 700 ms / 0.70 s" in text and "● live: following the end" in text
+
+        with trace.open("a") as handle:
+            handle.write(late[25:])
+        await wait_for(pilot, lambda: "third-step" in screen_text(app))
+        assert screen.timeline.duration_ms == 1000 and screen.clock.position == 1000
+
+        await pilot.press("home")  # seeking back works as ever, and the playhead then stays
+        assert screen.clock.position == 0
+        with trace.open("a") as handle:
+            handle.write(span("s5", 1500, "fifth-step"))
+        await wait_for(pilot, lambda: screen.timeline.duration_ms == 1600)
+        assert screen.clock.position == 0
+        await wait_for(pilot, lambda: "t = 0 ms / 1.60 s" in screen_text(app))
+        assert "● live" in screen_text(app) and "following" not in screen_text(app)
+
+        await pilot.press("w")  # watching paused: what is written waits in the file
+        await wait_for(pilot, lambda: "watching paused" in screen_text(app))
+        with trace.open("a") as handle:
+            handle.write(span("s6", 2000, "sixth-step"))
+        await pilot.pause(0.1)
+        assert screen.timeline.duration_ms == 1600
+        await pilot.press("w")
+        await wait_for(pilot, lambda: screen.timeline.duration_ms == 2100)
+
+
+async def test_a_recording_being_written_grows_in_the_replay_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cabtui.ui.screens import replay_live
+    from tests.ui.test_player_replay import open_replay, terminal_text, traced_sweep
+
+    monkeypatch.setattr(replay_live, "GROWTH_CHECK_S", 0.02)
+    folder = traced_sweep(tmp_path / "sweep")  # inline spans to 4.2 s; the recording from 1 s to 5 s
+    app = make_app(folder, **FAST)
+    async with app.run_test(size=(150, 40)) as pilot:
+        screen = await open_replay(pilot)
+        assert screen.timeline.duration_ms == 5000
+        await pilot.press("end")
+        with (folder / "run.cast").open("a") as handle:
+            handle.write(json.dumps([6.0, "o", "written later\r\n"]) + "\n")
+        await wait_for(pilot, lambda: screen.timeline.duration_ms == 7000)
+        assert screen.clock.position == 7000
+        await wait_for(pilot, lambda: "written later" in terminal_text(app))
+        assert "● live: following the end" in screen_text(app)

@@ -9,8 +9,8 @@ the filter language); `GrowingIndex` reads the same files chunk by chunk and rea
 task, run) and says what changed (`compare`); `cell_diff` sets two cells' scores side by side.
 A cell's full record (`models.Cell`, pydantic) and its
 artifacts (trace, model calls, recording) are read only when a cell is opened
-(`open_record`, `load_artifacts`): importing pydantic costs start-up time, so those
-names load on first use.
+(`open_record`, `load_artifacts`; `LiveTrace` reads on in a trace still being written):
+importing pydantic costs start-up time, so those names load on first use.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ from cabtui.data.results.watch import POLL_S, EventWaiter, PollWaiter, Waiter, m
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
+    from cabtui.data.results.live_trace import LiveTrace, file_size
     from cabtui.data.results.models import Cell, ModelCall, Span, cell_schema
     from cabtui.data.results.readers.trace_records import otlp_replay
 
@@ -73,6 +74,8 @@ _LAZY = {
     "CellArtifacts": "artifacts",
     "artifact_problems": "artifacts",
     "load_artifacts": "artifacts",
+    "LiveTrace": "live_trace",
+    "file_size": "live_trace",
     "otlp_replay": "readers.trace_records",
 }
 
@@ -114,6 +117,7 @@ __all__ = [
     "HeadlineDelta",
     "KeyDiff",
     "LeaderRow",
+    "LiveTrace",
     "ModelCall",
     "OpenedRecord",
     "Query",
@@ -134,6 +138,7 @@ __all__ = [
     "cell_schema",
     "check_fully",
     "compare_sweeps",
+    "file_size",
     "filter_cells",
     "headline_deltas",
     "leaderboard",

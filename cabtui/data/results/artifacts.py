@@ -7,16 +7,15 @@ A missing or broken artifact makes that part say so; the cell still shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.index import CELLS_FORMAT, Source
-from cabtui.data.results.lines import describe_validation_error
+from cabtui.data.results.live_trace import LiveTrace, OtlpFile, RecordTail, file_size
 from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.text import one_line
 from cabtui.data.trace.span_tree import SpanTree
@@ -41,6 +40,9 @@ class CellArtifacts:
     calls_note: str | None = None
     recording_note: str | None = None
     problems: tuple[Problem, ...] = ()
+    live: LiveTrace | None = field(default=None, compare=False)
+    """The trace and calls files, to read on in as they grow (a cell still running); None where
+    they come from no file (inline in the record, another harness's reader)."""
 
 
 def resolve_inside(folder: Path, relative: str) -> Path | str:
@@ -89,36 +91,21 @@ def _locate(source: Source, named: str | None, fallbacks: tuple[str, ...], cell:
     return "not recorded"
 
 
-def read_jsonl(path: Path, model: type[M], problems: list[Problem]) -> list[M]:
-    """Every valid record of a JSON-lines file; each bad line becomes a problem."""
-    out: list[M] = []
-    name = str(path)
-    with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            try:
-                out.append(model.model_validate(orjson.loads(raw)))
-            except orjson.JSONDecodeError as err:
-                problems.append(Problem(name, lineno, f"not JSON: {err}"))
-            except ValidationError as err:
-                what = "a span" if model is Span else "a model call"
-                problems.append(Problem(name, lineno, describe_validation_error(err, what)))
-    return out
-
-
 def _load_part(
     inline: list[M] | None, located: Path | str, model: type[M], problems: list[Problem]
-) -> tuple[tuple[M, ...], str | None]:
+) -> tuple[tuple[M, ...], str | None, RecordTail[M] | None]:
+    """The records inline in the record, else of the file (with the tail that reads on in it)."""
     if inline is not None:
-        return tuple(inline), None if inline else "empty"
+        return tuple(inline), None if inline else "empty", None
     if isinstance(located, str):
-        return (), located
-    try:
-        found = read_jsonl(located, model, problems)
-    except OSError as err:
-        return (), f"cannot read: {err.strerror or err}"
-    return tuple(found), None if found else "empty"
+        return (), located, None
+    tail = RecordTail(located, model)
+    tail.read()
+    if tail.size < 0:  # it could not be read at all: that is the part's note
+        return (), tail.problems[0].message, None
+    problems.extend(tail.all_problems)
+    found = tail.records
+    return found, None if found else "empty", tail
 
 
 def load_artifacts(cell: Cell, source: Source) -> CellArtifacts:
@@ -153,18 +140,23 @@ def read_artifacts(cell: Cell, source: Source) -> CellArtifacts:
     recording_at = _locate(source, named.recording if named else None, RECORDING_FILES, cell)
     otlp = cell.spans is None and isinstance(trace_at, Path) and _is_otlp(trace_at)
     otlp_calls: tuple[ModelCall, ...] = ()
+    trace_tail: RecordTail[Span] | None = None
+    otlp_file: OtlpFile | None = None
     if otlp and isinstance(trace_at, Path):
         # An OpenTelemetry trace (readers/otlp.py): its model spans are the calls where none are recorded.
         from cabtui.data.results.readers.trace_records import otlp_artifacts
 
+        size = file_size(trace_at)  # before it is read: a later growth is read again
         spans, otlp_calls, found = otlp_artifacts(trace_at, cell.started_at)
         problems.extend(found)  # its duplicate ids, missing parents and cycles included
         trace_note = None if spans else "empty"
+        otlp_file = OtlpFile(trace_at, cell.started_at, size, spans, otlp_calls, tuple(found))
     else:
-        spans, trace_note = _load_part(cell.spans, trace_at, Span, problems)
-    calls, calls_note = _load_part(cell.model_calls, calls_at, ModelCall, problems)
+        spans, trace_note, trace_tail = _load_part(cell.spans, trace_at, Span, problems)
+    calls, calls_note, calls_tail = _load_part(cell.model_calls, calls_at, ModelCall, problems)
     if not calls and otlp_calls:
         calls, calls_note = otlp_calls, None
+    live = LiveTrace(trace_tail, calls_tail, otlp_file, calls_from_otlp=not cell.model_calls)
     if spans and not otlp:  # duplicate ids, missing parents and cycles: shown anyway, and said
         inline = cell.spans is not None
         where = str(source.path) if inline or not isinstance(trace_at, Path) else str(trace_at)
@@ -179,6 +171,7 @@ def read_artifacts(cell: Cell, source: Source) -> CellArtifacts:
         calls_note=calls_note,
         recording_note=recording_at if isinstance(recording_at, str) else None,
         problems=tuple(problems),
+        live=live if live.followed else None,
     )
 
 

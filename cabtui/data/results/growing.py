@@ -330,8 +330,9 @@ class GrowingIndex:
                 tail.records += 1
                 tail.named.add(got.sweep_id)
                 self._add(got, None, chunk)
-        except Exception as err:  # noqa: BLE001 - whatever one reader does, the other sweeps load
-            tail.pending.append(Problem(str(found.cells), 0, failure(err)))
+        except Exception as err:  # noqa: BLE001 - a last resort: a reader catches what one of its files raises
+            which = "" if found.cells.is_file() else " (while reading this sweep; its reader did not say which file)"
+            tail.pending.append(Problem(str(found.cells), 0, failure(err) + which))
         self.done += tail.size
 
     def _read_into(self, tail: FileTail, limit: int, chunk: Chunk) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from rich.table import Table
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,12 +14,11 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.numbers import fmt_ms, fmt_number
-from cabtui.data.results import Cell, CellArtifacts, Span
+from cabtui.data.results import Cell, CellArtifacts, ModelCall, Span
 from cabtui.data.term import CastError, FramePlayer, load_cast
 from cabtui.data.text import one_line, visible
 from cabtui.data.trace import Timeline
-from cabtui.ui.renderables.cell_artifacts_view import call_text
-from cabtui.ui.renderables.cell_page import key_values
+from cabtui.ui.renderables.replay_panes import calls_at, span_detail
 from cabtui.ui.screens.playback import (
     END,
     FASTER,
@@ -29,9 +26,9 @@ from cabtui.ui.screens.playback import (
     PREVIOUS_MARKER,
     SLOWER,
     START,
-    PlaybackScreen,
     frame_for,
 )
+from cabtui.ui.screens.replay_live import LIVE_MARK, LiveReplay
 from cabtui.ui.widgets.footer import KeyFooter
 from cabtui.ui.widgets.status import StatusLine
 from cabtui.ui.widgets.terminal_view import TerminalView
@@ -44,9 +41,6 @@ LEFT_MIN_WIDTH = 40
 """What the waterfall keeps when the terminal takes the rest."""
 
 TERMINAL_MIN_WIDTH = 20
-
-REPLAY_CALL_TEXT = 400
-"""Characters of the current call's prompt and completion the replay shows (the cell page has all)."""
 
 
 def fmt_t(t_ms: float, duration_ms: float) -> str:
@@ -84,8 +78,11 @@ def span_under(timeline: Timeline, t: float) -> Span | None:
     return under
 
 
-class ReplayScreen(PlaybackScreen):
-    """Step span by span or 100 ms at a time; the terminal shows what the agent's screen showed then."""
+class ReplayScreen(LiveReplay):
+    """Step span by span or 100 ms at a time; the terminal shows what the agent's screen showed then.
+
+    A cell still running is followed as its files grow (`LiveReplay`).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "span(-1)", "Prev span", id="replay.previous_span", priority=True),
@@ -98,6 +95,7 @@ class ReplayScreen(PlaybackScreen):
         NEXT_MARKER,
         START,
         END,
+        Binding("w", "app.toggle_watch", "Watch", show=False, id="replay.watch", tooltip="Pause or resume watching"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"replay--error"}
@@ -117,12 +115,14 @@ class ReplayScreen(PlaybackScreen):
     ) -> None:
         """A search hit opens it at a moment of the recording (`recording_s`, `mark` marked on
         the terminal) or on a span (`span_id`)."""
-        super().__init__()
+        super().__init__(artifacts.live, artifacts.recording)
         self.cell = cell
         self.artifacts = artifacts
         self.start_recording_s = recording_s
         self.start_span = span_id
         self.start_mark = mark
+        self._recording_extent: tuple[float | None, tuple[tuple[float, str], ...]] = (None, ())
+        """The recording's length and markers once it is read: every layout of the timeline takes them."""
         self.timeline = self._timeline(None, ())
         self.player: FramePlayer | None = None
         self.recording_note = artifacts.recording_note or ""
@@ -158,6 +158,7 @@ class ReplayScreen(PlaybackScreen):
         self.query_one(TerminalView).mark(self.start_mark)
         self._go_to_start()
         self.draw()
+        self.follow_growth()
 
     def _go_to_start(self) -> None:
         """Where a search hit asked to open: its span, or its moment of the recording."""
@@ -207,18 +208,54 @@ class ReplayScreen(PlaybackScreen):
         self.draw()
 
     def _recording_ready(self, player: FramePlayer) -> None:
+        again = self.player is not None  # the recording grew: read again, the playhead kept
+        follow = again and self.clock.at_end
         self.player = player
         recording = player.recording
-        position = self.clock.position
-        self.timeline = self._timeline(recording.duration, recording.markers)
-        self.clock.set_duration(self.timeline.duration_ms)
-        self.clock.seek(position)
-        if self.start_recording_s is not None:  # the trace alone may have ended before the hit
+        self._recording_extent = (recording.duration, recording.markers)
+        self._lay_out(follow=follow)
+        if self.start_recording_s is not None and not again:  # the trace alone may have ended before the hit
             self._go_to_start()
-        self.query_one(Waterfall).timeline = self.timeline
         self._fit_terminal()
         self.sync()
         self.draw()  # the first frame, and the timeline's new extent
+
+    def _lay_out(self, *, follow: bool) -> None:
+        """The timeline laid out again (a recording read, the trace grown): the playhead kept, or
+        at the new end when it `follow`s the live edge."""
+        position = self.clock.position
+        self.timeline = self._timeline(*self._recording_extent)
+        self.clock.set_duration(self.timeline.duration_ms)
+        if follow:
+            self.selected = None
+            position = self.timeline.duration_ms
+        self.clock.seek(position)
+        self.query_one(Waterfall).timeline = self.timeline
+
+    # ---- a cell still running (replay_live.py) ---------------------------
+
+    def trace_grew(self, spans: tuple[Span, ...] | None, calls: tuple[ModelCall, ...] | None) -> None:
+        """New spans or calls were written: shown, the timeline longer; at the end, the playhead follows."""
+        arts = self.artifacts
+        if spans is not None:
+            arts = dataclasses.replace(arts, spans=spans, trace_note=None if spans else arts.trace_note)
+        if calls is not None:
+            arts = dataclasses.replace(arts, calls=calls, calls_note=None if calls else arts.calls_note)
+        self.artifacts = arts
+        self.query_one(Waterfall).empty = self._no_trace()
+        self._lay_out(follow=self.clock.at_end)
+        self.sync()
+        self.draw()
+
+    def recording_grew(self) -> None:
+        """Read the recording again; `_recording_ready` keeps the playhead (or follows the end)."""
+        if self.player is not None:
+            self.load_recording()
+
+    def live_changed(self) -> None:
+        """The header says live too."""
+        super().live_changed()
+        self.sub_title = visible(self.cell.task) + (f"  ·  {LIVE_MARK}" if self.is_live else "")
 
     def on_resize(self) -> None:
         """A new window size: give the recording its width again."""
@@ -300,8 +337,10 @@ class ReplayScreen(PlaybackScreen):
         t = self.position
         shown = self.shown_span()
         self.query_one(Waterfall).set_time(t, shown.span_id if shown else None)
-        self.query_one("#span-detail", Static).update(self._detail(shown))
-        self.query_one("#replay-calls", Static).update(self._calls(t))
+        error = self.get_component_rich_style("replay--error")
+        detail = span_detail(shown, self.timeline, no_trace=self._no_trace(), error=error)
+        self.query_one("#span-detail", Static).update(detail)
+        self.query_one("#replay-calls", Static).update(calls_at(self.timeline, t, self.artifacts.calls_note))
         frame_note = ""
         if self.player is not None:
             rec_t = self.timeline.recording_time(t)
@@ -323,6 +362,8 @@ class ReplayScreen(PlaybackScreen):
         self._frame_note = frame_note
         t = self.position
         state = "playing" if self.playing else "paused"
+        live = self.live_note()
+        state += f"  ·  {live}" if live else ""
         if shown is not None:
             span = f"  ·  span {one_line(shown.name, 200)}"
         else:
@@ -331,44 +372,3 @@ class ReplayScreen(PlaybackScreen):
             f"{fmt_t(t, self.timeline.duration_ms)}  ·  {fmt_number(self.speed, 2).rstrip('0').rstrip('.')}x"
             f"  ·  {state}{span}{frame_note}"
         )
-
-    def _detail(self, span: Span | None) -> Text | Table:
-        if span is None:
-            if not self.timeline.rows():
-                return Text(self._no_trace(), "italic")
-            return Text("No span at this moment: left / right select a span; up / down + enter jump to one.", "italic")
-        rows: list[tuple[str, Text]] = [
-            ("span", Text(f"{visible(span.kind)} {visible(span.name)} ({visible(span.span_id)})")),
-            ("time", Text(f"{fmt_ms(span.start_ms)} → {fmt_ms(span.end_ms)} ({fmt_ms(span.duration_ms)})")),
-        ]
-        if span.error is not None:
-            error = self.get_component_rich_style("replay--error")
-            rows.append(("error", Text(visible(span.error.message, multiline=True), error)))
-        rows += [(str(key), Text(one_line(str(value), 300))) for key, value in list(span.attrs.items())[:12]]
-        return key_values(rows)
-
-    def _calls(self, t: float) -> Text:
-        calls = self.timeline.calls
-        if not calls:
-            return Text(f"Model calls: none ({visible(self.artifacts.calls_note or 'none')}).", "italic")
-        started = self.timeline.calls_started_by(t)
-        text = Text(f"Model calls: {started} of {len(calls)} started\n", "bold")
-        first = max(0, started - 4)
-        for i, timed in enumerate(calls[first : first + 8], first):
-            call = timed.call
-            mark = "●" if i < started else "○"
-            if call.prompt_tokens is None and call.completion_tokens is None:
-                tokens = "tokens —"
-            else:
-                tokens = f"{fmt_number(call.prompt_tokens, 0)}→{fmt_number(call.completion_tokens, 0)} tok"
-            text.append(
-                f"{mark} #{call.index} at {fmt_ms(timed.start_ms)}  {tokens}  {fmt_ms(call.latency_ms)}"
-                f"  {visible(call.finish_reason or '')}\n",
-                "" if i < started else "dim",
-            )
-        # The text of the call the playhead is in (the last one started), as the cell page shows it.
-        latest = call_text(calls[started - 1].call, REPLAY_CALL_TEXT) if started else None
-        if latest is not None:
-            text.append("\n")
-            text.append_text(latest)
-        return text

@@ -39,11 +39,19 @@ def trajectory_parts(
     """(spans, model calls, problems) of a trajectory file, on the trial's clock from `origin`;
     the last step lasts `until` (the agent phase's end) where that is known.
 
-    With `origin` None, only the problems (`cabtui validate`).
+    With `origin` None, only the problems (`cabtui validate`). What reading it raises, unforeseen,
+    is its problem (`common.per_file`): the cell still opens, without the trajectory.
     """
+    got = common.per_file(path, _parts, path, origin, parent, until)
+    return ([], [], [got]) if isinstance(got, Problem) else got
+
+
+def _parts(
+    path: Path, origin: datetime | None, parent: str | None, until: datetime | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Problem]]:
     name = str(path)
     try:
-        data = common.read_object(path)
+        data = common.read_object(path, common.TRAJECTORY_LIMIT)
     except Unreadable as err:
         return [], [], [err.problem]
     steps = data.get("steps")

@@ -1,5 +1,6 @@
 """What the readers of job folders (Harbor, Terminal-Bench) share: JSON files read into problems,
-times, attempt numbering, phases as spans, a recording's start, the full record validated.
+each file read behind its own error boundary, times, attempt numbering, phases as spans, a
+recording's start, the full record validated.
 
 Both harnesses leave one small JSON file per trial; the index reads those only, and the
 rest (test output, trajectories, recordings) when a cell is opened.
@@ -8,6 +9,7 @@ rest (test output, trajectories, recordings) when a cell is opened.
 from __future__ import annotations
 
 import errno
+import json
 import math
 import os
 import stat
@@ -17,21 +19,52 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import orjson
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.fields import outcome_of
 from cabtui.data.results.index import CellRow, Source
+from cabtui.data.results.lines import failure
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts
     from cabtui.data.results.loader import OpenedRecord
 
 READ_CHUNK = 1 << 16
+RECORD_LIMIT = 64 << 20
+"""Bytes of a record file (a trial's result.json or results.json, a job's config) read at most, as
+Inspect's header (`inspect_log.HEADER_LIMIT`) and a recording (`MAX_CAST_BYTES`) are capped: a
+TrialResult is a few KB, and a larger file is refused with a problem rather than read whole."""
+TRAJECTORY_LIMIT = 256 << 20
+"""Bytes of an ATIF trajectory read at most (as an Inspect sample, `inspect_log.SAMPLE_LIMIT`)."""
 TAIL_CHARS = 64_000
 """Test output and tracebacks kept for the cell page: their last this many characters."""
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def per_file(path: str | Path, read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | Problem:
+    """`read(...)` of the one file `path`, or what it raised as that file's problem (`unforeseen`):
+    a case no check foresaw (a bug, or input no one imagined) loses that file, not the sweep."""
+    try:
+        return read(*args, **kwargs)
+    except Exception as err:  # noqa: BLE001 - the reader goes on with the next file
+        return unforeseen(err, path)
+
+
+def unforeseen(err: Exception, path: str | Path, line: int = 0) -> Problem:
+    """An unforeseen error while reading `path`, at the line a JSON error names (else `line`)."""
+    return Problem(str(path), err.lineno if isinstance(err, json.JSONDecodeError) else line, failure(err))
+
+
+def checked(row: CellRow, check: Callable[[CellRow], list[Problem]]) -> list[Problem]:
+    """What a reader's full `check` says of one row, behind that row's file's boundary (`per_file`)."""
+    got = per_file(row.source.path, check, row)
+    return [got] if isinstance(got, Problem) else got
 
 
 class Unreadable(Exception):
@@ -42,14 +75,14 @@ class Unreadable(Exception):
         self.problem = problem
 
 
-def read_object(path: Path) -> dict[str, Any]:
-    """A JSON file that must hold an object.
+def read_object(path: Path, limit: int = RECORD_LIMIT) -> dict[str, Any]:
+    """A JSON file that must hold an object, of `limit` bytes at most.
 
     Raises:
-        Unreadable: missing, unreadable, not JSON (at its line), or not an object.
+        Unreadable: missing, unreadable, larger than `limit`, not JSON (at its line), or not an object.
     """
     try:
-        raw = read_bytes(str(path))
+        raw = read_bytes(str(path), limit)
     except OSError as err:
         raise Unreadable(Problem(str(path), 0, f"cannot read: {err.strerror or err}")) from None
     return parse_object(raw, path)
@@ -97,27 +130,39 @@ def subfolder_paths(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def read_bytes(path: str) -> bytes:
+def read_bytes(path: str, limit: int = RECORD_LIMIT) -> bytes:
     """A file's bytes, by `os.read` on a descriptor: half the cost of `Path.read_bytes` (no file
     object, no buffer), which is most of indexing 10,000 small trial files.
 
     Raises:
-        OSError: unreadable, or not a regular file (a FIFO would wait for a writer for ever:
-            it is opened without blocking, and refused).
+        OSError: unreadable, not a regular file (a FIFO would wait for a writer for ever: it is
+            opened without blocking, and refused), or larger than `limit` bytes (`too_large`).
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", path)
+        if info.st_size > limit:
+            raise too_large(info.st_size, limit, path)
         first = os.read(fd, READ_CHUNK)
         if len(first) < READ_CHUNK:
             return first
         chunks = [first]
+        done = len(first)
         while chunk := os.read(fd, READ_CHUNK):
             chunks.append(chunk)
+            done += len(chunk)
+            if done > limit:  # it grew while it was read
+                raise too_large(done, limit, path)
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def too_large(size: int, limit: int, path: str) -> OSError:
+    """The error of a file over its cap; its text is the problem's (`cannot read: ...`)."""
+    return OSError(errno.EFBIG, f"{size:,} bytes, more than the {limit:,} a file of this kind may be; not read", path)
 
 
 def as_time(value: Any, *, naive_is_local: bool = False) -> datetime | None:

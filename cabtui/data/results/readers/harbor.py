@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -90,7 +91,8 @@ class HarborReader:
         sweep_id = found.folder_name
         attempts: list[Facts] = []
         for trial in self._trials(found.cells):
-            got = self._attempt(trial, sweep_id)
+            name = os.path.join(trial, RESULT)
+            got = common.per_file(name, self._attempt, trial, name, sweep_id)
             if isinstance(got, Problem):
                 if got.line >= 0:  # -1: nothing to say (a job's artifacts/ folder)
                     yield got
@@ -101,8 +103,8 @@ class HarborReader:
                 yield from self._check_job(job)
         for row in common.number_attempts(attempts, sweep_id):
             yield row
-            if full and isinstance(row, CellRow):
-                yield from self.check(row)
+            if full:
+                yield from common.checked(row, self.check)
 
     def _jobs(self, folder: Path) -> list[Path]:
         if (folder / CONFIG).is_file() and not _is_trial(folder):
@@ -123,10 +125,9 @@ class HarborReader:
             except Unreadable as err:
                 yield err.problem
 
-    def _attempt(self, trial: str, sweep_id: str) -> Facts | Problem:
-        """A trial's head from its result.json, or why it has none (a folder without one: a
-        trial still running, or the job's artifacts/ when it has no result.json of its own)."""
-        name = os.path.join(trial, RESULT)
+    def _attempt(self, trial: str, name: str, sweep_id: str) -> Facts | Problem:
+        """A trial's head from its result.json (`name`), or why it has none (a folder without one:
+        a trial still running, or the job's artifacts/ when it has no result.json of its own)."""
         try:
             raw = common.read_bytes(name)
         except FileNotFoundError:
@@ -156,10 +157,12 @@ class HarborReader:
             return common.unread(row, err.problem)
         if not is_trial_result(data):
             return common.unread(row, Problem(str(row.source.path), 1, "no longer a Harbor TrialResult; reload"))
-        head = trial_head(data, row.sweep_id, row.source.folder)
+        head, said = trial_head(data, row.sweep_id, row.source.folder)
         head["run"], head["cell_id"] = row.run, row.cell_id
         opened = common.opened_cell(head, row)
-        return opened
+        if opened.cell is None or not said:
+            return opened
+        return replace(opened, problems=(*opened.problems, *said))  # the trajectory's, as validate says
 
     def artifacts(self, cell: Cell, source: Source) -> CellArtifacts:
         """The phases and trajectory steps (inline in the record) and agent/recording.cast."""
@@ -175,7 +178,7 @@ class HarborReader:
         problems = common.check_record(opened, row, shape, arts)
         trajectory = row.source.folder / TRAJECTORY
         if trajectory.is_file():
-            problems.extend(trajectory_parts(trajectory, None, None)[2])
+            problems.extend(p for p in trajectory_parts(trajectory, None, None)[2] if p not in problems)
         return problems
 
 
@@ -290,15 +293,16 @@ def facts(data: dict[str, Any], *, detail_too: bool = False) -> tuple[common.Fac
     return found, detail
 
 
-def trial_head(data: dict[str, Any], sweep_id: str, folder: Path) -> dict[str, Any]:
-    """A TrialResult as a whole cell record, the trial folder's files read in."""
+def trial_head(data: dict[str, Any], sweep_id: str, folder: Path) -> tuple[dict[str, Any], list[Problem]]:
+    """A TrialResult as a whole cell record, the trial folder's files read in, and what its
+    trajectory's file says (what is wrong with it)."""
     found, detail = facts(data, detail_too=True)
     head = found.head(sweep_id)
     info = common.obj(data.get("agent_info"))
     rewards = common.obj(common.obj(data.get("verifier_result")).get("rewards")) or None
     exception = data.get("exception_info") if isinstance(data.get("exception_info"), dict) else None
-    _fill_in(head, data, folder, rewards, found.reward, exception, detail, found.started, info)
-    return head
+    said = _fill_in(head, data, folder, rewards, found.reward, exception, detail, found.started, info)
+    return head, said
 
 
 def _fill_in(
@@ -311,8 +315,9 @@ def _fill_in(
     detail: str | None,
     started: datetime | None,
     info: dict[str, Any],
-) -> None:
-    """What only the cell page needs: rewards, test output, the exception, phases, the trajectory."""
+) -> list[Problem]:
+    """What only the cell page needs: rewards, test output, the exception, phases, the trajectory
+    (and its file's problems)."""
     scores = head["scores"]
     pass_rate = scores["pass_rate"]
     if rewards is not None:
@@ -358,14 +363,15 @@ def _fill_in(
     head["harness"] = harness
     origin = started or next((s for s, _ in phases.values() if s is not None), None)
     if origin is None:
-        return
+        return []
     agent_start, agent_end = phases["agent_execution"]
     trial_name = common.str_or(data.get("trial_name"), folder.name)
     spans = _phase_spans(phases, origin, head.get("ended_at"), exception, trial_name)
     trajectory = folder / TRAJECTORY
+    said: list[Problem] = []
     if trajectory.is_file():
         parent = "agent_execution" if agent_start else "trial"
-        steps, calls, _ = trajectory_parts(trajectory, origin, parent, agent_end)
+        steps, calls, said = trajectory_parts(trajectory, origin, parent, agent_end)
         spans.extend(steps)
         head["model_calls"] = calls
         scores["tokens"]["model_calls"] = len(calls)
@@ -375,6 +381,7 @@ def _fill_in(
         began = common.recording_start(cast, agent_start or phases["agent_setup"][0])
         offset = common.ms_between(origin, began)
         head["artifacts"] = {"recording": RECORDING, "recording_offset_ms": offset}
+    return said
 
 
 def reproduce(data: dict[str, Any], agent: str, model: str, task: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any, Final
 from cabtui.data.results.fields import STATUSES, outcome_of
 from cabtui.data.results.index import CellRow, Source
 from cabtui.data.results.readers.inspect_log import LogHead
+from cabtui.data.results.readers.inspect_summaries import SampleError, Summary, Usage
 
 BUILTIN: Final = "inspect_ai/"
 CHAIN: Final = "inspect_ai/chain"
@@ -146,11 +147,9 @@ def sample_record(head: LogHead, summary: dict[str, Any], sweep_id: str) -> dict
     elif error:
         axes["pass_rate"] = {"pass": 0.0}
     for other, score in scores.items():
-        if other != name and isinstance(score, dict):
-            axes[f"score.{other}"] = {
-                f"score.{other}": score_value(score.get("value")),
-                "value": _short(score.get("value")),
-            }
+        if other != name:  # a score that is not an object is its value, as for the headline
+            value = score.get("value") if isinstance(score, dict) else score
+            axes[f"score.{other}"] = {f"score.{other}": score_value(value), "value": _short(value)}
     usage = _usage(summary.get("model_usage"))
     if usage is not None:
         axes["tokens"] = {
@@ -212,35 +211,46 @@ def _when(value: Any) -> datetime | None:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def _total_tokens(model_usage: Any) -> int | None:
+def _total_tokens(model_usage: dict[str, Usage] | None) -> int | None:
     """What `_usage` gives the index (`CellRow.total_tokens`): the total, else input + output."""
-    if model_usage.__class__ is not dict or not model_usage:
+    if not model_usage:
         return None
+    if len(model_usage) == 1:  # the usual: one model, its total
+        for usage in model_usage.values():
+            total = usage.total_tokens
+            if total.__class__ is int and total:
+                return total
     total, seen = 0, False
     for usage in model_usage.values():
-        value = usage.get("total_tokens") if usage.__class__ is dict else None
-        if value.__class__ is int:
-            total += value
+        if usage.total_tokens.__class__ is int:
+            total += usage.total_tokens
             seen = True
     if total:
         return total
     spent = 0
     for usage in model_usage.values():
-        if usage.__class__ is dict:
-            for key in ("input_tokens", "output_tokens"):
-                value = usage.get(key)
-                if value.__class__ is int:
-                    spent += value
-                    seen = True
+        for value in (usage.input_tokens, usage.output_tokens):
+            if value.__class__ is int:
+                spent += value
+                seen = True
     return spent if seen else None
+
+
+def _summary_error(error: SampleError | str | None) -> str | None:
+    """A summary's error message, as `_error_text` reads a sample's."""
+    if error.__class__ is SampleError:
+        error = error.message
+    return _short(error) if error else None
 
 
 class RowMaker:
     """The index rows of one log's summaries, built straight from them (the grid's hot path).
 
     What `sample_record` would give the index (`CellRow.from_head`), without building the
-    record and validating it again: 200,000 summaries must index in well under 2 s. The
-    tests check that both agree (tests/data/test_inspect_reader.py).
+    record and validating it again: 200,000 summaries must index in well under 2 s
+    (benchmarks/inspect_load.py). The usual summary (one scorer, a letter or number, one
+    model's usage, no error) takes the short way through `row`; the tests check that both
+    agree (tests/data/test_inspect_reader.py).
     """
 
     def __init__(self, head: LogHead, sweep_id: str, source: Source, intern: Callable[[str], str] = sys.intern) -> None:
@@ -256,63 +266,55 @@ class RowMaker:
         self.source = source
         self.header = header
         self.tasks: dict[str | int, str] = {}
-        self.outcomes = {
-            (status, passed): intern(outcome_of(status, passed)) for status in STATUSES for passed in (True, False)
-        }
+        self.passes = {status: intern(outcome_of(status, True)) for status in STATUSES}
+        self.fails = {status: intern(outcome_of(status, False)) for status in STATUSES}
 
-    def _task(self, sample_id: str | int) -> str:
-        """`<task>/<id>`, one string for all epochs of a sample."""
-        task = self.tasks.get(sample_id)
-        if task is None:
-            task = self.tasks[sample_id] = f"{self.task}/{sample_id}"
-        return task
-
-    def row(self, line: int, summary: dict[str, Any]) -> CellRow:
+    def row(self, line: int, summary: Summary) -> CellRow:
         """The row of one summary (its id and epoch already checked)."""
-        scores = summary.get("scores")
-        if scores.__class__ is not dict:
-            scores = {}
-        if len(scores) == 1:
+        scores = summary.scores or {}
+        count = len(scores)
+        if count == 1:
             name: str | None = next(iter(scores))
         else:
-            name = headline_scorer(self.header, scores) if scores else None
-        error = summary.get("error")
+            name = headline_scorer(self.header, scores) if count else None
+        error = summary.error
         status = "ok"
-        if error and _error_text(error):
+        if error and _summary_error(error):
             status = "error"
         else:
-            limit = summary.get("limit")
+            limit = summary.limit
             if limit.__class__ is dict and limit.get("type") in TIME_LIMITS:
                 status = "timed_out"
         passed_value: float | None = None
         if name is not None:
-            score = scores[name]
-            value = score.get("value") if score.__class__ is dict else score
+            value = scores[name].value
             passed_value = LETTER_VALUES.get(value) if value.__class__ is str else None  # the usual C / I
             if passed_value is None:
                 passed_value = score_value(value)
         elif status == "error":
             passed_value = 0.0
         extra: tuple[tuple[str, float | None], ...] = ()
-        if len(scores) > 1:
-            extra = tuple(
-                (f"score.{other}", score_value(score.get("value")))
-                for other, score in scores.items()
-                if other != name and isinstance(score, dict)
-            )
-        total_time = summary.get("total_time")
+        if count > 1:
+            extra = tuple((f"score.{other}", score_value(s.value)) for other, s in scores.items() if other != name)
+        total_time = summary.total_time
         wall = total_time * 1000 if total_time.__class__ in (int, float) and math.isfinite(total_time) else None
-        started, ended = _when(summary.get("started_at")), _when(summary.get("completed_at"))
+        started, ended = _when(summary.started_at), _when(summary.completed_at)
         if wall is None and started is not None and ended is not None and ended >= started:
             wall = (ended - started).total_seconds() * 1000
-        sample_id, epoch = summary["id"], summary.get("epoch", 1)
-        passed = status == "ok" and (passed_value or 0.0) >= 1.0
+        sample_id, epoch = summary.id, summary.epoch
+        task = self.tasks.get(sample_id)
+        if task is None:  # `<task>/<id>`, one string for all epochs of a sample
+            task = self.tasks[sample_id] = f"{self.task}/{sample_id}"
+        if status == "ok" and passed_value is not None and passed_value >= 1.0:
+            passed, outcome = True, self.passes[status]
+        else:
+            passed, outcome = False, self.fails[status]
         return CellRow(
             f"{self.prefix}{sample_id}#run{epoch}",
             self.sweep_id,
             self.tui,
             self.model,
-            self._task(sample_id),
+            task,
             epoch,
             status,
             None,
@@ -320,10 +322,10 @@ class RowMaker:
             ended,
             (passed_value, None, wall, None, None, None, None),
             extra,
-            _total_tokens(summary.get("model_usage")),
+            _total_tokens(summary.model_usage),
             self.source,
             line,
             0,
             passed,
-            self.outcomes[status, passed],
+            outcome,
         )

@@ -87,7 +87,7 @@ class InspectReader:
             try:
                 row = make(line, summary)
             except (ValueError, TypeError, KeyError, AttributeError) as err:
-                yield Problem(name, line, f"sample {one_line(repr(summary.get('id')), 60)}: {_why(err)}")
+                yield Problem(name, line, f"sample {one_line(repr(summary.id), 60)}: {_why(err)}")
                 continue
             yield row
             if full:

@@ -29,6 +29,7 @@ import orjson
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import OTLP_SUFFIX
+from cabtui.data.results.readers import common
 from cabtui.data.text import one_line
 
 MAX_BYTES: Final = 512 << 20
@@ -381,7 +382,13 @@ def _raw(span: Any, service: Any) -> _Raw | str:
 
 def read_otlp(path: Path, started_at: datetime | None = None) -> OtlpTrace:
     """The spans and model calls of an OTLP JSON-lines file; times in ms from `started_at`
-    (else from the earliest span). Never raises: what cannot be read is a problem."""
+    (else from the earliest span). Never raises: what cannot be read is a problem, and what
+    raises unforeseen (`common.per_file`) loses that line, or the file's placing, not the app."""
+    got = common.per_file(path, _read, path, started_at)
+    return OtlpTrace(problems=[got]) if isinstance(got, Problem) else got
+
+
+def _read(path: Path, started_at: datetime | None) -> OtlpTrace:
     trace = OtlpTrace()
     name = str(path)
     raws: list[_Raw] = []
@@ -405,7 +412,10 @@ def read_otlp(path: Path, started_at: datetime | None = None) -> OtlpTrace:
                 except orjson.JSONDecodeError as err:
                     trace.problems.append(Problem(name, lineno, f"not JSON: {err}"))
                     continue
-                _spans_of(data, (name, lineno), raws, trace.problems)
+                try:
+                    _spans_of(data, (name, lineno), raws, trace.problems)
+                except Exception as err:  # noqa: BLE001 - one line's unforeseen case: the next line is read
+                    trace.problems.append(common.unforeseen(err, name, lineno))
     except OSError as err:
         trace.problems.append(Problem(name, 0, f"cannot read: {err.strerror or err}"))
     _place(trace, raws, started_at)

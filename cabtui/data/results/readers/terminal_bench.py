@@ -77,15 +77,15 @@ class TerminalBenchReader:
                 yield metadata
                 metadata = {}
             for trial in self._trials(run):
-                got = self._attempt(trial, metadata, sweep_id)
+                got = common.per_file(trial / RESULTS, self._attempt, trial, metadata, sweep_id)
                 if isinstance(got, Problem):
                     yield got
                 else:
                     attempts.append(got)
         for row in common.number_attempts(attempts, sweep_id):
             yield row
-            if full and isinstance(row, CellRow):
-                yield from self.check(row)
+            if full:
+                yield from common.checked(row, self.check)
 
     def _runs(self, folder: Path) -> Iterator[tuple[Path, dict[str, Any] | Problem]]:
         if (folder / RESULTS).is_file() and not (folder / METADATA).exists():

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from cabtui.data.problems import Problem
 from cabtui.data.results.artifacts import CellArtifacts
 from cabtui.data.results.index import Source
+from cabtui.data.results.live_trace import LiveTrace, OtlpFile, file_size
 from cabtui.data.results.loader import describe_validation_error
 from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.results.readers.inspect_events import sample_trace
@@ -75,7 +76,9 @@ def otlp_artifacts(
 
 def otlp_replay(path: Path) -> tuple[Cell, CellArtifacts]:
     """An OTLP trace file alone (`cabtui FILE.otlp.jsonl`) as a cell the replay can show:
-    tui = its service, model = the first model its spans name, task = the file's name."""
+    tui = its service, model = the first model its spans name, task = the file's name; its
+    `live` reads the file again as it grows (times from the same start)."""
+    size = file_size(path)
     trace = read_otlp(path)
     problems = list(trace.problems)
     spans = validated(trace.spans, Span, str(path), problems)
@@ -101,5 +104,6 @@ def otlp_replay(path: Path) -> tuple[Cell, CellArtifacts]:
         calls_note=None if calls else "no model spans in this file",
         recording_note="an OTLP trace records no terminal",
         problems=tuple(problems),
+        live=LiveTrace(otlp=OtlpFile(path, cell.started_at, size, spans, calls, tuple(problems))),
     )
     return cell, artifacts

@@ -108,6 +108,27 @@ class ZipDirectory:
             at = directory.find(wanted, at + 1)
         return None
 
+    def under(self, prefix: str) -> list[Member]:
+        """Every member whose name starts with `prefix`, in the directory's order.
+
+        Raises:
+            MemberError: one of their directory entries is broken."""
+        wanted = prefix.encode()
+        directory = self.directory
+        found: list[Member] = []
+        at = directory.find(wanted)
+        while at >= 0:
+            start = at - CENTRAL_ENTRY.size
+            if start >= 0 and directory[start : start + 4] == CENTRAL_MAGIC:
+                fields = CENTRAL_ENTRY.unpack_from(directory, start)
+                end = at + fields[10]
+                if fields[10] >= len(wanted) and end <= len(directory):
+                    name = directory[at:end].decode("utf-8", "replace")
+                    found.append(_member(name, fields, directory[end : end + fields[11]]))
+                    at = end
+            at = directory.find(wanted, at + 1)
+        return found
+
     def has_prefix(self, prefix: str) -> bool:
         """Whether some member's name starts with `prefix` (a cheap test; may say yes for a comment)."""
         return prefix.encode() in self.directory
@@ -155,7 +176,7 @@ def list_members(path: Path) -> dict[str, Member]:
         raise MemberError(f"not a readable zip: {err}") from None
 
 
-def read_member(path: Path, member: Member, limit: int) -> bytes:
+def read_member(path: Path, member: Member, limit: int) -> bytes | bytearray:
     """The member's decompressed bytes, at most `limit` of them.
 
     Raises:
@@ -181,7 +202,7 @@ def read_member(path: Path, member: Member, limit: int) -> bytes:
     if member.method == DEFLATED:
         return _inflate(member.name, raw, limit)
     if member.method == ZSTD:
-        return _unzstd(member.name, raw, limit)
+        return _unzstd(member.name, raw, limit, member.size)
     raise MemberError(f"{member.name}: compression method {member.method} is not supported")
 
 
@@ -200,18 +221,23 @@ def _inflate(name: str, raw: bytes, limit: int) -> bytes:
     return out
 
 
-def _unzstd(name: str, raw: bytes, limit: int) -> bytes:
+def _unzstd(name: str, raw: bytes, limit: int, size: int) -> bytes | bytearray:
+    """Decompressed into one buffer of the size the directory records (bounded by `limit`), then
+    on in chunks if it said too little: no copy of the whole (summaries.json is 100 MB at 200,000 samples)."""
     import zstandard  # only logs that need it pay for the import
 
-    parts: list[bytes] = []
-    got = 0
+    out = bytearray(min(size, limit))
     try:
         with zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True) as reader:
+            got = reader.readinto(out) if out else 0
+            if got < len(out):
+                del out[got:]
+                return out
             while chunk := reader.read(_CHUNK):
                 got += len(chunk)
                 if got > limit:
                     raise _too_big(name, limit)
-                parts.append(chunk)
+                out += chunk
     except zstandard.ZstdError as err:
         raise MemberError(f"{name}: corrupt zstd data ({err})") from None
-    return b"".join(parts)
+    return out
