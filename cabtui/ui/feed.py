@@ -147,7 +147,7 @@ class Feed:
     def run(self) -> None:
         """Load, then follow; never raises (a failure is posted as `LoadFailed`)."""
         try:
-            self.index = index = GrowingIndex(self.path)
+            self.index = index = GrowingIndex(self.path, check_at_end=True)
         except UnreadablePath as err:
             self.post(LoadFailed(str(err)))
             return
@@ -177,8 +177,9 @@ class Feed:
                         self.shown.wait(FIRST_PAINT_WAIT_S)
         if self.stopped.is_set():
             return
-        index.forget_seen()  # before the last views are built: they reuse its memory ...
-        give_back_free_memory()  # ... or, built in another thread, the system's
+        batch.add(index.end_first_read())  # repeated cells left out, in bulk: checked row by row
+        # as they came, they took a sixth of the load; until now the partial screens may show them
+        give_back_free_memory()  # what the reading freed, to the system: the views are built in another thread
         progress.loading = False
         progress.now = self.get_time()
         self._post(index, batch, progress, always=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cabtui.data.results import QUIET_S, GrowingIndex, PollWaiter, load, make_waiter
+from cabtui.data.results import QUIET_S, GrowingIndex, PollWaiter, load, make_waiter, read_cell
 from tests.data.loader_helpers import all_cells, public_lines, write_lines
 
 
@@ -182,26 +182,27 @@ def test_the_event_waiter_sees_an_append(tmp_path: Path) -> None:
     assert seen and any(p.name == "cells.jsonl" for p in seen[0])
 
 
-def test_a_line_longer_than_a_chunk_is_gathered_part_by_part_up_to_its_newline() -> None:
-    import io
-
-    from cabtui.data.results.growing import _rest_of_line
-
-    class Counted(io.BytesIO):
-        reads = 0
-
-        def read(self, size: int | None = -1, /) -> bytes:
-            Counted.reads += 1
-            return super().read(size)
-
-    long_line = b"x" * 1005 + b"\n" + b"next line\n" * 50
-    handle = Counted(long_line)
-    first = handle.read(10)
-    got = _rest_of_line(handle, first, len(long_line), 10)
-    assert got == long_line[:1010]  # up to the part holding the newline, not one part more
-    assert Counted.reads == 101
-    shrunk = Counted(b"y" * 35)  # the file was cut while it was read: what is there, and no endless wait
-    assert _rest_of_line(shrunk, shrunk.read(10), 1000, 10) == b"y" * 35
+def test_every_row_opens_at_its_own_line_whatever_came_before_it(tmp_path: Path) -> None:
+    """Rows keep their line's start in the file's `line_offsets`: blank and bad lines, a BOM, a
+    last line without its newline taken whole, then one held back and completed, all count."""
+    lines = public_lines()
+    first = b"\xef\xbb\xbf" + lines[0]
+    path = _sweep(tmp_path, [first, b"\n", b"not json\n", lines[1], b"   \n", lines[2].rstrip(b"\n")])
+    index = GrowingIndex(path.parent)
+    for _ in index.chunks(first=300, size=300):
+        pass
+    with path.open("ab") as handle:  # the newline of the last line, a line in two writes
+        handle.write(b"\n" + lines[3][:50])
+    list(index.poll(1.0))
+    with path.open("ab") as handle:
+        handle.write(lines[3][50:] + lines[4])
+    list(index.poll(2.0))
+    rows = all_cells(index.results)
+    assert [r.line for r in rows] == [1, 4, 6, 7, 8]
+    data = path.read_bytes()
+    for row, line in zip(rows, [first, lines[1], lines[2], lines[3], lines[4]], strict=True):
+        assert data[row.offset : row.offset + len(line)] == line
+        assert read_cell(row).cell_id == row.cell_id  # type: ignore[union-attr]
 
 
 def test_a_cell_line_of_many_chunks_is_one_row(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from cabtui.data.problems import Problem
-from cabtui.data.results import Results, index, load, open_record, read_cell
+from cabtui.data.results import Results, index, lines, load, open_record, read_cell
 from cabtui.data.results.filter import parse_query
 from cabtui.data.results.models import Cell
 from cabtui.data.results.query import leaderboard
@@ -63,7 +63,15 @@ def test_any_failure_inside_one_line_is_that_lines_problem(tmp_path: Path, monke
             raise RuntimeError("boom \x1b[2J")
         return real(head, *args, **kwargs)
 
+    fast_row_of = lines.row_of
+
+    def row_of(got: Any, *args: Any) -> Any:  # the bulk read's fast path fails alike, then the slow one
+        if got[0][0] == records()[1]["tui"] and got[0][1] == records()[1]["model"]:
+            raise RuntimeError("fast path: boom")
+        return fast_row_of(got, *args)
+
     monkeypatch.setattr(index.CellRow, "from_head", from_head)
+    monkeypatch.setattr(lines, "row_of", row_of)
     results = load(tmp_path)
     assert cells(results) == 2
     assert said(results) == [f"{path}:2: cannot read this record: RuntimeError: boom ␛[2J"]

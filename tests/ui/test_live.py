@@ -33,6 +33,19 @@ def _cells_count(screen: SweepScreen) -> int:
     return screen.query_one("#cells-table", VirtualTable).row_count
 
 
+async def test_a_hidden_cells_table_catches_up_when_shown(tmp_path: Path) -> None:
+    folder = write_sweep(tmp_path / "mini", mini_records())
+    app = make_app(folder, **FAST)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await on_screen(pilot, SweepScreen)
+        before = len(screen.sweep.cells)
+        _append(folder, cell("aider", "meta/llama-3.3-70b-instruct", "debug/while-hidden", passed=True))
+        await wait_for(pilot, lambda: "debug/while-hidden" in screen.grid.columns)  # on the grid, shown
+        await pilot.press("3")
+        await wait_for(pilot, lambda: f"{before + 1:,} of {before + 1:,} cells" in screen_text(app))
+        assert _cells_count(screen) == before + 1
+
+
 async def test_appended_lines_appear_in_every_view_and_the_cursor_stays(tmp_path: Path) -> None:
     folder = write_sweep(tmp_path / "mini", mini_records())
     app = make_app(folder, **FAST)
@@ -64,6 +77,7 @@ async def test_a_line_being_written_waits_for_its_newline(tmp_path: Path) -> Non
     app = make_app(folder, **FAST)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await on_screen(pilot, SweepScreen)
+        await pilot.press("3")  # the Cells tab: a hidden table catches up only when shown
         before = _cells_count(screen)
         line = json.dumps(cell("opencode", "openai/gpt-oss-120b", "debug/late", passed=False))
         with (folder / "cells.jsonl").open("a") as handle:
@@ -127,6 +141,7 @@ async def test_w_pauses_watching_and_resumes_it(tmp_path: Path) -> None:
     app = make_app(folder, **FAST)
     async with app.run_test(size=(160, 40)) as pilot:
         screen = await on_screen(pilot, SweepScreen)
+        await pilot.press("3")  # the Cells tab: a hidden table catches up only when shown
         before = _cells_count(screen)
         assert "Watch" in screen_text(app)  # in the footer
         await pilot.press("w")

@@ -16,95 +16,38 @@ that yields chunks of the same `CellRow`s.
 
 from __future__ import annotations
 
-import os
+from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SweepSource, UnreadablePath, find_sources
+from cabtui.data.results.duplicates import Seen, duplicate_message, without_repeats
 from cabtui.data.results.index import CELLS_FORMAT, CellRow, Results, Source, Sweep
-from cabtui.data.results.lines import BOM, Parsed, failure, parse_line, read_sweep_info
+from cabtui.data.results.lines import failure, read_sweep_info
+from cabtui.data.results.tail_reader import (
+    CHUNK,
+    FIRST_CHUNK,
+    QUIET_S,
+    READ_BUFFER,
+    UNTERMINATED,
+    Chunk,
+    FileTail,
+    TailReader,
+)
 
-FIRST_CHUNK = 256 << 10
-"""Bytes of the first read: about 130 cells, parsed in milliseconds, so a screen has data at once."""
-
-CHUNK = 4 << 20
-"""Bytes of every later read: large enough that a chunk's overhead is nothing, small enough to show progress."""
-
-QUIET_S = 10.0
-"""A last line without its newline is reported once its file has not grown for this long."""
-
-UNTERMINATED = " (the last line has no newline: truncated?)"
-
-
-@dataclass(slots=True)
-class Chunk:
-    """What one read of one file added to the index."""
-
-    rows: list[CellRow]
-    """New rows, in file order (duplicates of earlier cells left out: they are problems)."""
-    problems: list[Problem]
-    """New problems, each also added to its sweep."""
-    sweeps: set[str]
-    """The ids of the sweeps that got rows or problems."""
-    done: int
-    """Bytes read of all tracked files so far."""
-    total: int
-    """Bytes in all tracked files, as last seen."""
+__all__ = ["CHUNK", "FIRST_CHUNK", "QUIET_S", "READ_BUFFER", "UNTERMINATED", "Chunk", "FileTail", "GrowingIndex"]
 
 
-@dataclass(slots=True, eq=False)
-class FileTail:
-    """One cells file and how far it has been read."""
-
-    found: SweepSource
-    source: Source
-    title: str | None
-    size: int
-    """The file's size when last looked at."""
-    offset: int = 0
-    """Bytes read: the start of the first line not yet taken."""
-    lineno: int = 0
-    """Lines taken so far (blank ones included)."""
-    records: int = 0
-    named: set[str] = field(default_factory=set)
-    """The sweep ids its records name."""
-    held: Problem | None = None
-    """Why the held-back last line (no newline) is no record yet, while it is held back."""
-    held_bytes: int = 0
-    """The length of the held-back line."""
-    held_since: float | None = None
-    """When the file was last seen growing while a line was held back."""
-    open_line: bool = False
-    """The last line taken was complete JSON without its newline: a newline arriving next ends it."""
-    pending: list[Problem] = field(default_factory=list)
-    """Problems not yet given to a sweep (with `eager` off, until the file is read to its end)."""
-    dead: bool = False
-    """The file went away or shrank: read no more of it (a reload reads it again)."""
-    ended_once: bool = False
-    """Its end was reached once: the folders below it that could not be listed, and emptiness, are said."""
-
-    @property
-    def default_id(self) -> str:
-        """The sweep of records that name none."""
-        return self.source.sweep_id
-
-    @property
-    def at_end(self) -> bool:
-        """Read up to its last known byte (a held-back line counts as read until the file grows)."""
-        return self.dead or self.offset + self.held_bytes >= self.size
-
-
-class GrowingIndex:
+class GrowingIndex(TailReader):
     """The sweeps under a PATH, read in chunks and read on as their files grow.
 
     `eager` gives each chunk's problems to their sweep at once (the browser);
     without it they are given when their file has been read to its end, so a bad line
     goes to the sweep its file's records name (`load`). `full` checks every field of
     every record, as `cabtui validate` does; `strict` reports a last line without its
-    newline at once.
+    newline at once. With `check_at_end` (or without `eager`), repeated cells of the first
+    read are found once at its end (`end_first_read`, `finish`), row by row after it.
 
     Raises:
         UnreadablePath: PATH does not exist or holds no sweep.
@@ -117,6 +60,7 @@ class GrowingIndex:
         full: bool = False,
         strict: bool = False,
         eager: bool = True,
+        check_at_end: bool = False,
         sources: list[SweepSource] | None = None,
     ) -> None:
         self.path = path
@@ -127,8 +71,10 @@ class GrowingIndex:
         self.by_id: dict[str, Sweep] = {}
         self.tails: dict[Path, FileTail] = {}
         self.done = 0
-        self._seen: dict[str, dict[object, CellRow]] = {}
+        self._seen: dict[str, Seen] = {}
         """Per sweep, the first row of each cell id and of each (tui, model, task, run)."""
+        self._unchecked = check_at_end or not eager
+        """Rows are added unchecked, their repeats found in bulk at the end of the first read."""
         self._orphans: list[OSError] = []
         if sources is None:
             found = find_sources(path)
@@ -153,7 +99,8 @@ class GrowingIndex:
         info = read_sweep_info(folder, problems, full=self.full) if found.sweep_json and cells else None
         default_id = (info.get("sweep_id") if info else None) or found.folder_name
         title = info.get("title") if info else None
-        source = Source(path=found.cells, folder=folder, info=info, sweep_id=default_id)
+        offsets = array("q") if cells else None  # where each line starts (`Source.line_offsets`)
+        source = Source(path=found.cells, folder=folder, info=info, sweep_id=default_id, line_offsets=offsets)
         tail = self.tails[found.cells] = FileTail(found, source, title, found.size, pending=problems)
         return tail
 
@@ -197,7 +144,7 @@ class GrowingIndex:
     def _add(self, row: CellRow, title: str | None, chunk: Chunk) -> None:
         """Add a row to its sweep unless it repeats a cell already there (then it is a problem)."""
         sweep_id = row.sweep_id
-        if not self.eager:  # checked once at the end (`finish`): a dict built then is freed whole
+        if self._unchecked:  # checked once at the end (`end_first_read`, `finish`)
             self.sweep(sweep_id, title).cells.append(row)
             chunk.sweeps.add(sweep_id)
             chunk.rows.append(row)
@@ -205,20 +152,40 @@ class GrowingIndex:
         sweep = self.sweep(sweep_id, title)
         seen = self._seen.get(sweep_id)
         if seen is None:
-            seen = self._seen[sweep_id] = _seen_of(sweep.cells)
-        identity = (row.tui, row.model, row.task, row.run)
-        first = seen.get(row.cell_id) or seen.get(identity)
+            seen = self._seen[sweep_id] = Seen(sweep.cells)
+        first = seen.first(row)
         chunk.sweeps.add(sweep_id)
         if first is None:
-            seen[row.cell_id] = seen[identity] = row
             sweep.cells.append(row)
             chunk.rows.append(row)
             return
-        message = f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
-        self._problem(Problem(str(row.source.path), row.line, message), sweep_id, None, chunk)
+        self._problem(Problem(str(row.source.path), row.line, duplicate_message(row, first)), sweep_id, None, chunk)
+
+    def end_first_read(self) -> Chunk:
+        """The first read is done: its repeated cells are left out and said (in the chunk given
+        back), and cells that come from now on are checked as they come."""
+        chunk = self._chunk()
+        self._drop_repeats(chunk)
+        self._unchecked = not self.eager
+        self.forget_seen()
+        return chunk
+
+    def _drop_repeats(self, chunk: Chunk | None) -> None:
+        """Each sweep's cells less those that repeat an earlier one (the first is kept), said last."""
+        if not self._unchecked:
+            return
+        for sweep in self.results.sweeps:
+            kept, repeats = without_repeats(sweep.cells)
+            if not repeats:
+                continue
+            sweep.cells = kept
+            for row, first in repeats:
+                self._problem(
+                    Problem(str(row.source.path), row.line, duplicate_message(row, first)), sweep.sweep_id, None, chunk
+                )
 
     def forget_seen(self) -> None:
-        """Drop the duplicate-check tables (two keys a cell, a sixth of the index's memory).
+        """Drop the duplicate-check tables (two entries a cell).
 
         Called once the first read is done: the views built next reuse the memory, and a
         sweep that grows again builds its table anew from its cells, once.
@@ -304,139 +271,6 @@ class GrowingIndex:
             tail.pending.append(Problem(str(found.cells), 0, failure(err) + which))
         self.done += tail.size
 
-    def _read_into(self, tail: FileTail, limit: int, chunk: Chunk) -> None:
-        """Take the whole lines of the next `limit` bytes; hold back a last line still being written."""
-        file = tail.source.path
-        name = str(file)
-        if not file.is_file():  # a FIFO or device named cells.jsonl would block the read
-            tail.pending.append(Problem(name, 0, "not a regular file; skipped"))
-            tail.dead = True
-            return
-        try:
-            with file.open("rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                if size < tail.offset:
-                    tail.pending.append(Problem(name, 0, "the file shrank since it was read; reload to read it again"))
-                    tail.dead = True
-                    return
-                handle.seek(tail.offset)
-                block = handle.read(limit)
-                if b"\n" not in block and tail.offset + len(block) < size:  # one line longer than a chunk
-                    block = _rest_of_line(handle, block, size - tail.offset, limit)
-        except OSError as err:
-            tail.pending.append(Problem(name, 0, f"cannot read: {err.strerror or err}"))
-            tail.dead = True
-            return
-        grown = size > tail.size
-        tail.size = max(size, tail.offset + len(block))
-        if tail.open_line and block.startswith(b"\n"):  # the newline of the line taken without it
-            block = block[1:]
-            tail.offset += 1
-            self.done += 1
-        tail.open_line = False
-        if not block:
-            return
-        at_eof = tail.offset + len(block) >= size
-        end = block.rfind(b"\n") + 1
-        rest = block[end:]
-        lines = block[:end].split(b"\n")
-        lines.pop()  # what follows the last newline: `rest`
-        self._lines(tail, lines, chunk)
-        self.done += end
-        if rest and at_eof:
-            self._last_line(tail, rest, grown, chunk)
-        else:  # no last line, or one cut by the chunk's end: read whole with the next chunk
-            tail.held, tail.held_bytes = None, 0
-
-    def _lines(self, tail: FileTail, lines: list[bytes], chunk: Chunk) -> None:
-        """Take whole lines (newlines cut off) from the tail's offset on: the loop every cell goes through.
-
-        Written out in one function, names bound locally: a call per line costs a tenth of the load.
-        """
-        source, default_id, full, title = tail.source, tail.default_id, self.full, tail.title
-        name = str(source.path)
-        pending, named = tail.pending, tail.named
-        offset, lineno, records = tail.offset, tail.lineno, tail.records
-        add = self._add
-        for raw in lines:
-            lineno += 1
-            start = offset
-            offset += len(raw) + 1
-            if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line
-                continue
-            records += 1
-            if lineno == 1 and raw.startswith(BOM):  # as the recording reader does
-                raw = raw[len(BOM) :]
-            got = parse_line(raw, name, lineno, start, source, default_id, full)
-            if isinstance(got, list):
-                pending.extend(got)
-                continue
-            row, notes = got
-            if notes:
-                pending.extend(notes)
-            named.add(row.sweep_id)
-            add(row, title if row.sweep_id == default_id else None, chunk)
-        tail.offset, tail.lineno, tail.records = offset, lineno, records
-
-    def _last_line(self, tail: FileTail, rest: bytes, grown: bool, chunk: Chunk) -> None:
-        """A last line without its newline: a whole record is taken; a part of one is held back."""
-        lineno = tail.lineno + 1
-        got = self._parse(tail, rest, lineno, tail.offset)
-        if not (isinstance(got, list) and got and got[0].message.startswith("not JSON")):
-            self._line(tail, rest, tail.offset, tail.title, chunk, got)  # complete JSON: only its newline is missing
-            tail.offset += len(rest)
-            self.done += len(rest)
-            tail.open_line = True
-            tail.held, tail.held_bytes = None, 0
-            return
-        held = Problem(got[0].file, lineno, got[0].message + UNTERMINATED)
-        if tail.held != held or grown:
-            tail.held_since = None  # still growing: wait again
-        tail.held, tail.held_bytes = held, len(rest)
-        if self.strict:
-            self._report_held(tail)
-
-    def _report_held(self, tail: FileTail) -> None:
-        """Report the held-back line as a problem, and take it (its bytes are not read again)."""
-        if tail.held is None:
-            return
-        tail.pending.append(tail.held)
-        tail.lineno += 1
-        tail.records += 1
-        tail.offset += tail.held_bytes
-        self.done += tail.held_bytes
-        tail.held, tail.held_bytes, tail.held_since = None, 0, None
-        tail.open_line = True
-
-    def _parse(self, tail: FileTail, raw: bytes, lineno: int, offset: int) -> Parsed:
-        """One line (its newline cut off) as a row and its problems, or why it is no record."""
-        if lineno == 1 and raw.startswith(BOM):  # as the recording reader does; the row keeps the line's offset
-            raw = raw[len(BOM) :]
-        return parse_line(raw, str(tail.source.path), lineno, offset, tail.source, tail.default_id, self.full)
-
-    def _line(
-        self,
-        tail: FileTail,
-        raw: bytes,
-        offset: int,
-        title: str | None,
-        chunk: Chunk,
-        parsed: Parsed | None = None,
-    ) -> None:
-        tail.lineno += 1
-        if parsed is None:
-            if len(raw) < 8 and not raw.strip():  # short lines only: strip() copies the line
-                return
-            parsed = self._parse(tail, raw, tail.lineno, offset)
-        tail.records += 1
-        if isinstance(parsed, list):
-            tail.pending.extend(parsed)
-            return
-        row, notes = parsed
-        tail.pending.extend(notes)
-        tail.named.add(row.sweep_id)
-        self._add(row, title if row.sweep_id == tail.default_id else None, chunk)
-
     # -- following files as they grow --------------------------------------------------------
 
     def rescan(self) -> list[FileTail]:
@@ -479,51 +313,11 @@ class GrowingIndex:
         return any(t.held is not None for t in self.tails.values())
 
     def finish(self) -> Results:
-        """The results, with duplicate cells left out and said last (as `load` always has).
+        """The results, with repeated cells left out and said last (as `load` always has).
 
         Two records for the same cell (id, or tui, model, task and run): the first is kept.
-        Checked here, not per row, when `eager` is off: a dict built after the index is freed
-        whole, where one grown beside it would leave the memory it took scattered among the rows.
+        Checked here, not per row, when `eager` is off (`without_repeats`).
         """
-        if self.eager:
-            return self.results
-        for sweep in self.results.sweeps:
-            seen: dict[object, CellRow] = {}
-            kept: list[CellRow] = []
-            for row in sweep.cells:
-                keys = (row.cell_id, (row.tui, row.model, row.task, row.run))
-                first = next((seen[k] for k in keys if k in seen), None)
-                if first is None:
-                    seen.update(dict.fromkeys(keys, row))
-                    kept.append(row)
-                    continue
-                message = f"duplicate cell {row.cell_id} (first at line {first.line}); skipped"
-                problem = Problem(str(row.source.path), row.line, message)
-                self.results.problems.append(problem)
-                sweep.problems.append(problem)
-            sweep.cells = kept
+        if not self.eager:
+            self._drop_repeats(None)
         return self.results
-
-
-def _rest_of_line(handle: BinaryIO, block: bytes, left: int, limit: int) -> bytes:
-    """`block` and what follows up to the next newline (or the end), read `limit` bytes at a time:
-    the parts are joined once and only each new part is searched (adding each part to the block
-    copied it all again and searched it all again: a 100 MB line took 16 s, now 0.24 s)."""
-    parts, got = [block], len(block)
-    while got < left:
-        more = handle.read(limit)
-        if not more:  # shrank while read
-            break
-        parts.append(more)
-        got += len(more)
-        if b"\n" in more:
-            break
-    return b"".join(parts)
-
-
-def _seen_of(cells: list[CellRow]) -> dict[object, CellRow]:
-    """The duplicate-check table of cells already checked: each one's id and (tui, model, task, run)."""
-    seen: dict[object, CellRow] = {}
-    for row in cells:
-        seen[row.cell_id] = seen[(row.tui, row.model, row.task, row.run)] = row
-    return seen

@@ -88,20 +88,21 @@ def _typed_dict(fields: dict[str, core_schema.TypedDictField]) -> core_schema.Ty
     return core_schema.typed_dict_schema(fields, extra_behavior="ignore")
 
 
-_FLOAT = core_schema.float_schema(allow_inf_nan=False)
-_INT = core_schema.int_schema()
-_STR = core_schema.str_schema()
-_NAME = core_schema.str_schema(min_length=1)
-_TIME = core_schema.datetime_schema(microseconds_precision="truncate")
+# The scalar schemas, shared with the bulk read's fast path (fast_head.py): one meaning for both.
+FLOAT = core_schema.float_schema(allow_inf_nan=False)
+INT = core_schema.int_schema()
+STR = core_schema.str_schema()
+NAME = core_schema.str_schema(min_length=1)
+TIME = core_schema.datetime_schema(microseconds_precision="truncate")
 
 HEAD_KEYS: Final[dict[str, dict[str, core_schema.CoreSchema]]] = {
-    "pass_rate": {"pass": _FLOAT},
-    "tokens": {"tokens_per_correct_task": _FLOAT, "total_tokens": _INT, "model_calls": _INT},
-    "latency": {"wall_clock_ms": _FLOAT},
-    "blast_radius": {"blast_radius": _FLOAT},
-    "refusal": {"refusal": _FLOAT, "not_applicable": core_schema.bool_schema()},
-    "integrity": {"integrity": _FLOAT, "not_applicable": core_schema.bool_schema()},
-    "composite": {"composite": _FLOAT},
+    "pass_rate": {"pass": FLOAT},
+    "tokens": {"tokens_per_correct_task": FLOAT, "total_tokens": INT, "model_calls": INT},
+    "latency": {"wall_clock_ms": FLOAT},
+    "blast_radius": {"blast_radius": FLOAT},
+    "refusal": {"refusal": FLOAT, "not_applicable": core_schema.bool_schema()},
+    "integrity": {"integrity": FLOAT, "not_applicable": core_schema.bool_schema()},
+    "composite": {"composite": FLOAT},
 }
 """Per known axis, the keys the index reads: a record is refused where one has a wrong type.
 models.py refuses the same (`STRICT`); other keys of a bad type are only left out."""
@@ -118,21 +119,21 @@ _SCORES = core_schema.typed_dict_schema(
 CELL_HEAD: Final = SchemaValidator(
     _typed_dict(
         _fields(
-            {"tui": _NAME, "model": _NAME, "task": _NAME, "scores": _SCORES},
+            {"tui": NAME, "model": NAME, "task": NAME, "scores": _SCORES},
             {
-                "cell_id": _STR,
-                "sweep_id": _STR,
+                "cell_id": STR,
+                "sweep_id": STR,
                 "run": core_schema.int_schema(ge=1),
-                "status": _STR,
-                "exit_code": _INT,
-                "started_at": _TIME,
-                "ended_at": _TIME,
-                "usage": _typed_dict(_fields({}, {"prompt_tokens": _INT, "completion_tokens": _INT})),
+                "status": STR,
+                "exit_code": INT,
+                "started_at": TIME,
+                "ended_at": TIME,
+                "usage": _typed_dict(_fields({}, {"prompt_tokens": INT, "completion_tokens": INT})),
             },
         )
     )
 )
 """Validates one cells.jsonl line into a `CellHead` (`validate_json`, or `validate_python`)."""
 
-SWEEP_HEAD: Final = SchemaValidator(_typed_dict(_fields({}, {"sweep_id": _STR, "title": _STR})))
+SWEEP_HEAD: Final = SchemaValidator(_typed_dict(_fields({}, {"sweep_id": STR, "title": STR})))
 """Validates sweep.json into a `SweepHead`."""

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 import sys
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 from cabtui.data.problems import Problem
-from cabtui.data.results.fields import AXES, as_utc, derive_identity, headline_value, outcome_of
+from cabtui.data.results.fields import AXES, derive_identity, headline_value, outcome_of
 from cabtui.data.results.head import CellHead, SweepHead
 
 HEADLINE_AXES: Final = AXES
@@ -25,7 +26,8 @@ HEADLINE_AXES: Final = AXES
 
 AXIS_INDEX: Final = {axis: i for i, axis in enumerate(HEADLINE_AXES)}
 """Position of each known axis in `CellRow.headlines`."""
-_LATENCY: Final = AXIS_INDEX["latency"]
+LATENCY: Final = AXIS_INDEX["latency"]
+"""Position of the latency headline (the wall time) in `CellRow.headlines`."""
 
 CELLS_FORMAT: Final = "cells"
 """`Source.format` of a cells.jsonl row; any other names the reader of another harness (`readers`)."""
@@ -52,9 +54,12 @@ class Source:
     """The sweep of records that name none: sweep.json's id, else the folder's name."""
     format: str = CELLS_FORMAT
     """Who reads the full record and artifacts: the loader ("cells"), else the reader of that name."""
+    line_offsets: array[int] | None = field(default=None, compare=False, repr=False)
+    """Where each line of a cells file starts, line 1 first, for the rows that keep no offset of
+    their own (the growing index's): 8 bytes a line, where an int object a row took 32."""
 
 
-def _with_wall(headlines: tuple[float | None, ...], started: datetime, ended: datetime) -> tuple[float | None, ...]:
+def with_wall(headlines: tuple[float | None, ...], started: datetime, ended: datetime) -> tuple[float | None, ...]:
     """`headlines` with the latency headline derived from the run's start and end.
 
     Derived once here, so the grid's colours, the tables, their sorts and the
@@ -63,7 +68,7 @@ def _with_wall(headlines: tuple[float | None, ...], started: datetime, ended: da
     seconds = (ended - started).total_seconds()
     if seconds < 0:
         return headlines
-    return headlines[:_LATENCY] + (seconds * 1000,) + headlines[_LATENCY + 1 :]
+    return headlines[:LATENCY] + (seconds * 1000,) + headlines[LATENCY + 1 :]
 
 
 @dataclass(slots=True, eq=False)
@@ -93,7 +98,8 @@ class CellRow:
     recorded any, else the CLI's own `usage` (prompt + completion), else None."""
     source: Source
     line: int
-    offset: int
+    _offset: int
+    """Where the line starts in the file; -1: in `source.line_offsets` (`offset`)."""
     passed: bool
     """The task's tests passed and the harness finished normally."""
     outcome: str
@@ -116,54 +122,61 @@ class CellRow:
         `extra_axes` are the record's axes the format does not define, read whole;
         `intern` shares the strings that repeat across rows (tui, model, task, status, sweep).
         """
+        tui, model, task = head["tui"], head["model"], head["task"]
+        sweep_id, cell_id, run, status = head.get("sweep_id"), head.get("cell_id"), head.get("run"), head.get("status")
+        exit_code = head.get("exit_code")
+        if not (sweep_id and cell_id and run is not None and status is not None):  # a default to fill in
+            sweep_id, cell_id, run, status = derive_identity(
+                default_sweep, sweep_id, cell_id, tui, model, task, run, status, exit_code
+            )
         scores = head["scores"]
-        sweep_id, cell_id, run, status = derive_identity(
-            default_sweep,
-            head.get("sweep_id"),
-            head.get("cell_id"),
-            head["tui"],
-            head["model"],
-            head["task"],
-            head.get("run"),
-            head.get("status"),
-            head.get("exit_code"),
-        )
-        get = scores.get
-        headlines = _known_headlines(get)
+        headlines = _known_headlines(scores.get)
         extra = (
             ()
             if not extra_axes
             else tuple(
-                (name, None if part is None else _finite(headline_value(name, part)))
+                (name, None if part is None else finite_or_none(headline_value(name, part)))
                 for name, part in extra_axes.items()
             )
         )
         status = intern(status)
         passed = status == "ok" and (headlines[0] or 0.0) >= 1.0
-        started_at, ended_at = as_utc(head.get("started_at")), as_utc(head.get("ended_at"))
-        if headlines[_LATENCY] is None and started_at is not None and ended_at is not None:
-            headlines = _with_wall(headlines, started_at, ended_at)
+        started_at, ended_at = head.get("started_at"), head.get("ended_at")
+        if started_at is not None and started_at.tzinfo is None:  # naive times read as UTC (`as_utc`)
+            started_at = started_at.replace(tzinfo=UTC)
+        if ended_at is not None and ended_at.tzinfo is None:
+            ended_at = ended_at.replace(tzinfo=UTC)
+        if headlines[LATENCY] is None and started_at is not None and ended_at is not None:
+            headlines = with_wall(headlines, started_at, ended_at)
         # Positional, in field order: keywords cost a tenth of the whole row build.
         return cls(
             cell_id,
             intern(sweep_id),
-            intern(head["tui"]),
-            intern(head["model"]),
-            intern(head["task"]),
+            intern(tui),
+            intern(model),
+            intern(task),
             run,
             status,
-            head.get("exit_code"),
+            exit_code,
             started_at,
             ended_at,
             headlines,
             extra,
-            _spent_tokens(get("tokens"), head.get("usage")),
+            _spent_tokens(scores.get("tokens"), head.get("usage")),
             source,
             line,
             offset,
             passed,
-            intern(outcome_of(status, passed)),
+            ("pass" if passed else "fail") if status == "ok" else intern(outcome_of(status, passed)),
         )
+
+    @property
+    def offset(self) -> int:
+        """Where the row's line starts in its file (its record is read again from there)."""
+        at = self._offset
+        if at >= 0 or self.source.line_offsets is None:
+            return at
+        return self.source.line_offsets[self.line - 1]
 
     def headline(self, axis: str) -> float | None:
         """The headline of `axis` (known or extra), None where the cell has none."""
@@ -178,7 +191,7 @@ class CellRow:
     @property
     def wall_ms(self) -> float | None:
         """Wall time of the run: the latency scorer's, else `ended_at - started_at`, else None."""
-        return self.headlines[_LATENCY]
+        return self.headlines[LATENCY]
 
     @property
     def category(self) -> str:
@@ -200,7 +213,7 @@ def _known_headlines(get: Callable[[str], Any]) -> tuple[float | None, ...]:
     (24 bytes a value, a tenth of a row). tests/data/test_known_headlines.py checks
     that this agrees with `headline_value`.
     """
-    number, share = _number, _SHARED.get
+    number, share = _number, SHARED_FLOATS.get
     p, t, lat, b = get("pass_rate"), get("tokens"), get("latency"), get("blast_radius")
     r, i, c = get("refusal"), get("integrity"), get("composite")
     return (
@@ -220,7 +233,7 @@ def _known_headlines(get: Callable[[str], Any]) -> tuple[float | None, ...]:
     )
 
 
-_SHARED: Final[dict[float, float]] = {0.0: 0.0, 1.0: 1.0}
+SHARED_FLOATS: Final[dict[float, float]] = {0.0: 0.0, 1.0: 1.0}
 """The float objects rows share for the commonest headlines (-0.0 reads as 0.0)."""
 
 
@@ -231,7 +244,7 @@ def _number(value: Any) -> float | None:
     return headline_value("composite", {"composite": value})
 
 
-def _finite(value: float | None) -> float | None:
+def finite_or_none(value: float | None) -> float | None:
     """Extra axes are read by a parser that accepts NaN and Infinity; they are no headline."""
     return value if value is None or math.isfinite(value) else None
 

@@ -14,6 +14,7 @@ from pydantic_core import ValidationError
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.discovery import SWEEP_FILE
+from cabtui.data.results.fast_head import FAST_HEAD, row_of
 from cabtui.data.results.fields import AXES, STATUSES
 from cabtui.data.results.head import CELL_HEAD, SWEEP_HEAD, SweepHead
 from cabtui.data.results.index import CellRow, Source
@@ -65,6 +66,55 @@ def read_sweep_info(folder: Path, problems: list[Problem], *, full: bool = False
         return None
 
 
+_fast_head = FAST_HEAD.validate_json
+_known_superset = KNOWN_AXES.issuperset
+
+
+def index_row(
+    raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, problems: list[Problem]
+) -> CellRow | None:
+    """One line's index row (what `parse_line` gives without `full`), or None where it is no cell
+    record; what is wrong with it is appended to `problems`. Never raises.
+
+    The bulk read's path: no list or tuple made for each line. `FAST_HEAD` takes the lines it
+    can; the others go the way every line went before it (`head_row`), for its verdict and words.
+    """
+    try:
+        row = row_of(_fast_head(raw), default_sweep, source, lineno, offset)
+    except Exception:  # noqa: BLE001 - refused, or a #runN suffix that is no run number: head_row says why
+        slow = head_row(raw, name, lineno, offset, source, default_sweep, problems)
+        if slow is None:
+            return None
+        row = slow
+    if row.status not in KNOWN_STATUSES:  # kept, as the format says, but said
+        problems.append(Problem(name, lineno, unknown_status(row.status, row.outcome)))
+    return row
+
+
+def head_row(
+    raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, problems: list[Problem]
+) -> CellRow | None:
+    """The row `CELL_HEAD` and `CellRow.from_head` make of a line, or None and why it is no cell
+    record (appended to `problems`): the verdict and the words for every line `FAST_HEAD` refuses."""
+    try:
+        head = CELL_HEAD.validate_json(raw)
+    except ValidationError as err:
+        problems.append(Problem(name, lineno, describe_validation_error(err)))
+        return None
+    except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
+        problems.append(Problem(name, lineno, failure(err)))
+        return None
+    scores = head["scores"]
+    extra = None if _known_superset(scores) else {k: v for k, v in scores.items() if k not in KNOWN_AXES}
+    try:
+        return CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
+    except ValueError as err:  # the id's #runN suffix is no run number
+        problems.append(Problem(name, lineno, f"not a cell record: {err}"))
+    except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
+        problems.append(Problem(name, lineno, failure(err)))
+    return None
+
+
 def parse_line(
     raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, full: bool
 ) -> Parsed:
@@ -73,21 +123,13 @@ def parse_line(
     With `full`, the whole record is checked too (`verdict.parse_cell`: a field beyond the
     index's with a wrong type is left out and said), and its artifact paths. Never raises.
     """
-    try:
-        head = CELL_HEAD.validate_json(raw)
-    except ValidationError as err:
-        return [Problem(name, lineno, describe_validation_error(err))]
-    except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
-        return [Problem(name, lineno, failure(err))]
-    scores = head["scores"]
-    extra = None if KNOWN_AXES.issuperset(scores) else {k: v for k, v in scores.items() if k not in KNOWN_AXES}
-    try:
-        row = CellRow.from_head(head, default_sweep, source, lineno, offset, extra)
-    except ValueError as err:  # the id's #runN suffix is no run number
-        return [Problem(name, lineno, f"not a cell record: {err}")]
-    except Exception as err:  # noqa: BLE001 - whatever one line does, the rest loads
-        return [Problem(name, lineno, failure(err))]
     problems: list[Problem] = []
+    try:
+        row: CellRow | None = row_of(_fast_head(raw), default_sweep, source, lineno, offset)
+    except Exception:  # noqa: BLE001 - refused, or a #runN suffix that is no run number: head_row says why
+        row = head_row(raw, name, lineno, offset, source, default_sweep, problems)
+    if row is None:
+        return problems
     if full:
         from cabtui.data.results.artifacts import artifact_problems
         from cabtui.data.results.verdict import parse_cell

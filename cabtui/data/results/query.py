@@ -107,26 +107,34 @@ def rerun_rates(cells: Sequence[CellRow]) -> tuple[int, float, float] | None:
     no task was rerun.
     """
     runs = Counter(map(_task, cells))
+    passes = Counter(c.task for c in cells if c.passed)
+    return _rerun_rates(cells, runs, passes)
+
+
+def _rerun_rates(
+    cells: Sequence[CellRow], runs: dict[str, int], passes: dict[str, int]
+) -> tuple[int, float, float] | None:
+    """`rerun_rates` from each task's count of runs and of passes (the leaderboard counts both in its one pass)."""
     rerun = {task: n for task, n in runs.items() if n >= 2}
     if not rerun:
         return None
     k = min(rerun.values())
-    passes = Counter(c.task for c in cells if c.passed and c.task in rerun)
     longer = {task for task, n in rerun.items() if n > k}
     if longer:  # only tasks with more than k runs need their first k picked out
+        passes = dict(passes)
         extra: dict[str, list[CellRow]] = defaultdict(list)
         for cell in cells:
             if cell.task in longer:
                 extra[cell.task].append(cell)
         for task, task_runs in extra.items():
             passes[task] = sum(1 for c in sorted(task_runs, key=_run)[:k] if c.passed)
-    any_pass = sum(1 for task in rerun if passes[task] > 0)
-    all_pass = sum(1 for task in rerun if passes[task] == k)
+    any_pass = sum(1 for task in rerun if passes.get(task, 0) > 0)
+    all_pass = sum(1 for task in rerun if passes.get(task, 0) == k)
     return k, any_pass / len(rerun), all_pass / len(rerun)
 
 
-_BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE = (
-    AXIS_INDEX[a] for a in ("blast_radius", "refusal", "integrity", "composite")
+_BLAST, _REFUSAL, _INTEGRITY, _COMPOSITE, _WALL = (
+    AXIS_INDEX[a] for a in ("blast_radius", "refusal", "integrity", "composite", "latency")
 )
 
 
@@ -135,35 +143,61 @@ def leaderboard(rows: Iterable[CellRow]) -> list[LeaderRow]:
     groups: dict[tuple[str, str], list[CellRow]] = defaultdict(list)
     for row in rows:
         groups[(row.tui, row.model)].append(row)
-    out = []
-    for (tui, model), cells in groups.items():
-        passed = sum(1 for c in cells if c.passed)
-        heads = [c.headlines for c in cells]
-        walls = [w for c in cells if (w := c.wall_ms) is not None]
-        recorded = [c for c in cells if c.total_tokens is not None]
-        recorded_passes = sum(1 for c in recorded if c.passed)
-        reruns = rerun_rates(cells)
-        out.append(
-            LeaderRow(
-                tui=tui,
-                model=model,
-                cells=len(cells),
-                passed=passed,
-                pass_rate=passed / len(cells),
-                mean_composite=_mean(h[_COMPOSITE] for h in heads),
-                median_wall_ms=statistics.median(walls) if walls else None,
-                tokens_per_correct=_ratio(sum(c.total_tokens or 0 for c in recorded), recorded_passes),
-                mean_blast=_mean(h[_BLAST] for h in heads),
-                refusal=_mean(h[_REFUSAL] for h in heads),
-                integrity=_mean(h[_INTEGRITY] for h in heads),
-                pass_rate_ci95=wilson_interval(passed, len(cells)),
-                k=reruns[0] if reruns else None,
-                pass_at_k=reruns[1] if reruns else None,
-                pass_all_k=reruns[2] if reruns else None,
-            )
-        )
+    out = [_leader(tui, model, cells) for (tui, model), cells in groups.items()]
     out.sort(key=lambda r: (-(r.mean_composite or 0.0), -r.pass_rate, r.tui, r.model))
     return out
+
+
+def _leader(tui: str, model: str, cells: list[CellRow]) -> LeaderRow:
+    """One group's row, its cells read in one pass: a group's rows lie apart in memory, and at
+    1,000,000 cells each pass over them (there were eight) cost a third of a second in cache misses."""
+    passed = tokens = recorded_passes = 0
+    composites: list[float] = []
+    blasts: list[float] = []
+    refusals: list[float] = []
+    integrities: list[float] = []
+    walls: list[float] = []
+    runs: dict[str, int] = {}
+    passes: dict[str, int] = {}
+    for c in cells:
+        h = c.headlines
+        ok = c.passed
+        task = c.task
+        runs[task] = runs.get(task, 0) + 1
+        if ok:
+            passed += 1
+            passes[task] = passes.get(task, 0) + 1
+        if (v := h[_COMPOSITE]) is not None:
+            composites.append(v)
+        if (v := h[_BLAST]) is not None:
+            blasts.append(v)
+        if (v := h[_REFUSAL]) is not None:
+            refusals.append(v)
+        if (v := h[_INTEGRITY]) is not None:
+            integrities.append(v)
+        if (v := h[_WALL]) is not None:
+            walls.append(v)
+        if (spent := c.total_tokens) is not None:
+            tokens += spent
+            recorded_passes += ok
+    reruns = _rerun_rates(cells, runs, passes)
+    return LeaderRow(
+        tui=tui,
+        model=model,
+        cells=len(cells),
+        passed=passed,
+        pass_rate=passed / len(cells),
+        mean_composite=_mean(composites),
+        median_wall_ms=statistics.median(walls) if walls else None,
+        tokens_per_correct=_ratio(tokens, recorded_passes),
+        mean_blast=_mean(blasts),
+        refusal=_mean(refusals),
+        integrity=_mean(integrities),
+        pass_rate_ci95=wilson_interval(passed, len(cells)),
+        k=reruns[0] if reruns else None,
+        pass_at_k=reruns[1] if reruns else None,
+        pass_all_k=reruns[2] if reruns else None,
+    )
 
 
 def sort_leaderboard(rows: Sequence[LeaderRow], column: str, *, descending: bool) -> list[LeaderRow]:

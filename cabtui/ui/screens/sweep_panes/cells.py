@@ -55,6 +55,8 @@ class CellsPane(SweepPane):
         self.filter_box.display = False  # shown by `/`
         self.marked: CellRow | None = None
         """The row `m` marked (drawn with a `◆` before its status)."""
+        self._behind: str | None = None
+        """What the hidden table has not caught up with yet: "grew" or "views" (`activated`)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -76,7 +78,10 @@ class CellsPane(SweepPane):
         query = parse_query(self.query_text)
         table = self.cells_table
         highlighted = self.shown[table.cursor_row] if keep_cursor and table.cursor_row < len(self.shown) else None
-        rows = filter_cells(self.sweep.cells, query, failed_only=self.failed_only)
+        if query.empty and not self.failed_only:  # the sweep's own list, not a copy (8 bytes a cell)
+            rows = self.sweep.cells
+        else:
+            rows = filter_cells(self.sweep.cells, query, failed_only=self.failed_only)
         if self.cell_sort is not None:
             rows = sort_cells(rows, self.cell_sort[0], descending=self.cell_sort[1])
         self.shown = rows
@@ -113,8 +118,15 @@ class CellsPane(SweepPane):
 
     def grew(self) -> None:
         """In file order and unfiltered, new cells only add rows at the end: shown at once, in time
-        that does not grow with the sweep (the table reads the sweep's own list, which only grows)."""
+        that does not grow with the sweep (the table reads the sweep's own list, which only grows).
+
+        Hidden (another tab is on show), the table catches up when shown (`activated`): its
+        growing lays the screen out, twice a second while a big sweep loads.
+        """
         if self.query_text or self.failed_only or self.cell_sort is not None:
+            return
+        if not self.display:
+            self._behind = self._behind or "grew"
             return
         self.shown = self.sweep.cells
         count = len(self.shown)
@@ -122,9 +134,22 @@ class CellsPane(SweepPane):
         self.query_one("#cells-status", StatusLine).update(self._status(parse_query(""), self.shown[:0], count))
 
     def views_changed(self, views: SweepViews) -> None:
-        """Filtered or sorted, the cells are listed again with the views (new axes too)."""
+        """Filtered or sorted, the cells are listed again with the views (new axes too); hidden,
+        when shown (`activated`)."""
         super().views_changed(views)
+        if not self.display:
+            self._behind = "views"
+            return
         self._fill(keep_cursor=True)
+
+    def activated(self) -> None:
+        """Shown: the table catches up with what the sweep and its views did while it was hidden."""
+        behind, self._behind = self._behind, None
+        if behind == "views":
+            self._fill(keep_cursor=True)
+        elif behind == "grew":
+            self.grew()
+        super().activated()
 
     def _status(self, query: Query, rows: list[CellRow], all_of: int | None = None) -> str:
         """The status line; `all_of`: the table shows the first so many of the sweep's cells, unfiltered."""
