@@ -19,7 +19,6 @@ other keys are the axes the format does not define.
 from __future__ import annotations
 
 import sys
-from datetime import UTC
 from typing import Any, Final
 
 from pydantic_core import SchemaValidator
@@ -27,7 +26,7 @@ from pydantic_core import core_schema as cs
 
 from cabtui.data.results.fields import derive_identity, headline_value, outcome_of
 from cabtui.data.results.head import HEAD_KEYS, INT, NAME, STR, TIME
-from cabtui.data.results.index import LATENCY, SHARED_FLOATS, CellRow, Source, finite_or_none, with_wall
+from cabtui.data.results.index import SHARED_FLOATS, CellRow, Source, finite_or_none, timed
 
 __all__ = ["FAST_HEAD", "row_of"]
 
@@ -130,12 +129,7 @@ def row_of(got: Any, default_sweep: str, source: Source, line: int, offset: int)
         )
     status = _intern(status)
     passed = status == "ok" and (headlines[0] or 0.0) >= 1.0
-    if started is not None and started.tzinfo is None:  # naive times read as UTC (`as_utc`)
-        started = started.replace(tzinfo=UTC)
-    if ended is not None and ended.tzinfo is None:
-        ended = ended.replace(tzinfo=UTC)
-    if headlines[LATENCY] is None and started is not None and ended is not None:
-        headlines = with_wall(headlines, started, ended)
+    headlines, started, ended = timed(headlines, started, ended)
     return CellRow(
         cell_id,
         _intern(sweep_id),

@@ -71,6 +71,21 @@ def with_wall(headlines: tuple[float | None, ...], started: datetime, ended: dat
     return headlines[:LATENCY] + (seconds * 1000,) + headlines[LATENCY + 1 :]
 
 
+Times = tuple[tuple[float | None, ...], datetime | None, datetime | None]
+
+
+def timed(headlines: tuple[float | None, ...], started: datetime | None, ended: datetime | None) -> Times:
+    """The row's headlines and times: naive times read as UTC (`as_utc`), and the wall time
+    derived from them where the record gave none (`with_wall`)."""
+    if started is not None and started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    if ended is not None and ended.tzinfo is None:
+        ended = ended.replace(tzinfo=UTC)
+    if headlines[LATENCY] is None and started is not None and ended is not None:
+        headlines = with_wall(headlines, started, ended)
+    return headlines, started, ended
+
+
 @dataclass(slots=True, eq=False)
 class CellRow:
     """What the browser needs of one cell, and where to find the rest.
@@ -141,13 +156,7 @@ class CellRow:
         )
         status = intern(status)
         passed = status == "ok" and (headlines[0] or 0.0) >= 1.0
-        started_at, ended_at = head.get("started_at"), head.get("ended_at")
-        if started_at is not None and started_at.tzinfo is None:  # naive times read as UTC (`as_utc`)
-            started_at = started_at.replace(tzinfo=UTC)
-        if ended_at is not None and ended_at.tzinfo is None:
-            ended_at = ended_at.replace(tzinfo=UTC)
-        if headlines[LATENCY] is None and started_at is not None and ended_at is not None:
-            headlines = with_wall(headlines, started_at, ended_at)
+        headlines, started_at, ended_at = timed(headlines, head.get("started_at"), head.get("ended_at"))
         # Positional, in field order: keywords cost a tenth of the whole row build.
         return cls(
             cell_id,
