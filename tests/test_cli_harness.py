@@ -40,7 +40,7 @@ def test_summary_json_of_terminal_bench_runs(capsys: pytest.CaptureFixture[str])
 def test_validate_passes_on_the_fixtures(capsys: pytest.CaptureFixture[str], fixture: Path, cells: int) -> None:
     code, out, err = run(capsys, "validate", str(fixture))
     assert (code, out) == (0, "")
-    assert err == f"{cells} cells in 1 sweeps, 0 problems\n"
+    assert err == f"{cells} cells in 1 sweep, 0 problems\n"
 
 
 def test_validate_lists_a_broken_trial_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -211,8 +211,10 @@ def _validate(results: Results) -> int:
     for problem in results.problems:
         print(problem)
     cells = sum(len(s.cells) for s in results.sweeps)
-    word = "problem" if len(results.problems) == 1 else "problems"
-    _say(f"{cells} cells in {len(results.sweeps)} sweeps, {len(results.problems)} {word}")
+    sweeps, problems = len(results.sweeps), len(results.problems)
+    _say(
+        f"{cells} cells in {sweeps} sweep{'' if sweeps == 1 else 's'}, {problems} problem{'' if problems == 1 else 's'}"
+    )
     return 1 if results.problems else 0
 
 
