@@ -25,7 +25,7 @@ def test_search(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         await pilot.press("g")
         screen = await on_screen(pilot, SearchScreen)
         await pilot.press(*"re:e[dl]", "enter")
-        await wait_for(pilot, lambda: bool(screen.session.hits) and not screen._searching, tries=1000)
+        await wait_for(pilot, lambda: bool(screen.session.hits) and not screen._searching)
         await pilot.pause()
 
     assert snap_compare(make_app(TRACED), terminal_size=(120, 40), run_before=run_before)

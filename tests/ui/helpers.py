@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -133,13 +134,17 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], *, tries: int = 200) -> None:
-    """Let the app run until `predicate` holds (workers finish, screens mount); fail if it never does."""
-    for _ in range(tries):
-        if predicate():
-            return
+async def wait_for(pilot: Pilot[Any], predicate: Callable[[], bool], *, timeout: float = 30.0) -> None:
+    """Let the app run until `predicate` holds (workers finish, screens mount); fail if it never does.
+
+    The bound is wall time and generous: it is reached only by a failing test, and a shared CI
+    machine can take seconds for what takes milliseconds on a quiet one.
+    """
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition never became true in {timeout} s")
         await pilot.pause(0.01)
-    raise AssertionError("condition never became true")
 
 
 async def shown(pilot: Pilot[Any]) -> str:

@@ -179,7 +179,7 @@ async def test_a_new_sweep_folder_appears_in_the_sweeps_list(tmp_path: Path) -> 
         table = screen.query_one(VirtualTable)
         await pilot.press("down")
         write_sweep(root / "third", mini_records()[:2], sweep_id="third-sweep")
-        await wait_for(pilot, lambda: table.row_count == 3, tries=1000)
+        await wait_for(pilot, lambda: table.row_count == 3)
         await wait_for(pilot, lambda: "third-sweep" in screen_text(app))
         assert table.cursor_row == 1
         assert "● live" in screen_text(app)

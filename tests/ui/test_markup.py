@@ -150,7 +150,7 @@ async def test_a_hostile_sweep_appended_to_while_open_keeps_its_markup_as_text(
         with (hostile / "sweep0" / "cells.jsonl").open("a") as handle:
             handle.write(json.dumps(record) + "\n" + f'{{"tui": "{BROKEN}-appended"}}\n')
         write_sweep(hostile / "sweep9", [record], sweep_id=f"later{CLICK}")
-        await wait_for(pilot, lambda: len(sweeps.summaries) == 4, tries=2000)  # polling walks the tree every 5 s
+        await wait_for(pilot, lambda: len(sweeps.summaries) == 4, timeout=60)  # polling walks the tree every 5 s
         await wait_for(pilot, lambda: "later[@click=app.quit]" in screen_text(app))  # the name, as text
         await pilot.press("enter")
         await on_screen(pilot, SweepScreen)
@@ -266,7 +266,7 @@ async def test_the_search_screen_shows_markup_hits_as_text(
         await pilot.press("g")
         screen = await on_screen(pilot, SearchScreen)
         await pilot.press(*MARK)
-        await wait_for(pilot, lambda: bool(screen.session.hits) and not screen._searching, tries=1000)
+        await wait_for(pilot, lambda: bool(screen.session.hits) and not screen._searching)
         text = await shown(pilot)
         assert CLICK in text and f"{MARK}-CLICK" in text and BROKEN in text
         await pilot.press("enter", "enter")  # the first hit: its cell page at its section

@@ -44,7 +44,7 @@ async def search_for(pilot: Pilot[Any], text: str) -> SearchScreen:
     await pilot.press("g")
     screen: SearchScreen = await on_screen(pilot, SearchScreen)
     await pilot.press(*text)
-    await wait_for(pilot, lambda: "hits for" in screen_text(pilot.app) and not screen._searching, tries=1000)
+    await wait_for(pilot, lambda: "hits for" in screen_text(pilot.app) and not screen._searching)
     return screen
 
 
@@ -198,9 +198,9 @@ async def test_a_regex_that_backtracks_without_end_says_so_and_the_next_search_r
         await pilot.press("g")
         screen = await on_screen(pilot, SearchScreen)
         await pilot.press(*"re:(a|a)+$")
-        await wait_for(pilot, lambda: "took too long" in screen_text(app) and not screen._searching, tries=1000)
+        await wait_for(pilot, lambda: "took too long" in screen_text(app) and not screen._searching)
         await pilot.press(*["backspace"] * 10, *"lifetime")
-        await wait_for(pilot, lambda: "hits for lifetime" in screen_text(app), tries=1000)
+        await wait_for(pilot, lambda: "hits for lifetime" in screen_text(app))
 
 
 async def test_a_progress_bar_shows_while_recordings_are_indexed(sweep: Path) -> None:
