@@ -24,6 +24,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from cabtui.data.results import Results, Sweep
+from cabtui.data.text import visible
 from cabtui.ui.messages import OpenHit, OpenSearch
 
 if TYPE_CHECKING:
@@ -176,7 +177,8 @@ class SearchActions(App[None]):
         elif hit.recording is not None:
             self._push_hit_screen(PlayerScreen(hit.recording, at_s=hit.at_s, mark=mark))
         else:
-            self.notify(f"This hit's cell cannot be opened: {problems[0] if problems else 'unknown'}", severity="error")
+            why = visible(str(problems[0])) if problems else "unknown"
+            self.notify(f"This hit's cell cannot be opened: {why}", severity="error")
 
     def _push_hit_screen(self, screen: Screen[Any]) -> None:
         self.hit_screen = screen
