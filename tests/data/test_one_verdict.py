@@ -70,8 +70,16 @@ def test_any_failure_inside_one_line_is_that_lines_problem(tmp_path: Path, monke
             raise RuntimeError("fast path: boom")
         return fast_row_of(got, *args)
 
+    fast_struct_row = lines._struct_row
+
+    def struct_row(raw: bytes, *args: Any) -> Any:  # and msgspec's, before it
+        if json.loads(raw)["tui"] == records()[1]["tui"] and json.loads(raw)["model"] == records()[1]["model"]:
+            raise RuntimeError("struct path: boom")
+        return fast_struct_row(raw, *args)
+
     monkeypatch.setattr(index.CellRow, "from_head", from_head)
     monkeypatch.setattr(lines, "row_of", row_of)
+    monkeypatch.setattr(lines, "_struct_row", struct_row)
     results = load(tmp_path)
     assert cells(results) == 2
     assert said(results) == [f"{path}:2: cannot read this record: RuntimeError: boom ␛[2J"]

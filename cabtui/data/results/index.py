@@ -242,7 +242,7 @@ def _known_headlines(get: Callable[[str], Any]) -> tuple[float | None, ...]:
     )
 
 
-SHARED_FLOATS: Final[dict[float, float]] = {0.0: 0.0, 1.0: 1.0}
+SHARED_FLOATS: Final[dict[float | None, float | None]] = {0.0: 0.0, 1.0: 1.0}
 """The float objects rows share for the commonest headlines (-0.0 reads as 0.0)."""
 
 

@@ -13,6 +13,7 @@ import orjson
 from pydantic_core import ValidationError
 
 from cabtui.data.problems import Problem
+from cabtui.data.results import struct_head
 from cabtui.data.results.discovery import SWEEP_FILE
 from cabtui.data.results.fast_head import FAST_HEAD, row_of
 from cabtui.data.results.fields import AXES, STATUSES
@@ -67,7 +68,18 @@ def read_sweep_info(folder: Path, problems: list[Problem], *, full: bool = False
 
 
 _fast_head = FAST_HEAD.validate_json
+_struct_row = struct_head.row_of
 _known_superset = KNOWN_AXES.issuperset
+
+
+def fast_row(raw: bytes, default_sweep: str, source: Source, lineno: int, offset: int) -> CellRow:
+    """The row of a line by the fast paths: msgspec's (struct_head.py), else pydantic-core's
+    (fast_head.py). Raises whatever refused it: `head_row` then says why, or takes it.
+    """
+    try:
+        return _struct_row(raw, default_sweep, source, lineno, offset)
+    except Exception:  # noqa: BLE001 - refused: the next path decides
+        return row_of(_fast_head(raw), default_sweep, source, lineno, offset)
 
 
 def index_row(
@@ -76,16 +88,20 @@ def index_row(
     """One line's index row (what `parse_line` gives without `full`), or None where it is no cell
     record; what is wrong with it is appended to `problems`. Never raises.
 
-    The bulk read's path: no list or tuple made for each line. `FAST_HEAD` takes the lines it
-    can; the others go the way every line went before it (`head_row`), for its verdict and words.
+    The bulk read's path: no list or tuple made for each line. The fast paths take the lines they
+    can (`fast_row`); the others go the way every line went before them (`head_row`), for its
+    verdict and words.
     """
-    try:
-        row = row_of(_fast_head(raw), default_sweep, source, lineno, offset)
-    except Exception:  # noqa: BLE001 - refused, or a #runN suffix that is no run number: head_row says why
-        slow = head_row(raw, name, lineno, offset, source, default_sweep, problems)
-        if slow is None:
-            return None
-        row = slow
+    try:  # `fast_row`, written out: a call costs a fiftieth of a line's load
+        row = _struct_row(raw, default_sweep, source, lineno, offset)
+    except Exception:  # noqa: BLE001 - refused: the next paths decide
+        try:
+            row = row_of(_fast_head(raw), default_sweep, source, lineno, offset)
+        except Exception:  # noqa: BLE001 - refused, or a #runN suffix that is no run number: head_row says why
+            slow = head_row(raw, name, lineno, offset, source, default_sweep, problems)
+            if slow is None:
+                return None
+            row = slow
     if row.status not in KNOWN_STATUSES:  # kept, as the format says, but said
         problems.append(Problem(name, lineno, unknown_status(row.status, row.outcome)))
     return row
@@ -95,7 +111,7 @@ def head_row(
     raw: bytes, name: str, lineno: int, offset: int, source: Source, default_sweep: str, problems: list[Problem]
 ) -> CellRow | None:
     """The row `CELL_HEAD` and `CellRow.from_head` make of a line, or None and why it is no cell
-    record (appended to `problems`): the verdict and the words for every line `FAST_HEAD` refuses."""
+    record (appended to `problems`): the verdict and the words for every line the fast paths refuse."""
     try:
         head = CELL_HEAD.validate_json(raw)
     except ValidationError as err:
@@ -125,7 +141,7 @@ def parse_line(
     """
     problems: list[Problem] = []
     try:
-        row: CellRow | None = row_of(_fast_head(raw), default_sweep, source, lineno, offset)
+        row: CellRow | None = fast_row(raw, default_sweep, source, lineno, offset)
     except Exception:  # noqa: BLE001 - refused, or a #runN suffix that is no run number: head_row says why
         row = head_row(raw, name, lineno, offset, source, default_sweep, problems)
     if row is None:
