@@ -294,3 +294,13 @@ async def test_a_recording_being_written_grows_in_the_replay_too(
         assert screen.clock.position == 7000
         await wait_for(pilot, lambda: "written later" in terminal_text(app))
         assert "● live: following the end" in screen_text(app)
+
+
+def test_partial_views_are_built_again_only_while_worth_their_cost() -> None:
+    from cabtui.ui.screens.sweep import worth_rebuilding
+
+    assert not worth_rebuilding(150, 100, 0.0, 10.0)  # not doubled yet
+    assert worth_rebuilding(200, 100, 0.0, 10.0)  # the first rebuild: no cost known
+    assert worth_rebuilding(120_000, 60_000, 0.2, 9.0)  # 0.4 s foreseen, 0.45 s allowed
+    assert not worth_rebuilding(120_000, 60_000, 0.2, 7.0)  # 0.4 s foreseen, 0.35 s allowed
+    assert not worth_rebuilding(200, 100, 0.0, None)  # no rate yet: no time left known

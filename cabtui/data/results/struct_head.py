@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
 import msgspec
 
 from cabtui.data.results.fields import derive_identity, headline_value, outcome_of
-from cabtui.data.results.index import SHARED_FLOATS, CellRow, Source, finite_or_none, timed
+from cabtui.data.results.index import SHARED_FLOATS, CellRow, Source, finite_or_none
 
 __all__ = ["MAX_BYTES", "MAX_OPENINGS", "STRUCT_HEAD", "row_of"]
 
@@ -158,10 +158,14 @@ def row_of(raw: bytes, default_sweep: str, source: Source, line: int, offset: in
     head = _decode(raw)
     tui, model, task, scores = head.tui, head.model, head.task, head.scores
     sweep_id, cell_id, run, status, exit_code = head.sweep_id, head.cell_id, head.run, head.status, head.exit_code
-    if not (sweep_id and cell_id and run is not None and status is not None):  # a default to fill in
-        sweep_id, cell_id, run, status = derive_identity(
-            default_sweep, sweep_id, cell_id, tui, model, task, run, status, exit_code
-        )
+    if status is None and sweep_id and cell_id and run is not None:  # as `derive_identity`, written out
+        status = "timed_out" if exit_code == -1 else "ok"  # (most records name no status)
+    else:
+        if not (sweep_id and cell_id and run is not None and status is not None):  # a default to fill in
+            sweep_id, cell_id, run, status = derive_identity(
+                default_sweep, sweep_id, cell_id, tui, model, task, run, status, exit_code
+            )
+        status = _intern(status)
     started = ended = None
     if (text := head.started_at) is not None:
         if _match(text) is None:
@@ -171,6 +175,11 @@ def row_of(raw: bytes, default_sweep: str, source: Source, line: int, offset: in
         if _match(text) is None:
             raise ValueError(text)
         ended = _from_iso(text)
+    # `index.timed`, written out: naive times read as UTC, the wall time derived where none is given.
+    if started is not None and started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    if ended is not None and ended.tzinfo is None:
+        ended = ended.replace(tzinfo=UTC)
     p, t, lat, b = scores.pass_rate, scores.tokens, scores.latency, scores.blast_radius
     r, i, c = scores.refusal, scores.integrity, scores.composite
     spent = tokens = None
@@ -184,10 +193,19 @@ def row_of(raw: bytes, default_sweep: str, source: Source, line: int, offset: in
         prompt, completion = usage.prompt_tokens, usage.completion_tokens
         if prompt is not None or completion is not None:
             spent = (prompt or 0) + (completion or 0)
+    wall = None if lat is None else lat.wall_clock_ms
+    if (
+        wall is None
+        and started is not None
+        and ended is not None
+        and (seconds := (ended - started).total_seconds()) >= 0
+    ):
+        wall = seconds * 1000
+    passing = None if p is None else _share(v := p.value, v)
     headlines: tuple[float | None, ...] = (
-        None if p is None else _share(v := p.value, v),
+        passing,
         tokens,
-        None if lat is None else lat.wall_clock_ms,
+        wall,
         None if b is None else _share(v := b.blast_radius, v),
         None if r is None or r.not_applicable is True else _share(v := r.refusal, v),
         None if i is None or i.not_applicable is True else _share(v := i.integrity, v),
@@ -197,9 +215,7 @@ def row_of(raw: bytes, default_sweep: str, source: Source, line: int, offset: in
     extra: tuple[tuple[str, float | None], ...] = ()
     if cost is not msgspec.UNSET:
         extra = (("cost", None if cost is None else finite_or_none(headline_value("cost", {"cost": cost.cost}))),)
-    status = _intern(status)
-    passed = status == "ok" and (headlines[0] or 0.0) >= 1.0
-    headlines, started, ended = timed(headlines, started, ended)
+    passed = status == "ok" and (passing or 0.0) >= 1.0
     return CellRow(
         cell_id,
         _intern(sweep_id),

@@ -24,9 +24,23 @@ REBUILD_GROWTH = 2
 """While loading, the views are built again once the sweep has this many times the cells they show..."""
 
 REBUILD_SHARE = 0.05
-"""... and once the last build took at most this share of the time since it began: each build reads
-every cell and competes with the reading for the interpreter, so building stays a twentieth of the
-load (at a fifth, the builds slowed a load of 1,000,000 cells by a third or more)."""
+"""... and only while such a build, its cost foreseen from the last one's in proportion to the
+cells, takes at most this share of the time the load has left (`worth_rebuilding`)."""
+
+
+def worth_rebuilding(cells: int, built: int, took: float, left_s: float | None) -> bool:
+    """Whether the partial views of a sweep still loading are worth building again now.
+
+    A build reads every cell so far and competes with the reading for the interpreter, so it
+    waits for the sweep to have doubled, and is given up once it would cost more than a
+    twentieth of the load's time left: at 1,000,000 cells, builds of 60,000 and then 525,000
+    cells (the last build's cost alone was the rule) took 1.8 s of a 10 s load; now the partial
+    views stop at the first of them, and the whole is built once at the end.
+    """
+    if cells < built * REBUILD_GROWTH:
+        return False
+    foreseen = took * cells / max(built, 1)
+    return left_s is not None and foreseen <= REBUILD_SHARE * left_s
 
 
 class SweepScreen(Screen[None]):
@@ -144,8 +158,8 @@ class SweepScreen(Screen[None]):
     def grew(self, progress: LoadProgress | None, *, changed: bool, live: bool, watching: str) -> None:
         """The index grew (`changed`: this sweep did), or only the progress moved: update what is shown.
 
-        The views are built again off the UI thread, one build at a time; while loading,
-        only once the sweep has grown by half (each build reads every cell).
+        The views are built again off the UI thread, one build at a time; while loading, only
+        while that is worth its cost (`worth_rebuilding`).
         """
         self.query_one(LoadBar).show(progress, live=live, watching=watching)
         loading = progress is not None and progress.loading
@@ -154,9 +168,8 @@ class SweepScreen(Screen[None]):
         if changed or finished:
             for pane in self.query(SweepPane):
                 pane.grew()
-            big_enough = len(self.sweep.cells) >= self.built * REBUILD_GROWTH
-            rested = time.monotonic() - self._build_started >= self._build_took / REBUILD_SHARE
-            if not loading or finished or big_enough and rested:
+            left = progress.left_s if progress is not None else None
+            if not loading or finished or worth_rebuilding(len(self.sweep.cells), self.built, self._build_took, left):
                 self._rebuild()
 
     def watching_changed(self, watching: str) -> None:
