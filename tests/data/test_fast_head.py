@@ -12,7 +12,6 @@ included; a time by its value and offset) or the same `FILE:LINE: message`.
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,7 @@ def facts(row: CellRow | None) -> str | None:
     (msgspec's and the standard library's UTC is `timezone.utc`, pydantic's a `TzInfo` of its own)."""
     if row is None:
         return None
-    values = [getattr(row, f.name) for f in fields(row)]
+    values = [getattr(row, name) for name in row.__struct_fields__]
     return repr([v.isoformat() if isinstance(v, datetime) else v for v in values])
 
 

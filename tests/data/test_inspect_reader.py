@@ -271,7 +271,7 @@ def test_not_an_inspect_log(tmp_path: Path) -> None:
 def test_the_fast_rows_agree_with_the_records() -> None:
     """The grid's rows (RowMaker, from the summaries decoded to what the grid reads) say what
     the full records (from each sample's body, as opening the cell reads it) say, field by field."""
-    from dataclasses import astuple
+    from msgspec.structs import astuple
 
     from cabtui.data.results.head import CELL_HEAD
     from cabtui.data.results.index import CellRow, Source

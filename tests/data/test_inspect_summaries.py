@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
 import orjson
+from msgspec.structs import astuple
 
 from cabtui.data.results import load
 from cabtui.data.results.head import CELL_HEAD
