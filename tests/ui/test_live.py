@@ -136,6 +136,42 @@ async def test_a_sweep_loads_in_chunks_partial_then_complete(tmp_path: Path, mon
         assert screen.query_one(GridPane).grid is screen.grid
 
 
+async def test_once_every_cell_is_read_the_views_say_partial_until_built_of_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cabtui.ui import feed as feed_module
+    from cabtui.ui.screens import sweep as sweep_module
+
+    records = [
+        cell("aider", f"m/model-{i}", f"polyglot/task-{j}", passed=j % 2 == 0) for i in range(6) for j in range(10)
+    ]
+    folder = write_sweep(tmp_path / "big", records)
+    monkeypatch.setattr(feed_module, "FIRST_CHUNK", 2000)
+    monkeypatch.setattr(feed_module, "CHUNK", 3000)
+    release = threading.Event()
+    real = sweep_module.sweep_views
+
+    def held_views(cells: Any) -> Any:  # the build of every cell waits until the test has looked
+        if len(cells) == len(records):
+            release.wait(10)
+        return real(cells)
+
+    monkeypatch.setattr(sweep_module, "sweep_views", held_views)
+    app = make_app(folder, **FAST)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await on_screen(pilot, SweepScreen)
+        await wait_for(pilot, lambda: not screen.incomplete and len(screen.sweep.cells) == len(records))
+        assert screen.catching_up and screen.built < len(records)
+        await wait_for(pilot, lambda: "building the grid and leaderboard" in screen_text(app))
+        assert "all 60 cells read" in screen_text(app)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: "partial" in screen_text(app))
+        release.set()
+        await wait_for(pilot, lambda: screen.built == len(records))
+        await wait_for(pilot, lambda: "partial" not in screen_text(app))
+        assert not screen.catching_up and not screen.query_one(LoadBar).display
+
+
 async def test_w_pauses_watching_and_resumes_it(tmp_path: Path) -> None:
     folder = write_sweep(tmp_path / "mini", mini_records())
     app = make_app(folder, **FAST)

@@ -36,8 +36,11 @@ class LoadBar(Horizontal):
         yield ProgressBar(id="load-bar-progress", show_eta=False, show_percentage=False)
         yield Static(id="load-bar-text", markup=False)
 
-    def show(self, progress: LoadProgress | None, *, live: bool = False, watching: str = "") -> None:
-        """Say how far loading has got; or, once loaded, whether the sweep is live or watching paused."""
+    def show(
+        self, progress: LoadProgress | None, *, live: bool = False, watching: str = "", building: int | None = None
+    ) -> None:
+        """Say how far loading has got; once every cell is read, that the views of all `building`
+        cells are being built; then whether the sweep is live or watching paused."""
         bar = self.query_one(ProgressBar)
         text = self.query_one("#load-bar-text", Static)
         if progress is not None and progress.loading:
@@ -47,6 +50,12 @@ class LoadBar(Horizontal):
             self._shown(self, True)
             return
         self._shown(bar, False)
+        if building is not None:
+            text.update(
+                f"partial: all {building:,} cells read  ·  building the grid and leaderboard of them…", layout=False
+            )
+            self._shown(self, True)
+            return
         if watching == "paused":
             text.update("watching paused: changes to the files wait (w resumes)", layout=False)
         elif live:

@@ -47,8 +47,10 @@ class SweepPane(TabPane):
 
     @property
     def partial(self) -> bool:
-        """Whether cells are still coming in (the first read of a big sweep)."""
-        return bool(getattr(self.screen, "incomplete", False))
+        """Whether cells are still coming in (the first read of a big sweep), or the views of them all
+        are still being built once they are in."""
+        screen = self.screen
+        return bool(getattr(screen, "incomplete", False) or getattr(screen, "catching_up", False))
 
     def activated(self) -> None:
         """The tab is shown: focus its main widget at once.
