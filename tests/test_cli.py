@@ -297,7 +297,7 @@ def test_a_5000_digit_run_suffix_is_one_problem_for_every_command(
     path.write_text("\n".join([*lines[:2], json.dumps(bad), *lines[3:]]) + "\n")
     code, out, err = run(capsys, "summary", str(tmp_path))
     assert (code, "Traceback" in err) == (0, False)
-    assert "1 problems while loading" in err
+    assert "1 problem while loading" in err
     code, out, err = run(capsys, "validate", str(tmp_path))
     assert code == 1
     assert out == f"{path}:3: not a cell record: cell_id ends in #run and 5,000 digits: not a run number\n"

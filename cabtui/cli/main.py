@@ -29,7 +29,7 @@ from cabtui.data.results import (
     load,
     single_sweep,
 )
-from cabtui.data.text import utf8_safe, visible
+from cabtui.data.text import counted, utf8_safe, visible
 
 COMMANDS = ("play", "frame", "summary", "diff", "validate", "schema", "grep", "serve")
 
@@ -178,7 +178,7 @@ def _summary(results: Results, *, as_json: bool) -> int:
     for sweep in results.sweeps:
         print(leaderboard_text(sweep))
     if results.problems:
-        _say(f"{len(results.problems)} problems while loading (cabtui validate lists them)")
+        _say(f"{counted(len(results.problems), 'problem')} while loading (cabtui validate lists them)")
     return 0
 
 

@@ -59,3 +59,8 @@ def one_line(text: str, limit: int = 200) -> str:
     """A visible, single-line excerpt of `text`, cut to `limit` characters with an ellipsis."""
     shown = visible(text)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 problem`, `2 problems`, `1,000 cells`: a count and its noun, in the singular for one."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

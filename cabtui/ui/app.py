@@ -26,7 +26,7 @@ from cabtui.data.results import (
     SweepViews,
     sweep_views,
 )
-from cabtui.data.text import visible
+from cabtui.data.text import counted, visible
 from cabtui.ui.commands import JumpProvider
 from cabtui.ui.feed import Feed, Grew, LoadFailed, LoadProgress
 from cabtui.ui.messages import OpenCell, OpenCompare, OpenPair, OpenSweep, ShowTab
@@ -231,7 +231,8 @@ class CabApp(SearchActions):
         if not progress.loading and message.results.problems and not self._said_problems:
             self._said_problems = True
             count = len(message.results.problems)
-            self.notify(f"{count} problems while loading: see the Problems tab.", severity="warning", timeout=6)
+            said = f"{counted(count, 'problem')} while loading: see the Problems tab."
+            self.notify(said, severity="warning", timeout=6)
 
     _said_problems = False
     _progress: LoadProgress | None = None

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cabtui.data.text import one_line, visible
+from cabtui.data.text import counted, one_line, visible
 
 BIDI_CONTROLS = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 """Unicode's Bidi_Control property (PropList.txt)."""
@@ -87,3 +87,9 @@ def test_one_line_cuts_with_an_ellipsis() -> None:
     assert one_line("a\nb\x1b", limit=200) == "a␊b␛"
     cut = one_line("\x1b" * 300, limit=10)
     assert cut == "␛" * 9 + "…"
+
+
+def test_a_count_of_one_takes_the_singular() -> None:
+    assert counted(1, "problem") == "1 problem"
+    assert counted(0, "problem") == "0 problems"
+    assert counted(1_000, "cell") == "1,000 cells"

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from cabtui.data.term import CastError, FramePlayer, load_cast
-from cabtui.data.text import one_line, visible
+from cabtui.data.text import counted, one_line, visible
 from cabtui.ui.screens.playback import (
     END,
     FASTER,
@@ -150,8 +150,9 @@ class PlayerScreen(PlaybackScreen):
             self.sub_title = one_line(recording.title, 80)
         problems = recording.problems
         self.query_one("#player-problems", Static).update(
-            f"{recording.cols}x{recording.rows}  ·  asciicast v{recording.version}  ·  {len(recording.events)} events"
-            + (f"  ·  {len(problems)} problems, first: {problems[0]}" if problems else "")
+            f"{recording.cols}x{recording.rows}  ·  asciicast v{recording.version}"
+            f"  ·  {counted(len(recording.events), 'event')}"
+            + (f"  ·  {counted(len(problems), 'problem')}, first: {problems[0]}" if problems else "")
         )
         if again and self._follow:  # at the live edge: follow it
             self.clock.seek(self.clock.duration_ms)

@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from cabtui.data.numbers import NONE, fmt_number, fmt_rate
 from cabtui.data.results import Results, Sweep, SweepSummary, summarize, sweep_keys
-from cabtui.data.text import one_line
+from cabtui.data.text import counted, one_line
 from cabtui.ui.feed import LoadProgress
 from cabtui.ui.messages import OpenCompare, OpenSweep
 from cabtui.ui.renderables.compare_columns import previous_in_time
@@ -120,7 +120,8 @@ class SweepsScreen(Screen[None]):
         cells = sum(s.cells for s in rows)
         partial = "partial: " if self.progress is not None and self.progress.loading else ""
         self.query_one("#sweeps-status", Static).update(
-            f"{partial}{len(rows)} sweeps, {cells:,} cells, {len(self.results.problems)} problems"
+            f"{partial}{counted(len(rows), 'sweep')}, {counted(cells, 'cell')},"
+            f" {counted(len(self.results.problems), 'problem')}"
             f" under {one_line(str(self.results.path), 80)}  ·  enter opens a sweep  ·  m marks BEFORE, c compares"
         )
 
