@@ -58,11 +58,11 @@ from cabtui.data.results.query import (
     sweep_views,
 )
 from cabtui.data.results.reproduce import reproduce_command
-from cabtui.data.results.watch import POLL_S, EventWaiter, PollWaiter, Waiter, make_waiter
+from cabtui.data.results.watch import POLL_S, EventWaiter, PollWaiter, Waiter, file_size, make_waiter
 
 if TYPE_CHECKING:
     from cabtui.data.results.artifacts import CellArtifacts, artifact_problems, load_artifacts
-    from cabtui.data.results.live_trace import LiveTrace, file_size
+    from cabtui.data.results.live_trace import LiveTrace
     from cabtui.data.results.models import Cell, ModelCall, Span, cell_schema
     from cabtui.data.results.readers.trace_records import otlp_replay
 
@@ -75,7 +75,6 @@ _LAZY = {
     "artifact_problems": "artifacts",
     "load_artifacts": "artifacts",
     "LiveTrace": "live_trace",
-    "file_size": "live_trace",
     "otlp_replay": "readers.trace_records",
 }
 

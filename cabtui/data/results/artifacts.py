@@ -15,8 +15,9 @@ from pydantic import BaseModel
 
 from cabtui.data.problems import Problem
 from cabtui.data.results.index import CELLS_FORMAT, Source
-from cabtui.data.results.live_trace import LiveTrace, OtlpFile, RecordTail, file_size
+from cabtui.data.results.live_trace import LiveTrace, OtlpFile, RecordTail
 from cabtui.data.results.models import Cell, ModelCall, Span
+from cabtui.data.results.watch import file_size
 from cabtui.data.text import one_line
 from cabtui.data.trace.span_tree import SpanTree
 

@@ -318,6 +318,5 @@ class GrowingIndex(TailReader):
         Two records for the same cell (id, or tui, model, task and run): the first is kept.
         Checked here, not per row, when `eager` is off (`without_repeats`).
         """
-        if not self.eager:
-            self._drop_repeats(None)
+        self._drop_repeats(None)  # nothing to do where they were checked as they came
         return self.results

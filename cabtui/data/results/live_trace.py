@@ -17,7 +17,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from cabtui.data.problems import Problem
 from cabtui.data.results.lines import describe_validation_error, failure
 from cabtui.data.results.models import ModelCall, Span
+from cabtui.data.results.watch import file_size
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -48,14 +49,6 @@ def _open_regular(path: Path) -> int:
         os.close(fd)
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     return fd
-
-
-def file_size(path: Path) -> int:
-    """The file's size, -1 where it cannot be stat'ed."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return -1
 
 
 def _lines(fd: int, offset: int) -> Iterator[tuple[bytes, bool]]:
@@ -120,18 +113,7 @@ class RecordTail(Generic[M]):
 
     def fork(self) -> RecordTail[M]:
         """A copy that reads on by itself (one replay's, while the cell page keeps the first)."""
-        return RecordTail(
-            self.path,
-            self.model,
-            self.offset,
-            self.lineno,
-            self.size,
-            list(self.taken),
-            list(self.problems),
-            self.last,
-            self.last_problems,
-            self.writing,
-        )
+        return replace(self, taken=list(self.taken), problems=list(self.problems))
 
     def read(self) -> bool:
         """Take the whole lines written since the last read; whether the records changed. Never raises.
@@ -233,7 +215,7 @@ class OtlpFile:
 
     def fork(self) -> OtlpFile:
         """A copy that reads on by itself."""
-        return OtlpFile(self.path, self.started_at, self.size, self.spans, self.calls, self.problems)
+        return replace(self)  # its fields are immutable
 
 
 def _ends_a_line(path: Path, size: int) -> bool:

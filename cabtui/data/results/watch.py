@@ -99,3 +99,11 @@ def make_waiter(root: Path, interval: float = POLL_S, *, polling: bool = False) 
         except Exception:  # noqa: BLE001 - watchfiles missing or the folder unwatchable: poll instead
             pass
     return PollWaiter(interval)
+
+
+def file_size(path: Path) -> int:
+    """The file's size, -1 where it cannot be stat'ed (a stat, no open: cheap enough to poll)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1

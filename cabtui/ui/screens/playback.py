@@ -50,6 +50,11 @@ class PlaybackScreen(Screen[None]):
         self.clock = PlaybackClock(0.0)
         self._timer: Timer | None = None
 
+    def watching_paused(self) -> bool:
+        """Whether the app's watching is paused (`w`): a recording or trace still being written waits."""
+        feed = getattr(self.app, "feed", None)
+        return feed is not None and feed.paused.is_set()
+
     def start_clock(self, duration_ms: float) -> None:
         """Create the clock on the app's time source and the paused redraw timer (call in on_mount)."""
         self.clock = PlaybackClock(duration_ms, get_time=self.app.get_time)  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
+from cabtui.data.results import file_size
 from cabtui.data.term import CastError, FramePlayer, load_cast
 from cabtui.data.text import counted, one_line, visible
 from cabtui.ui.screens.playback import (
@@ -94,23 +95,16 @@ class PlayerScreen(PlaybackScreen):
         """Start the clock on the app's time source and read the recording off the UI thread."""
         self.start_clock(0.0)
         self.title = f"play · {visible(self.path.name)}"
-        self._cast_bytes = self._file_size()
+        self._cast_bytes = file_size(self.path)
         self.load()
         self.draw()
         self.set_interval(GROWTH_CHECK_S, self._check_growth)
 
-    def _file_size(self) -> int:
-        try:
-            return self.path.stat().st_size
-        except OSError:
-            return -1
-
     def _check_growth(self) -> None:
         """A recording still being written: read it again, the playhead kept (at the end: following it)."""
-        feed = getattr(self.app, "feed", None)
-        if feed is not None and feed.paused.is_set():
+        if self.watching_paused():
             return
-        size = self._file_size()
+        size = file_size(self.path)
         if size > self._cast_bytes and self.player is not None:
             self._cast_bytes = size
             self._follow = self.clock.at_end

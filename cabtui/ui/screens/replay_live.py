@@ -51,11 +51,6 @@ class LiveReplay(PlaybackScreen):
         if self.live is not None or self._recording is not None:
             self.set_interval(GROWTH_CHECK_S, self._check_growth)
 
-    def watching_paused(self) -> bool:
-        """Whether the app's watching is paused (`w`)."""
-        feed = getattr(self.app, "feed", None)
-        return feed is not None and feed.paused.is_set()
-
     @property
     def is_live(self) -> bool:
         """Whether something grew lately (`LIVE_S`, as a sweep is marked live) or is being written."""

@@ -15,11 +15,12 @@ from pydantic import BaseModel, ValidationError
 from cabtui.data.problems import Problem
 from cabtui.data.results.artifacts import CellArtifacts
 from cabtui.data.results.index import Source
-from cabtui.data.results.live_trace import LiveTrace, OtlpFile, file_size
+from cabtui.data.results.live_trace import LiveTrace, OtlpFile
 from cabtui.data.results.loader import describe_validation_error
 from cabtui.data.results.models import Cell, ModelCall, Span
 from cabtui.data.results.readers.inspect_events import sample_trace
 from cabtui.data.results.readers.otlp import read_otlp
+from cabtui.data.results.watch import file_size
 from cabtui.data.trace.span_tree import SpanTree
 
 M = TypeVar("M", bound=BaseModel)
