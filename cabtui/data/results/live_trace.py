@@ -13,9 +13,7 @@ without blocking (a FIFO would wait for a writer); nothing here writes.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -28,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from cabtui.data.problems import Problem
 from cabtui.data.results.lines import describe_validation_error, failure
 from cabtui.data.results.models import ModelCall, Span
+from cabtui.data.results.readers.common import open_regular
 from cabtui.data.results.watch import file_size
 
 M = TypeVar("M", bound=BaseModel)
@@ -36,19 +35,6 @@ READ_BLOCK = 1 << 20
 """Bytes read at a time: a big trace is parsed line by line, never held whole."""
 
 UNTERMINATED = " (the last line has no newline: still being written?)"
-
-
-def _open_regular(path: Path) -> int:
-    """A read-only descriptor of a regular file (a FIFO is opened without blocking, and refused).
-
-    Raises:
-        OSError: missing, unreadable, or not a regular file.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise OSError(errno.EINVAL, "not a regular file", str(path))
-    return fd
 
 
 def _lines(fd: int, offset: int) -> Iterator[tuple[bytes, bool]]:
@@ -123,14 +109,14 @@ class RecordTail(Generic[M]):
         before = (len(self.taken), self.last, self.writing)
         name = str(self.path)
         try:
-            fd = _open_regular(self.path)
+            fd, info = open_regular(self.path)
         except OSError as err:
             if self.size != -1 or not self.problems:
                 self.problems.append(Problem(name, 0, f"cannot read: {err.strerror or err}"))
             self.size = -1
             return False
         try:
-            size = os.fstat(fd).st_size
+            size = info.st_size
             if size < self.offset:  # rewritten, not appended to: read from its start
                 self._reset()
             self.size = size
@@ -223,7 +209,7 @@ def _ends_a_line(path: Path, size: int) -> bool:
     if size <= 0:
         return False
     try:
-        fd = _open_regular(path)
+        fd, _ = open_regular(path)
     except OSError:
         return False
     try:

@@ -140,6 +140,21 @@ def subfolder_paths(folder: Path) -> list[str]:
     return sorted(found)
 
 
+def open_regular(path: str | Path) -> tuple[int, os.stat_result]:
+    """A read-only descriptor of a regular file, and its stat (a FIFO would wait for a writer for
+    ever: it is opened without blocking, and refused).
+
+    Raises:
+        OSError: missing, unreadable, or not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return fd, info
+
+
 def read_bytes(path: str, limit: int = RECORD_LIMIT) -> bytes:
     """A file's bytes, by `os.read` on a descriptor: half the cost of `Path.read_bytes` (no file
     object, no buffer), which is most of indexing 10,000 small trial files.
@@ -148,11 +163,8 @@ def read_bytes(path: str, limit: int = RECORD_LIMIT) -> bytes:
         OSError: unreadable, not a regular file (a FIFO would wait for a writer for ever: it is
             opened without blocking, and refused), or larger than `limit` bytes (`too_large`).
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    fd, info = open_regular(path)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", path)
         if info.st_size > limit:
             raise too_large(info.st_size, limit, path)
         first = os.read(fd, READ_CHUNK)
