@@ -22,7 +22,7 @@ from cabtui.data.problems import Problem
 from cabtui.data.results import CellRow, Results, open_record
 from cabtui.data.search.cache import INDEX_FILE, CacheRefused, cache_folder, ensure_private, inside
 from cabtui.data.search.hits import WHERE_ORDER, Hit, Pattern
-from cabtui.data.search.screen_lines import MAX_LINES, screen_lines
+from cabtui.data.search.screen_lines import MAX_LINES, latest_time, screen_lines
 from cabtui.data.search.sources import Doc, artifact_docs, record_docs
 from cabtui.data.search.store import Identity, Store, identity, runs_of
 from cabtui.data.term import CastError, load_cast
@@ -325,21 +325,9 @@ def order_hits(scope: Scope, hits: list[Hit]) -> list[Hit]:
 
 def _time_of(blob: bytes, length: int, span: tuple[int, int]) -> float:
     """When characters `span` of a line of `length` characters were all on screen, from its
-    stored runs: `ScreenLine.time_of` without building the line (this runs once a hit)."""
+    stored runs, without building the line (this runs once a hit)."""
     offsets, times = runs_of(blob)
-    start, end = span[0], max(span[1], span[0] + 1)
-    n = len(offsets)
-    latest = times[0] if n else 0.0
-    found = False
-    for i in range(n):
-        if offsets[i] >= end:  # offsets only grow
-            break
-        if (offsets[i + 1] if i + 1 < n else length) <= start:
-            continue
-        when = times[i]
-        if not found or when > latest:
-            latest, found = when, True
-    return latest
+    return latest_time(offsets, times, length, span[0], max(span[1], span[0] + 1))
 
 
 @dataclass(frozen=True)

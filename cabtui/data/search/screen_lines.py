@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import partial
@@ -67,17 +67,26 @@ class ScreenLine:
 
     def time_of(self, start: int, end: int) -> float:
         """When characters [start, end) of `text` were all on screen: the latest of their times."""
-        runs = self.runs
-        n = len(runs)
-        latest: float | None = None
-        for i in range(0, n, 2):
-            offset = runs[i]
-            following = runs[i + 2] if i + 2 < n else float(len(self.text))
-            if following <= start or offset >= end:
-                continue
-            when = runs[i + 1]
-            latest = when if latest is None or when > latest else latest
-        return latest if latest is not None else runs[1]
+        return latest_time(self.runs[0::2], self.runs[1::2], len(self.text), start, end)
+
+
+def latest_time(offsets: Sequence[float], times: Sequence[float], length: int, start: int, end: int) -> float:
+    """When characters [start, end) of a line of `length` characters were all on screen: the
+    latest time of the runs they fall in (run i starts at `offsets[i]`, which only grow, and
+    appeared at `times[i]`); the first run's time where they fall in none."""
+    n = len(offsets)
+    latest: float | None = None
+    for i in range(n):
+        if offsets[i] >= end:
+            break
+        if (offsets[i + 1] if i + 1 < n else length) <= start:
+            continue
+        when = times[i]
+        if latest is None or when > latest:
+            latest = when
+    if latest is not None:
+        return latest
+    return times[0] if n else 0.0
 
 
 @dataclass(frozen=True, slots=True)
